@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VideoStyler.Pipeline;
+
+namespace VideoStyler.Cli.Commands;
+
+/// <summary>Writes the --stats JSON of a stylize run.</summary>
+public static class StatsFile
+{
+    public static JsonObject Build(StylizeResult result)
+    {
+        var stages = new JsonObject();
+        foreach (var (stage, ms) in result.Stats.StageMeansMs())
+        {
+            stages[stage] = Math.Round(ms, 3);
+        }
+
+        return new JsonObject
+        {
+            ["frames_in"] = result.FramesIn,
+            ["frames_out"] = result.FramesOut,
+            ["wall_s"] = Math.Round(result.WallSeconds, 3),
+            ["fps"] = Math.Round(result.Fps, 3),
+            ["model_ms_mean"] = Math.Round(result.Stats.Model.MeanMilliseconds, 3),
+            ["decode_ms_mean"] = Math.Round(result.Stats.Decode.MeanMilliseconds, 3),
+            ["preprocess_ms_mean"] = Math.Round(result.Stats.Preprocess.MeanMilliseconds, 3),
+            ["postprocess_ms_mean"] = Math.Round(result.Stats.Postprocess.MeanMilliseconds, 3),
+            ["temporal_ms_mean"] = Math.Round(result.Stats.Temporal.MeanMilliseconds, 3),
+            ["encode_ms_mean"] = Math.Round(result.Stats.Encode.MeanMilliseconds, 3),
+            ["stage_ms"] = stages,
+            ["execution_provider"] = result.ExecutionProvider,
+            ["style"] = result.Style,
+            ["interrupted"] = result.Interrupted,
+            ["output"] = result.OutputPath,
+        };
+    }
+
+    public static void Write(string path, StylizeResult result)
+    {
+        try
+        {
+            File.WriteAllText(path, Build(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot write stats file {path}: {ex.Message}");
+        }
+    }
+}

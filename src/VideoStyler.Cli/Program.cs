@@ -1,0 +1,3 @@
+using VideoStyler.Cli;
+
+return await Entry.RunAsync(args);

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace VideoStyler.Models;
+
+/// <summary>
+/// The JSON file beside a style model (NAME.json next to NAME.onnx): what the style is, who made it,
+/// under which license, how to find it (tags) and how to feed it (input/output conventions).
+/// Fields the model can tell us itself may be left out; fields present here win.
+/// </summary>
+public sealed record ModelManifest
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public required string Name { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Artist { get; init; }
+
+    public string? License { get; init; }
+
+    /// <summary>Attribute tags, e.g. technique=toon, palette=vivid, era=contemporary.</summary>
+    public Dictionary<string, string> Tags { get; init; } = [];
+
+    public TensorConventionManifest? Input { get; init; }
+
+    public TensorConventionManifest? Output { get; init; }
+
+    /// <summary>The size the model was trained at (short side), when it has one.</summary>
+    public int? NativeSize { get; init; }
+
+    /// <summary>Processing size (short side) that gives the intended look.</summary>
+    public int? RecommendedSize { get; init; }
+
+    /// <summary>Free spatial dims are padded to a multiple of this.</summary>
+    public int? SizeMultiple { get; init; }
+
+    public static ModelManifest Load(string path)
+    {
+        try
+        {
+            return Parse(File.ReadAllText(path), path);
+        }
+        catch (IOException ex)
+        {
+            throw new UserFacingException($"cannot read manifest {path}: {ex.Message}");
+        }
+    }
+
+    public static ModelManifest Parse(string json, string origin)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelManifest>(json, JsonOptions)
+                ?? throw new UserFacingException($"manifest {origin} is empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new UserFacingException($"manifest {origin} is not valid: {ex.Message}");
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+}

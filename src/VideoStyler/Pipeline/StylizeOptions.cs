@@ -1,0 +1,30 @@
+using VideoStyler.Models;
+using VideoStyler.Stylize;
+
+namespace VideoStyler.Pipeline;
+
+/// <summary>Everything one `stylize` run needs.</summary>
+public sealed record StylizeOptions
+{
+    public required string InputPath { get; init; }
+
+    public required string OutputPath { get; init; }
+
+    public required StyleSource Style { get; init; }
+
+    /// <summary>Processing size: the short side in pixels.</summary>
+    public int ProcessingSize { get; init; } = 480;
+
+    public bool Force { get; init; }
+
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
+
+    /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Temporal consistency strength 0..1; 0 turns the stage off.</summary>
+    public double TemporalStrength { get; init; }
+
+    /// <summary>Frames queued between two stages (bounded: batch runs block, never drop).</summary>
+    public int ChannelCapacity { get; init; } = 4;
+}

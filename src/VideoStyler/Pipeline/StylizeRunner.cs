@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Threading.Channels;
+using VideoStyler.Sinks;
+using VideoStyler.Sources;
+using VideoStyler.Stylize;
+
+namespace VideoStyler.Pipeline;
+
+/// <summary>
+/// Batch stylization of one file: decode -> stylize -> encode, one task per stage, bounded channels
+/// between them (backpressure, nothing dropped), frames from a fixed pool. A stage that fails completes
+/// its output channel with the exception and cancels the others; all stage tasks are awaited together
+/// so no fault is lost. A graceful stop (Ctrl-C) ends decoding and lets the frames in flight drain
+/// into a finalized, playable output.
+/// </summary>
+public sealed class StylizeRunner
+{
+    public static string ToolVersion =>
+        typeof(StylizeRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    /// <param name="options">What to do.</param>
+    /// <param name="onStarted">Called once the input is probed and the model loaded (total frames estimate, provider).</param>
+    /// <param name="onProgress">Called with the number of frames written so far.</param>
+    /// <param name="stop">Graceful stop: finish what is in flight and finalize the output.</param>
+    public async Task<StylizeResult> RunAsync(
+        StylizeOptions options,
+        Action<VideoInfo, StyleSession>? onStarted,
+        Action<long>? onProgress,
+        CancellationToken stop)
+    {
+        var profile = ContainerProfile.ForPath(options.OutputPath);
+        var info = await VideoProbe.ProbeAsync(options.InputPath, CancellationToken.None);
+        var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
+        var succeeded = false;
+        try
+        {
+            using var style = StyleSession.Load(options.Style, options.Device, options.Threads);
+            var stats = new PipelineStats();
+            using var stylizer = new OnnxStylizer(style, info.Width, info.Height, options.ProcessingSize, stats);
+            onStarted?.Invoke(info, style);
+
+            var capacity = Math.Max(1, options.ChannelCapacity);
+            // Every frame is in a channel or held by one stage (decoder, stylizer, encoder).
+            using var pool = new FramePool(info.Width, info.Height, (2 * capacity) + 3);
+            var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            using var abort = new CancellationTokenSource();
+
+            var clock = Stopwatch.StartNew();
+            var marking = $"AI-stylized by VideoStyler {ToolVersion}; style: {style.Name}";
+            var decoder = new FfmpegDecoder(info, pool, stats);
+            var encoder = new FfmpegEncoder(info, output.TemporaryPath, profile, marking, stats);
+
+            var decodeTask = Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
+            var stylizeTask = Guard(
+                () => Task.Factory.StartNew(
+                    () => StylizeLoop(decoded.Reader, stylized.Writer, stylizer, abort.Token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default),
+                stylized.Writer,
+                abort);
+            var encodeTask = Guard(() => encoder.RunAsync(stylized.Reader, onProgress, stop, abort.Token), null, abort);
+
+            await WhenAllReportingFirstFault(decodeTask, stylizeTask, encodeTask);
+            clock.Stop();
+
+            if (stats.FramesOut == 0)
+            {
+                throw new UserFacingException(stop.IsCancellationRequested
+                    ? "interrupted before the first frame was written; no output"
+                    : $"no frames could be decoded from {options.InputPath}");
+            }
+
+            output.Commit();
+            succeeded = true;
+            long? missing = info.FrameCountEstimate is { } expected && !stop.IsCancellationRequested && expected - stats.FramesIn > 1
+                ? expected - stats.FramesIn
+                : null;
+            return new StylizeResult
+            {
+                OutputPath = output.FinalPath,
+                FramesIn = stats.FramesIn,
+                FramesOut = stats.FramesOut,
+                WallSeconds = clock.Elapsed.TotalSeconds,
+                ExecutionProvider = style.ExecutionProvider,
+                ProviderNotice = style.Notice,
+                Style = style.Name,
+                Interrupted = stop.IsCancellationRequested,
+                Stats = stats,
+                FramesMissing = missing,
+            };
+        }
+        catch (UserFacingException ex) when (!succeeded)
+        {
+            var partial = output.Abandon();
+            if (partial is null)
+            {
+                throw;
+            }
+
+            throw new UserFacingException($"{ex.Message} (what was written is kept as {partial})", ex.ExitCode, ex) { Details = ex.Details };
+        }
+        finally
+        {
+            if (!succeeded && File.Exists(output.TemporaryPath))
+            {
+                output.Abandon();
+            }
+        }
+    }
+
+    private static void StylizeLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, OnnxStylizer stylizer, CancellationToken abort)
+    {
+        // A dedicated thread: inference blocks for hundreds of milliseconds per frame on a CPU.
+        while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
+        {
+            while (input.TryRead(out var frame))
+            {
+                try
+                {
+                    stylizer.Process(frame.SourceMat, frame.OutputMat);
+                }
+                catch
+                {
+                    frame.Release();
+                    throw;
+                }
+
+                if (!output.TryWrite(frame))
+                {
+                    try
+                    {
+                        output.WriteAsync(frame, abort).AsTask().GetAwaiter().GetResult();
+                    }
+                    catch
+                    {
+                        frame.Release();
+                        throw;
+                    }
+                }
+            }
+        }
+
+        output.TryComplete();
+    }
+
+    /// <summary>Runs a stage; on failure completes its downstream channel with the fault and cancels the rest.</summary>
+    private static async Task Guard(Func<Task> stage, ChannelWriter<Frame>? downstream, CancellationTokenSource abort)
+    {
+        try
+        {
+            await stage();
+        }
+        catch (Exception ex)
+        {
+            downstream?.TryComplete(ex);
+            if (ex is not OperationCanceledException)
+            {
+                await abort.CancelAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task WhenAllReportingFirstFault(params Task[] stages)
+    {
+        try
+        {
+            await Task.WhenAll(stages);
+        }
+        catch
+        {
+            // Prefer the root cause over the cancellations it triggered in the other stages.
+            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+            var root = faults.FirstOrDefault(e => e is not OperationCanceledException && e is not ChannelClosedException)
+                ?? faults.FirstOrDefault();
+            if (root is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
+            }
+
+            throw;
+        }
+    }
+}

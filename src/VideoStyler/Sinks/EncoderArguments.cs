@@ -1,0 +1,57 @@
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Pipes;
+using VideoStyler.Sources;
+
+namespace VideoStyler.Sinks;
+
+/// <summary>
+/// Builds the ffmpeg command that encodes stylized frames (raw BGR24 on a pipe, input 0) and copies
+/// the audio of the original file (input 1). Kept free of process handling so tests can check the
+/// argument string without running ffmpeg.
+/// </summary>
+public static class EncoderArguments
+{
+    public static FFMpegArgumentProcessor Build(
+        IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking)
+    {
+        return FFMpegArguments
+            .FromPipeInput(frames)
+            .AddFileInput(input.Path, verifyExists: false, o => o.WithCustomArgument("-vn -sn -dn"))
+            .OutputToFile(outputPath, overwrite: true, o =>
+            {
+                o.WithCustomArgument("-map 0:v:0");
+                if (input.AudioCodecs.Count > 0)
+                {
+                    o.WithCustomArgument("-map 1:a?");
+                    o.WithCustomArgument(AudioArguments(input, profile));
+                }
+
+                o.WithCustomArgument($"-c:v {profile.VideoCodec}")
+                    .WithCustomArgument(string.Join(' ', profile.VideoArguments))
+                    .WithCustomArgument($"-pix_fmt {profile.PixelFormatFor(input.Width, input.Height)}")
+                    .WithCustomArgument("-fps_mode passthrough")
+                    .WithCustomArgument("-map_metadata 1")
+                    .WithCustomArgument($"-metadata comment={Quote(marking)}");
+                if (profile.FastStart)
+                {
+                    o.WithCustomArgument("-movflags +faststart");
+                }
+            });
+    }
+
+    /// <summary>"-c:a copy" when every audio stream fits the container, else a re-encode to its codec.</summary>
+    internal static string AudioArguments(VideoInfo input, ContainerProfile profile)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < input.AudioCodecs.Count; i++)
+        {
+            var codec = profile.AudioCopyable.Contains(input.AudioCodecs[i]) ? "copy" : profile.AudioFallbackCodec;
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"-c:a:{i} {codec}"));
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

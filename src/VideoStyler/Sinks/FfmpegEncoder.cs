@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using VideoStyler.Pipeline;
+using VideoStyler.Sources;
+
+namespace VideoStyler.Sinks;
+
+/// <summary>
+/// The encode stage: ffmpeg (through FFMpegCore) reads stylized frames from a pipe, muxes them with the
+/// original audio and writes <c>outputPath</c>. Any failure carries ffmpeg's stderr.
+/// </summary>
+public sealed class FfmpegEncoder
+{
+    private readonly VideoInfo _input;
+    private readonly string _outputPath;
+    private readonly ContainerProfile _profile;
+    private readonly string _marking;
+    private readonly PipelineStats _stats;
+
+    public FfmpegEncoder(VideoInfo input, string outputPath, ContainerProfile profile, string marking, PipelineStats stats)
+    {
+        _input = input;
+        _outputPath = outputPath;
+        _profile = profile;
+        _marking = marking;
+        _stats = stats;
+    }
+
+    /// <param name="frames">Stylized frames; the encoder releases each one after writing it.</param>
+    /// <param name="onFrameWritten">Progress callback with the running count of frames written.</param>
+    /// <param name="interrupted">Set when the user interrupted: ffmpeg may then have been signalled too.</param>
+    /// <param name="abort">A hard stop (another stage failed).</param>
+    public async Task RunAsync(ChannelReader<Frame> frames, Action<long>? onFrameWritten, CancellationToken interrupted, CancellationToken abort)
+    {
+        var stderr = new FfmpegStderr();
+        var source = new ChannelPipeSource(frames, _input.Width, _input.Height, _input.FrameRate, _stats, onFrameWritten);
+        try
+        {
+            var result = await EncoderArguments.Build(source, _input, _outputPath, _profile, _marking)
+                .NotifyOnStandardError(stderr.Add)
+                .CancellableThrough(abort, TimeSpan.FromSeconds(2))
+                .ProcessAsynchronously(throwOnError: false);
+            abort.ThrowIfCancellationRequested();
+            // A terminal Ctrl-C reaches ffmpeg too: it then finalizes the file itself and exits 255.
+            var interruptedExit = interrupted.IsCancellationRequested && result.ExitCode == 255;
+            if (result.ExitCode != 0 && !interruptedExit)
+            {
+                throw new UserFacingException(
+                    $"ffmpeg could not encode {_outputPath}: {stderr.Summary ?? $"exit code {result.ExitCode}"}")
+                {
+                    Details = stderr.Text,
+                };
+            }
+        }
+        catch (Exception ex) when (ex is not UserFacingException && ex is not OperationCanceledException)
+        {
+            // Typically a broken pipe: ffmpeg died. Its stderr says why; our exception only says that.
+            throw new UserFacingException(
+                $"ffmpeg could not encode {_outputPath}: {stderr.Summary ?? ex.Message}", inner: ex)
+            {
+                Details = stderr.Text,
+            };
+        }
+        finally
+        {
+            // Whatever is still queued will never be written: give the buffers back.
+            while (frames.TryRead(out var frame))
+            {
+                frame.Release();
+            }
+        }
+    }
+}

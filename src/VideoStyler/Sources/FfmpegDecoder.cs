@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using FFMpegCore.Pipes;
+using VideoStyler.Pipeline;
+
+namespace VideoStyler.Sources;
+
+/// <summary>
+/// The decode stage: ffmpeg (through FFMpegCore) decodes the input to raw BGR24 on a pipe; each frame is
+/// read straight into a pooled <see cref="Frame"/> and written to the next stage's channel. Waiting for
+/// a pool frame or for channel space is the backpressure that keeps batch runs lossless.
+/// </summary>
+public sealed class FfmpegDecoder
+{
+    private readonly VideoInfo _info;
+    private readonly FramePool _pool;
+    private readonly PipelineStats _stats;
+
+    public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats)
+    {
+        _info = info;
+        _pool = pool;
+        _stats = stats;
+    }
+
+    /// <summary>Frames that arrived cut short (a truncated stream), if any.</summary>
+    public bool EndedWithPartialFrame { get; private set; }
+
+    /// <param name="output">Where decoded frames go; completed when decoding ends, with the fault if any.</param>
+    /// <param name="stop">A graceful stop (Ctrl-C): end the stream after the current frame.</param>
+    /// <param name="abort">A hard stop (another stage failed).</param>
+    public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken stop, CancellationToken abort)
+    {
+        Exception? fault = null;
+        var stderr = new FfmpegStderr();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, abort);
+        try
+        {
+            var frameBytes = _info.Width * _info.Height * 3;
+            var sink = new StreamPipeSink((stream, ct) => ReadFramesAsync(stream, frameBytes, output, stop, abort))
+            {
+                Format = "rawvideo",
+            };
+            var result = await DecoderArguments.Build(_info, sink)
+                .NotifyOnStandardError(stderr.Add)
+                .CancellableThrough(linked.Token, TimeSpan.FromSeconds(2))
+                .ProcessAsynchronously(throwOnError: false);
+            abort.ThrowIfCancellationRequested();
+            if (!stop.IsCancellationRequested && result.ExitCode != 0 && !result.Cancelled)
+            {
+                throw new UserFacingException(
+                    $"ffmpeg could not decode {_info.Path}: {stderr.Summary ?? $"exit code {result.ExitCode}"}")
+                {
+                    Details = stderr.Text,
+                };
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+        {
+            fault = ex;
+        }
+        finally
+        {
+            output.TryComplete(fault);
+        }
+
+        if (fault is not null)
+        {
+            throw fault;
+        }
+    }
+
+    private async Task ReadFramesAsync(
+        Stream stream, int frameBytes, ChannelWriter<Frame> output, CancellationToken stop, CancellationToken abort)
+    {
+        long index = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var frame = await _pool.RentAsync(abort);
+            var start = Stopwatch.GetTimestamp();
+            int read;
+            try
+            {
+                read = await stream.ReadAtLeastAsync(frame.Source, frameBytes, throwOnEndOfStream: false, abort);
+            }
+            catch
+            {
+                frame.Release();
+                throw;
+            }
+
+            if (read < frameBytes)
+            {
+                EndedWithPartialFrame = read > 0;
+                frame.Release();
+                return;
+            }
+
+            _stats.Decode.AddSince(start);
+            frame.Index = index++;
+            frame.CapturedAt = start;
+            _stats.CountIn();
+            try
+            {
+                await output.WriteAsync(frame, abort);
+            }
+            catch
+            {
+                frame.Release();
+                throw;
+            }
+        }
+    }
+}

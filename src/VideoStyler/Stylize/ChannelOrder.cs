@@ -1,0 +1,7 @@
+namespace VideoStyler.Stylize;
+
+public enum ChannelOrder
+{
+    Rgb,
+    Bgr,
+}

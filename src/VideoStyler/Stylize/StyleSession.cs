@@ -1,0 +1,115 @@
+using Microsoft.ML.OnnxRuntime;
+using VideoStyler.Models;
+
+namespace VideoStyler.Stylize;
+
+/// <summary>
+/// A loaded style: one ONNX Runtime session (created once), the convention it wants and the execution
+/// provider that runs it. Frame-size specific buffers live in <see cref="OnnxStylizer"/>.
+/// </summary>
+public sealed class StyleSession : IDisposable
+{
+    private StyleSession(InferenceSession session, ModelConvention convention, string name, string provider, string? notice)
+    {
+        Session = session;
+        Convention = convention;
+        Name = name;
+        ExecutionProvider = provider;
+        Notice = notice;
+    }
+
+    public InferenceSession Session { get; }
+
+    public ModelConvention Convention { get; }
+
+    public string Name { get; }
+
+    /// <summary>"CUDAExecutionProvider", "TensorrtExecutionProvider" or "CPUExecutionProvider".</summary>
+    public string ExecutionProvider { get; }
+
+    /// <summary>One line for the user about the provider choice (e.g. the CPU fallback), or null.</summary>
+    public string? Notice { get; }
+
+    public static StyleSession Load(StyleSource source, ExecutionDevice device, int intraOpThreads = 0)
+    {
+        var (options, provider, notice) = CreateOptions(device, intraOpThreads);
+        InferenceSession session;
+        try
+        {
+            session = source.ModelBytes is { } bytes
+                ? new InferenceSession(bytes, options)
+                : new InferenceSession(source.ModelPath!, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            options.Dispose();
+            throw new UserFacingException($"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}");
+        }
+
+        options.Dispose();
+        try
+        {
+            var convention = ConventionDetector.Detect(session, source.Manifest, $"style '{source.Name}' ({source.Origin})");
+            return new StyleSession(session, convention, source.Name, provider, notice);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static (SessionOptions Options, string Provider, string? Notice) CreateOptions(ExecutionDevice device, int intraOpThreads)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            // Intra-op threads = cores: the model is ~99% of the work on a CPU; the other stages are
+            // light and run between inference calls (measured by `bench`).
+            IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+
+        if (device == ExecutionDevice.Cpu)
+        {
+            return (options, "CPUExecutionProvider", null);
+        }
+
+        if (device == ExecutionDevice.TensorRt)
+        {
+            try
+            {
+                options.AppendExecutionProvider_Tensorrt(0);
+                options.AppendExecutionProvider_CUDA(0);
+                return (options, "TensorrtExecutionProvider", null);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                return (options, "CPUExecutionProvider", $"TensorRT is not available ({FirstLine(ex.Message)}); running on CPU");
+            }
+        }
+
+        try
+        {
+            options.AppendExecutionProvider_CUDA(0);
+            return (options, "CUDAExecutionProvider", null);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            var why = OrtBuild.IsGpuBuild
+                ? FirstLine(ex.Message)
+                : "this build uses the CPU package; build with -p:OnnxRuntimeGpu=true for CUDA";
+            return (options, "CPUExecutionProvider", $"CUDA not available ({why}); running on CPU");
+        }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? text;
+        return line.Length > 300 ? line[..300] + "..." : line;
+    }
+
+    public void Dispose() => Session.Dispose();
+}
