@@ -55,7 +55,8 @@ public static class StylizeCommand
         {
             InputPath = line.Positionals[0],
             OutputPath = output,
-            Style = library.Resolve(line.Get("--style")),
+            Style = line.Get("--style"),
+            Library = library,
             ProcessingSize = line.GetInt("--size", 480, 16, 8192),
             Force = line.Has("--force"),
             Device = ParseDevice(line.Get("--device")),

@@ -10,7 +10,11 @@ public sealed record StylizeOptions
 
     public required string OutputPath { get; init; }
 
-    public required StyleSource Style { get; init; }
+    /// <summary>--style: a name, a path to an .onnx file, or null for the embedded default.</summary>
+    public string? Style { get; init; }
+
+    /// <summary>Where style names are looked up.</summary>
+    public required StyleLibrary Library { get; init; }
 
     /// <summary>Processing size: the short side in pixels.</summary>
     public int ProcessingSize { get; init; } = 480;

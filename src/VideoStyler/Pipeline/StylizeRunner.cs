@@ -36,7 +36,8 @@ public sealed class StylizeRunner
         var succeeded = false;
         try
         {
-            using var style = StyleSession.Load(options.Style, options.Device, options.Threads);
+            // Resolved after the input and output checks, so those errors come first.
+            using var style = StyleSession.Load(options.Library.Resolve(options.Style), options.Device, options.Threads);
             var stats = new PipelineStats();
             using var stylizer = new OnnxStylizer(style, info.Width, info.Height, options.ProcessingSize, stats);
             onStarted?.Invoke(info, style);

@@ -1,5 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
+using Google.Protobuf;
 using VideoStyler.Models;
+using VideoStyler.Models.Onnx;
+using VideoStyler.Models.Onnx.Proto;
 
 namespace VideoStyler.Stylize;
 
@@ -33,12 +36,11 @@ public sealed class StyleSession : IDisposable
     public static StyleSession Load(StyleSource source, ExecutionDevice device, int intraOpThreads = 0)
     {
         var (options, provider, notice) = CreateOptions(device, intraOpThreads);
+        var (modelBytes, rewrite) = PrepareModel(source);
         InferenceSession session;
         try
         {
-            session = source.ModelBytes is { } bytes
-                ? new InferenceSession(bytes, options)
-                : new InferenceSession(source.ModelPath!, options);
+            session = new InferenceSession(modelBytes, options);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -50,6 +52,19 @@ public sealed class StyleSession : IDisposable
         try
         {
             var convention = ConventionDetector.Detect(session, source.Manifest, $"style '{source.Name}' ({source.Origin})");
+            if (rewrite is { Succeeded: true, Changed: true })
+            {
+                convention = convention with
+                {
+                    SizeMultiple = Math.Max(convention.SizeMultiple, rewrite.SizeMultiple),
+                    Notes = [.. convention.Notes, $"fixed {rewrite.NativeWidth}x{rewrite.NativeHeight} dims made free: {string.Join("; ", rewrite.Changes)}"],
+                };
+            }
+            else if (rewrite is { Succeeded: false })
+            {
+                convention = convention with { Notes = [.. convention.Notes, $"fixed dims kept ({rewrite.FailureReason}): frames are letterboxed"] };
+            }
+
             return new StyleSession(session, convention, source.Name, provider, notice);
         }
         catch
@@ -57,6 +72,43 @@ public sealed class StyleSession : IDisposable
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads the model and, when its spatial dims are fixed but the graph is fully convolutional, makes
+    /// them free (<see cref="FixedDimsRewriter"/>), so frames run at their own processing size instead
+    /// of being letterboxed into e.g. 720x720. Output dims are still checked on every run: the
+    /// preallocated output tensor must match the input's size.
+    /// </summary>
+    private static (byte[] Bytes, RewriteResult? Rewrite) PrepareModel(StyleSource source)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = source.ModelBytes ?? File.ReadAllBytes(source.ModelPath!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new UserFacingException($"cannot read style model {source.Origin}: {ex.Message}");
+        }
+
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return (bytes, null); // ONNX Runtime gives the user the precise error.
+        }
+
+        if (model.Graph?.Input.Count is null or 0)
+        {
+            return (bytes, null);
+        }
+
+        var rewrite = FixedDimsRewriter.TryMakeSpatialDimsSymbolic(model);
+        return rewrite is { Succeeded: true, Changed: true } ? (model.ToByteArray(), rewrite) : (bytes, rewrite);
     }
 
     private static (SessionOptions Options, string Provider, string? Notice) CreateOptions(ExecutionDevice device, int intraOpThreads)

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using OpenCvSharp;
+using VideoStyler.Tests.Support;
+
+namespace VideoStyler.Tests.Cli;
+
+/// <summary>The real tool on real clips with real models: ffmpeg, ONNX Runtime, the shared models.</summary>
+public class StylizeEndToEndTests
+{
+    [Fact]
+    public async Task Candy_on_help_keeps_frames_size_and_rate_and_changes_the_picture()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var input = TestPaths.SharedData("help.mkv");
+        var output = Path.Combine(dir, "help-candy.mp4");
+        var stats = Path.Combine(dir, "stats.json");
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--style", TestPaths.SharedModel("candy.onnx"), "--size", "240", "--stats", stats);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("notice: CUDA not available", run.StdErr);
+        Assert.Contains("CPUExecutionProvider", run.StdOut);
+        await AssertSameFramesSizeAndRate(input, output);
+        AssertStylizedNotGarbage(input, output);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(stats));
+        var root = json.RootElement;
+        Assert.Equal(58, root.GetProperty("frames_in").GetInt32());
+        Assert.Equal(58, root.GetProperty("frames_out").GetInt32());
+        Assert.True(root.GetProperty("model_ms_mean").GetDouble() > 0);
+        Assert.Equal("candy", root.GetProperty("style").GetString());
+        Assert.Equal("CPUExecutionProvider", root.GetProperty("execution_provider").GetString());
+        foreach (var stage in new[] { "decode", "preprocess", "model", "postprocess", "encode" })
+        {
+            Assert.True(root.GetProperty("stage_ms").GetProperty(stage).GetDouble() > 0, stage);
+        }
+
+        Assert.Empty(Directory.GetFiles(dir, ".*videostyler-tmp*"));
+    }
+
+    [Fact]
+    public async Task Existing_output_is_not_overwritten_without_force()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var output = Path.Combine(dir, "taken.mp4");
+        await File.WriteAllTextAsync(output, "precious");
+
+        var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("already exists (use --force", run.StdErr);
+        Assert.Equal("precious", await File.ReadAllTextAsync(output));
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Interrupt_finalizes_the_frames_done_so_far_into_a_playable_output(string signal)
+    {
+        var dir = TestPaths.NewTempFolder();
+        var output = Path.Combine(dir, "interrupted.mkv");
+        // As a user's shell would: start the run, let some frames through the model (0.4-1 s each
+        // here), then signal it. `env --default-signal` undoes the ignored SIGINT that background
+        // jobs and test hosts hand to their children (POSIX programs keep an inherited ignore).
+        var script = $"""
+            env --default-signal=INT,TERM dotnet "{TestPaths.CliDll}" stylize "{TestPaths.SharedData("walk.mkv")}" -o "{output}" --style "{TestPaths.SharedModel("mosaic.onnx")}" &
+            pid=$!
+            sleep 12
+            kill -{signal} $pid
+            wait $pid
+            echo "exit=$?"
+            """;
+
+        var run = await Support.Cli.RunProcessAsync("bash", ["-c", script], TimeSpan.FromMinutes(3));
+
+        Assert.Contains("exit=130", run.StdOut);
+        Assert.Contains("interrupted:", run.StdOut);
+        Assert.Contains($"SIG{signal}: stopping", run.StdErr);
+        var streams = await Ffprobe.ReadAsync(output);
+        Assert.InRange(streams.Frames, 1, 88);
+        Assert.Equal((640, 480), (streams.Width, streams.Height));
+        Assert.Empty(Directory.GetFiles(dir, ".*videostyler-tmp*"));
+    }
+
+    internal static async Task AssertSameFramesSizeAndRate(string input, string output)
+    {
+        var a = await Ffprobe.ReadAsync(input);
+        var b = await Ffprobe.ReadAsync(output);
+        Assert.Equal(a.Frames, b.Frames);
+        Assert.Equal((a.Width, a.Height), (b.Width, b.Height));
+        Assert.Equal(Ffprobe.Rate(a.FrameRate), Ffprobe.Rate(b.FrameRate), 2);
+    }
+
+    internal static void AssertStylizedNotGarbage(string input, string output)
+    {
+        var source = Frames.Read(input, 30);
+        var styled = Frames.Read(output, 30);
+        try
+        {
+            foreach (var i in new[] { 0, 15, 29 })
+            {
+                var difference = Frames.MeanAbsDiff(source[i], styled[i]);
+                Assert.True(difference > 20, $"frame {i}: the picture barely changed (mean abs diff {difference:0.0})");
+                var contrast = Frames.Contrast(styled[i]);
+                Assert.True(contrast > 15, $"frame {i}: the output is nearly flat (std {contrast:0.0})");
+                var structure = Frames.StructureCorrelation(source[i], styled[i]);
+                Assert.True(structure > 0.3, $"frame {i}: the output lost the scene's structure (correlation {structure:0.00})");
+            }
+        }
+        finally
+        {
+            foreach (var mat in source.Concat(styled))
+            {
+                mat.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace VideoStyler.Tests.Support;
+
+/// <summary>Runs the real command-line tool (the built VideoStyler.Cli.dll) as a separate process.</summary>
+public static class Cli
+{
+    public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, TimeSpan.FromMinutes(5));
+
+    public static Task<ProcessResult> RunAsync(IEnumerable<string> args, TimeSpan timeout) =>
+        RunProcessAsync("dotnet", [TestPaths.CliDll, .. args], timeout);
+
+    public static async Task<ProcessResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout)
+    {
+        using var process = Process.Start(NewStartInfo(fileName, args))!;
+        process.StandardInput.Close();
+        var stdout = Task.Run(process.StandardOutput.ReadToEnd);
+        var stderr = Task.Run(process.StandardError.ReadToEnd);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} ran longer than {timeout}");
+        }
+
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static ProcessStartInfo NewStartInfo(string fileName, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestPaths.RepoRoot,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+}
