@@ -11,10 +11,12 @@ public static class ModelsCommand
     public const string Help = """
         usage: videostyler models list [--tag KEY=VALUE|VALUE] [--json] [--models-dir DIR]
                videostyler models inspect FILE.onnx|NAME
+               videostyler models generate-defaults [DIR]
 
         list      the styles in models/, the user model folder and the embedded default, with tags
         inspect   what a model's graph, metadata and manifest say (layout, channel order, range,
                   fixed or free size) and what will be used
+        generate-defaults  rebuild the project's own default style (models/toon.onnx)
         """;
 
     public static int Run(string[] args)
@@ -30,6 +32,7 @@ public static class ModelsCommand
         {
             "list" => List(rest),
             "inspect" => Inspect(rest),
+            "generate-defaults" => GenerateDefaultsCommand.Run(rest),
             _ => throw new UsageException($"models: unknown subcommand '{args[0]}' (list, inspect)"),
         };
     }
