@@ -49,6 +49,7 @@ public static class Entry
             {
                 "stylize" => await StylizeCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
+                "bench" => await BenchCommand.RunAsync(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }

@@ -12,11 +12,19 @@ public static class StylizeCommand
 {
     public const string Help = """
         usage: videostyler stylize INPUT -o OUTPUT [options]
+               videostyler stylize INPUT_DIR -o OUTPUT_DIR [options]
 
         Stylizes every frame of INPUT (any video ffmpeg can read) and writes OUTPUT with the same
         frame count, frame rate, width and height; audio is copied (re-encoded only when the container
         requires it). The container follows OUTPUT's extension: .mp4/.mov/.m4v (h264), .mkv (h264),
         .webm (vp9). Ctrl-C stops cleanly and keeps the frames done so far as a playable OUTPUT.
+
+        With a folder as INPUT, every video in it is stylized into OUTPUT_DIR under the same name
+        (same container when supported, else .mkv); outputs that exist are skipped unless --force;
+        a failing file does not stop the batch; a summary table ends it (exit 1 if any failed).
+
+        exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
+        3 damaged input (the frames that decoded are written, the loss is reported); 130 interrupted.
 
         options:
           -o, --output FILE     output file (required); never overwritten without --force
@@ -27,10 +35,11 @@ public static class StylizeCommand
           --stats FILE.json     write frame counts, timings per stage and the execution provider
           --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
           --threads N           ONNX Runtime intra-op threads (default: one per core)
+          --frames K            stylize only the first K frames (audio is cut to match)
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames"];
     private static readonly string[] Flags = ["--force"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -51,7 +60,7 @@ public static class StylizeCommand
 
         var output = line.Get("-o") ?? line.Get("--output") ?? throw new UsageException("stylize: give an output file with -o OUTPUT");
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var options = new StylizeOptions
+        var template = new StylizeOptions
         {
             InputPath = line.Positionals[0],
             OutputPath = output,
@@ -61,15 +70,19 @@ public static class StylizeCommand
             Force = line.Has("--force"),
             Device = ParseDevice(line.Get("--device")),
             Threads = line.GetInt("--threads", 0, 0, 256),
+            MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
         };
         var statsPath = line.Get("--stats");
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        var progress = new ProgressView(console);
-        var result = await progress.RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop.Token));
+        if (Directory.Exists(template.InputPath))
+        {
+            return await BatchStylizer.RunAsync(template, stop.Token);
+        }
+
+        var options = template;
+        var result = await RunOneAsync(options, stop.Token);
 
         if (statsPath is not null)
         {
@@ -85,13 +98,23 @@ public static class StylizeCommand
             return 130;
         }
 
+        Console.Out.WriteLine(summary);
         if (result.FramesMissing is { } missing)
         {
-            Console.Error.WriteLine($"warning: the input promised {result.FramesIn + missing} frames but only {result.FramesIn} decoded ({missing} lost)");
+            // The output is good as far as it goes, but the run did not do all it was asked: exit 3.
+            Console.Error.WriteLine(
+                $"error: {options.InputPath} is damaged or truncated: {result.FramesIn} of {result.FramesIn + missing} frames decoded, {missing} lost; {result.OutputPath} holds the {result.FramesOut} good frames");
+            return 3;
         }
 
-        Console.Out.WriteLine(summary);
         return 0;
+    }
+
+    internal static Task<StylizeResult> RunOneAsync(StylizeOptions options, CancellationToken stop)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return new ProgressView(console).RunAsync(
+            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));
     }
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch

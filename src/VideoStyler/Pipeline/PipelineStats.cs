@@ -5,6 +5,8 @@ public sealed class PipelineStats
 {
     private long _framesIn;
     private long _framesOut;
+    private long _firstOutAt;
+    private long _lastOutAt;
 
     public StageClock Decode { get; } = new();
 
@@ -24,7 +26,27 @@ public sealed class PipelineStats
 
     public void CountIn() => Interlocked.Increment(ref _framesIn);
 
-    public void CountOut() => Interlocked.Increment(ref _framesOut);
+    public void CountOut()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        Interlocked.CompareExchange(ref _firstOutAt, now, 0);
+        Interlocked.Exchange(ref _lastOutAt, now);
+        Interlocked.Increment(ref _framesOut);
+    }
+
+    /// <summary>
+    /// Output rate between the first and the last frame written: the pipeline's steady throughput,
+    /// without model loading and ffmpeg start-up (0 with fewer than two frames).
+    /// </summary>
+    public double SteadyFps
+    {
+        get
+        {
+            var frames = FramesOut;
+            var seconds = (Interlocked.Read(ref _lastOutAt) - Interlocked.Read(ref _firstOutAt)) / (double)System.Diagnostics.Stopwatch.Frequency;
+            return frames < 2 || seconds <= 0 ? 0 : (frames - 1) / seconds;
+        }
+    }
 
     public IReadOnlyDictionary<string, double> StageMeansMs() => new Dictionary<string, double>
     {

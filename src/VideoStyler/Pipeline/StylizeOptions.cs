@@ -29,6 +29,9 @@ public sealed record StylizeOptions
     /// <summary>Temporal consistency strength 0..1; 0 turns the stage off.</summary>
     public double TemporalStrength { get; init; }
 
+    /// <summary>Stylize only the first this-many frames (0 = all).</summary>
+    public long MaxFrames { get; init; }
+
     /// <summary>Frames queued between two stages (bounded: batch runs block, never drop).</summary>
     public int ChannelCapacity { get; init; } = 4;
 }

@@ -51,8 +51,8 @@ public sealed class StylizeRunner
 
             var clock = Stopwatch.StartNew();
             var marking = $"AI-stylized by VideoStyler {ToolVersion}; style: {style.Name}";
-            var decoder = new FfmpegDecoder(info, pool, stats);
-            var encoder = new FfmpegEncoder(info, output.TemporaryPath, profile, marking, stats);
+            var decoder = new FfmpegDecoder(info, pool, stats, options.MaxFrames);
+            var encoder = new FfmpegEncoder(info, output.TemporaryPath, output.FinalPath, profile, marking, stats, cutAudioToVideo: options.MaxFrames > 0);
 
             var decodeTask = Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = Guard(
@@ -77,7 +77,9 @@ public sealed class StylizeRunner
 
             output.Commit();
             succeeded = true;
-            long? missing = info.FrameCountEstimate is { } expected && !stop.IsCancellationRequested && expected - stats.FramesIn > 1
+            // The count is an estimate (duration x rate) for some containers: allow a little slack.
+            long? missing = info.FrameCountEstimate is { } expected && options.MaxFrames == 0 && !stop.IsCancellationRequested
+                && expected - stats.FramesIn > Math.Max(2, expected / 100)
                 ? expected - stats.FramesIn
                 : null;
             return new StylizeResult
@@ -120,6 +122,12 @@ public sealed class StylizeRunner
         {
             while (input.TryRead(out var frame))
             {
+                if (frame.Index is 0 or 3)
+                {
+                    // By then both ffmpeg processes run (the encoder may start just after frame 0).
+                    HelperProcessPriority.LowerChildren();
+                }
+
                 try
                 {
                     stylizer.Process(frame.SourceMat, frame.OutputMat);

@@ -13,7 +13,7 @@ namespace VideoStyler.Sinks;
 public static class EncoderArguments
 {
     public static FFMpegArgumentProcessor Build(
-        IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking)
+        IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking, bool cutAudioToVideo = false)
     {
         return FFMpegArguments
             .FromPipeInput(frames)
@@ -25,6 +25,11 @@ public static class EncoderArguments
                 {
                     o.WithCustomArgument("-map 1:a?");
                     o.WithCustomArgument(AudioArguments(input, profile));
+                    if (cutAudioToVideo)
+                    {
+                        // Only part of the video is stylized (--frames): end the audio with it.
+                        o.WithShortest();
+                    }
                 }
 
                 o.WithCustomArgument($"-c:v {profile.VideoCodec}")

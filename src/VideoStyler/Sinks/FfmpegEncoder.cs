@@ -15,9 +15,16 @@ public sealed class FfmpegEncoder
     private readonly ContainerProfile _profile;
     private readonly string _marking;
     private readonly PipelineStats _stats;
+    private readonly bool _cutAudioToVideo;
+    private readonly string _displayPath;
 
-    public FfmpegEncoder(VideoInfo input, string outputPath, ContainerProfile profile, string marking, PipelineStats stats)
+    /// <param name="outputPath">Where ffmpeg writes (the temporary file).</param>
+    /// <param name="displayPath">The output's name as the user knows it, for messages.</param>
+    public FfmpegEncoder(
+        VideoInfo input, string outputPath, string displayPath, ContainerProfile profile, string marking, PipelineStats stats, bool cutAudioToVideo = false)
     {
+        _cutAudioToVideo = cutAudioToVideo;
+        _displayPath = displayPath;
         _input = input;
         _outputPath = outputPath;
         _profile = profile;
@@ -35,7 +42,7 @@ public sealed class FfmpegEncoder
         var source = new ChannelPipeSource(frames, _input.Width, _input.Height, _input.FrameRate, _stats, onFrameWritten);
         try
         {
-            var result = await EncoderArguments.Build(source, _input, _outputPath, _profile, _marking)
+            var result = await EncoderArguments.Build(source, _input, _outputPath, _profile, _marking, _cutAudioToVideo)
                 .NotifyOnStandardError(stderr.Add)
                 .CancellableThrough(abort, TimeSpan.FromSeconds(2))
                 .ProcessAsynchronously(throwOnError: false);
@@ -44,8 +51,7 @@ public sealed class FfmpegEncoder
             var interruptedExit = interrupted.IsCancellationRequested && result.ExitCode == 255;
             if (result.ExitCode != 0 && !interruptedExit)
             {
-                throw new UserFacingException(
-                    $"ffmpeg could not encode {_outputPath}: {stderr.Summary ?? $"exit code {result.ExitCode}"}")
+                throw new UserFacingException($"ffmpeg could not encode {_displayPath}: {Reason(result.ExitCode, stderr)}")
                 {
                     Details = stderr.Text,
                 };
@@ -55,7 +61,7 @@ public sealed class FfmpegEncoder
         {
             // Typically a broken pipe: ffmpeg died. Its stderr says why; our exception only says that.
             throw new UserFacingException(
-                $"ffmpeg could not encode {_outputPath}: {stderr.Summary ?? ex.Message}", inner: ex)
+                $"ffmpeg could not encode {_displayPath}: {(stderr.Summary is null ? "the encoder stopped taking frames (killed or crashed)" : stderr.Summary)}", inner: ex)
             {
                 Details = stderr.Text,
             };
@@ -68,5 +74,16 @@ public sealed class FfmpegEncoder
                 frame.Release();
             }
         }
+    }
+
+    private static string Reason(int exitCode, FfmpegStderr stderr)
+    {
+        // 128+N is "killed by signal N" as a shell reports it; .NET may also report -1 for a signal death.
+        if (exitCode is < 0 or > 128 and < 160)
+        {
+            return $"the encoder process was killed or crashed (exit code {exitCode})" + (stderr.Summary is { } last ? $"; last message: {last}" : "");
+        }
+
+        return stderr.Summary ?? $"exit code {exitCode}";
     }
 }

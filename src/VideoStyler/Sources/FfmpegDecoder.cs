@@ -16,11 +16,16 @@ public sealed class FfmpegDecoder
     private readonly FramePool _pool;
     private readonly PipelineStats _stats;
 
-    public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats)
+    private readonly long _maxFrames;
+    private bool _limitReached;
+
+    /// <param name="maxFrames">Stop after this many frames (0 = all).</param>
+    public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats, long maxFrames = 0)
     {
         _info = info;
         _pool = pool;
         _stats = stats;
+        _maxFrames = maxFrames;
     }
 
     /// <summary>Frames that arrived cut short (a truncated stream), if any.</summary>
@@ -46,7 +51,8 @@ public sealed class FfmpegDecoder
                 .CancellableThrough(linked.Token, TimeSpan.FromSeconds(2))
                 .ProcessAsynchronously(throwOnError: false);
             abort.ThrowIfCancellationRequested();
-            if (!stop.IsCancellationRequested && result.ExitCode != 0 && !result.Cancelled)
+            // Leaving the pipe early (a frame limit) makes ffmpeg fail its next write: not an error.
+            if (!stop.IsCancellationRequested && !_limitReached && result.ExitCode != 0 && !result.Cancelled)
             {
                 throw new UserFacingException(
                     $"ffmpeg could not decode {_info.Path}: {stderr.Summary ?? $"exit code {result.ExitCode}"}")
@@ -76,6 +82,12 @@ public sealed class FfmpegDecoder
         long index = 0;
         while (!stop.IsCancellationRequested)
         {
+            if (_maxFrames > 0 && index >= _maxFrames)
+            {
+                _limitReached = true;
+                return;
+            }
+
             var frame = await _pool.RentAsync(abort);
             var start = Stopwatch.GetTimestamp();
             int read;

@@ -47,7 +47,8 @@ public sealed class FfmpegStderr
         {
             lock (_gate)
             {
-                var lines = _lines.ToArray();
+                // Progress lines ("frame=  27 fps=4.5 ...") say nothing about what went wrong.
+                var lines = _lines.Where(l => !l.StartsWith("frame=", StringComparison.Ordinal) && !l.StartsWith("size=", StringComparison.Ordinal)).ToArray();
                 return lines.LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal)
                         || l.Contains("No space", StringComparison.Ordinal)
                         || l.Contains("Invalid", StringComparison.Ordinal))

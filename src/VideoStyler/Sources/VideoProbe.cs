@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -24,7 +23,7 @@ public static class VideoProbe
             throw new UserFacingException($"input is an empty file: {path}");
         }
 
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(
             "ffprobe",
             ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
             cancellationToken);
@@ -193,40 +192,5 @@ public static class VideoProbe
         // ffprobe prefixes the message with the path; the caller already names it.
         var prefix = path + ": ";
         return reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason;
-    }
-
-    internal static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
-        string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new UserFacingException($"could not start {fileName}");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new UserFacingException($"{fileName} is not installed or not on PATH (run scripts/setup.sh)");
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return (process.ExitCode, await stdout, await stderr);
-        }
     }
 }

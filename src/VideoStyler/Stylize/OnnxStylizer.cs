@@ -124,7 +124,8 @@ public sealed class OnnxStylizer : IDisposable
     /// <summary>Runs the model once on the prepared tensor, nothing else (the bare-model benchmark).</summary>
     public void RunModelOnly() => _style.Session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
 
-    internal void Preprocess(Mat source)
+    /// <summary>Fills the input tensor from a BGR frame (scale, reflect-pad, convert, reorder channels).</summary>
+    public void Preprocess(Mat source)
     {
         var content = source;
         if (_geometry.NeedsResize)
@@ -166,7 +167,8 @@ public sealed class OnnxStylizer : IDisposable
         Cv2.MixChannels([_paddedFloat], _inputPlanes, _toModelChannels);
     }
 
-    internal void Postprocess(Mat destination)
+    /// <summary>Turns the output tensor into a BGR frame of the destination size.</summary>
+    public void Postprocess(Mat destination)
     {
         if (_outputInterleaved is { } interleaved)
         {

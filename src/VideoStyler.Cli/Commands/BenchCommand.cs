@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenCvSharp;
+using VideoStyler.Models;
+using VideoStyler.Pipeline;
+using VideoStyler.Sources;
+using VideoStyler.Stylize;
+
+namespace VideoStyler.Cli.Commands;
+
+/// <summary>
+/// `videostyler bench`: in one run, the bare model (ONNX Runtime alone on a prepared tensor of the same
+/// size) and the whole stylize pipeline on a clip, so their ratio (efficiency) is measured under the
+/// same machine load. Pipeline fps is the steady output rate (first to last frame written), which
+/// leaves out model loading and ffmpeg start-up.
+/// </summary>
+public static class BenchCommand
+{
+    public const string Help = """
+        usage: videostyler bench [--style S] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+
+        Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
+        (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
+        generated 640x360 clip), and prints model fps, pipeline fps, efficiency = pipeline / model,
+        per-stage mean ms, peak RSS, GC counts and managed bytes allocated per frame.
+
+        options:
+          --style S       style name or .onnx file (default: the embedded toon)
+          --size N        processing size, short side (default 480)
+          --frames K      frames to measure (default 30)
+          --input FILE    clip to run the pipeline on
+          --threads T     ONNX Runtime intra-op threads (default: one per core)
+          --device D      auto|cpu|cuda|tensorrt
+          --json          print one JSON object instead of text
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var line = CommandLine.Parse("bench", args, ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir"], ["--json"]);
+        if (line.HelpRequested)
+        {
+            Console.Out.WriteLine(Help);
+            return 0;
+        }
+
+        var size = line.GetInt("--size", 480, 16, 8192);
+        var frames = line.GetInt("--frames", 30, 2, 100000);
+        var threads = line.GetInt("--threads", 0, 0, 256);
+        var device = StylizeCommand.ParseDevice(line.Get("--device"));
+        var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
+        var styleSpec = line.Get("--style");
+        var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var input = line.Get("--input") ?? await MakeClipAsync(work, frames);
+            var info = await VideoProbe.ProbeAsync(input);
+
+            // (a) the bare model on a prepared tensor of the same size.
+            var source = library.Resolve(styleSpec);
+            double modelFps;
+            string provider;
+            int effectiveThreads;
+            FrameGeometry geometry;
+            using (var style = StyleSession.Load(source, device, threads))
+            using (var stylizer = new OnnxStylizer(style, info.Width, info.Height, size))
+            using (var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0)))
+            {
+                Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+                stylizer.Preprocess(frame);
+                stylizer.RunModelOnly(); // warm-up: first runs allocate ONNX Runtime's arenas
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < frames; i++)
+                {
+                    stylizer.RunModelOnly();
+                }
+
+                modelFps = frames / clock.Elapsed.TotalSeconds;
+                provider = style.ExecutionProvider;
+                effectiveThreads = threads > 0 ? threads : Environment.ProcessorCount;
+                geometry = stylizer.Geometry;
+            }
+
+            // (b) the whole pipeline, same frames, same size.
+            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0);
+
+            var result = new JsonObject
+            {
+                ["style"] = plain.Result.Style,
+                ["input"] = input,
+                ["frame_size"] = $"{info.Width}x{info.Height}",
+                ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
+                ["frames"] = frames,
+                ["model_fps"] = Round(modelFps),
+                ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
+                ["pipeline_fps_wall"] = Round(plain.Result.Fps),
+                ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
+                ["pipeline_fps_temporal"] = null,
+                ["efficiency_temporal"] = null,
+                ["stage_ms"] = StageObject(plain.Result.Stats),
+                ["peak_rss_mb"] = Round(PeakRssMegabytes()),
+                ["execution_provider"] = provider,
+                ["threads"] = effectiveThreads,
+                ["allocated_bytes_per_frame"] = Math.Round(plain.AllocatedPerFrame),
+                ["gc_gen0"] = plain.Gen0,
+                ["gc_gen1"] = plain.Gen1,
+                ["gc_gen2"] = plain.Gen2,
+            };
+
+            if (line.Has("--json"))
+            {
+                Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                PrintText(result);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, int Gen0, int Gen1, int Gen2);
+
+    private static async Task<PipelineRun> RunPipelineAsync(
+        string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal)
+    {
+        var options = new StylizeOptions
+        {
+            InputPath = input,
+            OutputPath = Path.Combine(work, name),
+            Style = style,
+            Library = library,
+            ProcessingSize = size,
+            MaxFrames = frames,
+            Device = device,
+            Threads = threads,
+            TemporalStrength = temporal,
+            Force = true,
+        };
+        var gen0 = GC.CollectionCount(0);
+        var gen1 = GC.CollectionCount(1);
+        var gen2 = GC.CollectionCount(2);
+        long allocatedAtFirstFrame = 0;
+        long framesAtFirst = 0;
+        var result = await new StylizeRunner().RunAsync(options, null, written =>
+        {
+            // Start counting after the first frame: set-up allocations are not per-frame costs.
+            if (Interlocked.Read(ref allocatedAtFirstFrame) == 0)
+            {
+                Interlocked.Exchange(ref framesAtFirst, written);
+                Interlocked.Exchange(ref allocatedAtFirstFrame, GC.GetTotalAllocatedBytes(precise: false));
+            }
+        }, CancellationToken.None);
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedAtFirstFrame;
+        var counted = Math.Max(1, result.FramesOut - framesAtFirst);
+        return new PipelineRun(result, (double)allocated / counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+    }
+
+    private static async Task<string> MakeClipAsync(string work, int frames)
+    {
+        var path = Path.Combine(work, "bench-input.mp4");
+        var (exit, _, stderr) = await ProcessRunner.RunAsync(
+            "ffmpeg",
+            ["-v", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=30", "-frames:v", (frames + 1).ToString(CultureInfo.InvariantCulture),
+             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", path],
+            CancellationToken.None);
+        if (exit != 0)
+        {
+            throw new UserFacingException($"could not generate the bench clip: {stderr.Trim()}");
+        }
+
+        return path;
+    }
+
+    private static JsonObject StageObject(PipelineStats stats)
+    {
+        var stages = new JsonObject();
+        foreach (var (stage, ms) in stats.StageMeansMs())
+        {
+            stages[stage] = Round(ms);
+        }
+
+        return stages;
+    }
+
+    private static double PeakRssMegabytes()
+    {
+        // VmHWM: the resident set's high-water mark, native memory (ONNX Runtime, OpenCV) included.
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                var kb = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                return kb / 1024.0;
+            }
+        }
+
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    private static void PrintText(JsonObject r)
+    {
+        Console.Out.WriteLine($"style {r["style"]} on {r["execution_provider"]}, {r["threads"]} threads; frame {r["frame_size"]}, tensor {r["tensor_size"]}, {r["frames"]} frames");
+        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor)");
+        Console.Out.WriteLine($"pipeline fps:  {r["pipeline_fps"]}   (steady; wall incl. start-up: {r["pipeline_fps_wall"]})");
+        Console.Out.WriteLine($"efficiency:    {r["efficiency"]}");
+        if (r["pipeline_fps_temporal"] is not null)
+        {
+            Console.Out.WriteLine($"with temporal: {r["pipeline_fps_temporal"]} fps, efficiency {r["efficiency_temporal"]}");
+        }
+
+        Console.Out.WriteLine($"stage ms:      {r["stage_ms"]!.ToJsonString()}");
+        Console.Out.WriteLine($"peak RSS:      {r["peak_rss_mb"]} MB");
+        Console.Out.WriteLine($"allocated:     {r["allocated_bytes_per_frame"]} managed bytes per frame; GCs gen0/1/2: {r["gc_gen0"]}/{r["gc_gen1"]}/{r["gc_gen2"]}");
+    }
+}
