@@ -15,6 +15,7 @@ public static class Entry
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           bench                     measure bare-model vs pipeline speed
+          inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
 
         options:
           -h, --help                help (also after every command)
@@ -50,6 +51,7 @@ public static class Entry
                 "stylize" => await StylizeCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
+                "inspect" => await InspectCommand.RunAsync(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }

@@ -21,7 +21,7 @@ public sealed class ProgressView
     }
 
     public async Task<StylizeResult> RunAsync(
-        Func<Action<VideoInfo, StyleSession>, Action<long>, Task<StylizeResult>> run)
+        Func<Action<VideoInfo, FrameStylizer>, Action<long>, Task<StylizeResult>> run)
     {
         var clock = Stopwatch.StartNew();
         if (!_console.Profile.Capabilities.Interactive || Console.IsErrorRedirected)
@@ -86,7 +86,7 @@ public sealed class ProgressView
         return result!;
     }
 
-    private static void PrintStart(VideoInfo info, StyleSession style)
+    private static void PrintStart(VideoInfo info, FrameStylizer style)
     {
         if (style.Notice is not null)
         {

@@ -29,7 +29,13 @@ public static class StylizeCommand
         options:
           -o, --output FILE     output file (required); never overwritten without --force
           --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
-                                default: the embedded 'toon' style
+                                default: the embedded 'toon' style. A weighted mix of styles:
+                                --style candy:0.6,mosaic:0.4
+          --strength S          0..1, how much of the style to keep (default 1)
+          --preserve-colors     keep the source's colours, take only the style's luminance
+          --mask FILE           image or video; white = styled, black = original
+          --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
+                                AI-stylized in their metadata; `videostyler inspect FILE` shows it)
           --size N              processing size: the short side in pixels (default 480)
           --force               overwrite OUTPUT if it exists
           --stats FILE.json     write frame counts, timings per stage and the execution provider
@@ -39,8 +45,8 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames"];
-    private static readonly string[] Flags = ["--force"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark"];
+    private static readonly string[] Flags = ["--force", "--preserve-colors"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -71,6 +77,13 @@ public static class StylizeCommand
             Device = ParseDevice(line.Get("--device")),
             Threads = line.GetInt("--threads", 0, 0, 256),
             MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
+            Controls = new StyleControls
+            {
+                Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
+                PreserveColors = line.Has("--preserve-colors"),
+                MaskPath = line.Get("--mask"),
+                Watermark = line.Get("--watermark"),
+            },
         };
         var statsPath = line.Get("--stats");
 

@@ -29,6 +29,9 @@ public sealed record StylizeOptions
     /// <summary>Temporal consistency strength 0..1; 0 turns the stage off.</summary>
     public double TemporalStrength { get; init; }
 
+    /// <summary>--strength, --preserve-colors, --mask, --watermark.</summary>
+    public StyleControls Controls { get; init; } = new();
+
     /// <summary>Stylize only the first this-many frames (0 = all).</summary>
     public long MaxFrames { get; init; }
 

@@ -26,7 +26,7 @@ public sealed class StylizeRunner
     /// <param name="stop">Graceful stop: finish what is in flight and finalize the output.</param>
     public async Task<StylizeResult> RunAsync(
         StylizeOptions options,
-        Action<VideoInfo, StyleSession>? onStarted,
+        Action<VideoInfo, FrameStylizer>? onStarted,
         Action<long>? onProgress,
         CancellationToken stop)
     {
@@ -37,9 +37,9 @@ public sealed class StylizeRunner
         try
         {
             // Resolved after the input and output checks, so those errors come first.
-            using var style = StyleSession.Load(options.Library.Resolve(options.Style), options.Device, options.Threads);
             var stats = new PipelineStats();
-            using var stylizer = new OnnxStylizer(style, info.Width, info.Height, options.ProcessingSize, stats);
+            using var style = FrameStylizer.Create(
+                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats);
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
@@ -57,7 +57,7 @@ public sealed class StylizeRunner
             var decodeTask = Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = Guard(
                 () => Task.Factory.StartNew(
-                    () => StylizeLoop(decoded.Reader, stylized.Writer, stylizer, abort.Token),
+                    () => StylizeLoop(decoded.Reader, stylized.Writer, style, abort.Token),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -115,7 +115,7 @@ public sealed class StylizeRunner
         }
     }
 
-    private static void StylizeLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, OnnxStylizer stylizer, CancellationToken abort)
+    private static void StylizeLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FrameStylizer stylizer, CancellationToken abort)
     {
         // A dedicated thread: inference blocks for hundreds of milliseconds per frame on a CPU.
         while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
@@ -131,6 +131,7 @@ public sealed class StylizeRunner
                 try
                 {
                     stylizer.Process(frame.SourceMat, frame.OutputMat);
+                    stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
                 }
                 catch
                 {

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using VideoStyler.Sources;
+
+namespace VideoStyler.Cli.Commands;
+
+/// <summary>`videostyler inspect FILE`: reads back the AI-content marking every output carries.</summary>
+public static class InspectCommand
+{
+    public const string Help = """
+        usage: videostyler inspect FILE
+
+        Prints the AI-stylization marking of a video written by VideoStyler (the container's comment
+        tag: tool version and style names). Exit code 0 when marked, 1 when not.
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var line = CommandLine.Parse("inspect", args, [], []);
+        if (line.HelpRequested || line.Positionals.Count != 1)
+        {
+            Console.Out.WriteLine(Help);
+            return line.HelpRequested ? 0 : 2;
+        }
+
+        var path = line.Positionals[0];
+        var info = await VideoProbe.ProbeAsync(path);
+        var (_, json, _) = await ProcessRunner.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", path], CancellationToken.None);
+        using var doc = JsonDocument.Parse(json);
+        string? comment = null;
+        if (doc.RootElement.TryGetProperty("format", out var format) && format.TryGetProperty("tags", out var tags))
+        {
+            foreach (var tag in tags.EnumerateObject())
+            {
+                if (tag.Name.Equals("comment", StringComparison.OrdinalIgnoreCase))
+                {
+                    comment = tag.Value.GetString();
+                }
+            }
+        }
+
+        Console.Out.WriteLine($"file:         {path} ({info.Width}x{info.Height}, {info.FramesPerSecond:0.###} fps)");
+        if (comment is null || !comment.StartsWith("AI-stylized by VideoStyler", StringComparison.Ordinal))
+        {
+            Console.Out.WriteLine("ai-stylized:  no VideoStyler marking found");
+            return 1;
+        }
+
+        Console.Out.WriteLine("ai-stylized:  yes");
+        Console.Out.WriteLine($"marking:      {comment}");
+        var styleAt = comment.IndexOf("style: ", StringComparison.Ordinal);
+        if (styleAt >= 0)
+        {
+            Console.Out.WriteLine($"style:        {comment[(styleAt + 7)..]}");
+        }
+
+        return 0;
+    }
+}
