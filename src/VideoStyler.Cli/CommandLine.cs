@@ -9,6 +9,7 @@ namespace VideoStyler.Cli;
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Value)> _all = [];
     private readonly string _verb;
 
     private CommandLine(string verb)
@@ -68,6 +69,7 @@ public sealed class CommandLine
                     }
 
                     line._options[name] = inline;
+                    line._all.Add((name, inline));
                 }
                 else if (switches.Contains(name) && inline is null)
                 {
@@ -86,6 +88,9 @@ public sealed class CommandLine
 
         return line;
     }
+
+    /// <summary>Every value of an option that may repeat (e.g. --tag a=b --tag c=d).</summary>
+    public IEnumerable<string> GetAll(string name) => _all.Where(o => o.Name == name).Select(o => o.Value);
 
     public bool Has(string name) => _options.ContainsKey(name);
 

@@ -102,7 +102,11 @@ public sealed class StyleSession : IDisposable
             return (bytes, null); // ONNX Runtime gives the user the precise error.
         }
 
-        if (model.Graph?.Input.Count is null or 0)
+        // The rewriter knows NCHW graphs (channels in dim 1); others keep their fixed dims and are
+        // letterboxed (an NHWC model's dims 2 and 3 are width and channels, not height and width).
+        var input = model.Graph?.Input.FirstOrDefault();
+        var dims = input?.Type?.TensorType?.Shape?.Dim;
+        if (dims is not { Count: 4 } || dims[1].DimValue != 3)
         {
             return (bytes, null);
         }
