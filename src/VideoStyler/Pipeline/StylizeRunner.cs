@@ -57,7 +57,7 @@ public sealed class StylizeRunner
             var decodeTask = Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = Guard(
                 () => Task.Factory.StartNew(
-                    () => StylizeLoop(decoded.Reader, stylized.Writer, style, abort.Token),
+                    () => FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame), abort.Token),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -115,41 +115,40 @@ public sealed class StylizeRunner
         }
     }
 
-    private static void StylizeLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FrameStylizer stylizer, CancellationToken abort)
+    private static void StylizeFrame(FrameStylizer stylizer, Frame frame)
     {
-        // A dedicated thread: inference blocks for hundreds of milliseconds per frame on a CPU.
+        if (frame.Index is 0 or 3)
+        {
+            // By then both ffmpeg processes run (the encoder may start just after frame 0).
+            HelperProcessPriority.LowerChildren();
+        }
+
+        stylizer.Process(frame.SourceMat, frame.OutputMat);
+        stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
+    }
+
+    /// <summary>
+    /// A synchronous stage on its own thread (inference and flow block for milliseconds to seconds per
+    /// frame): takes frames in order, works on each, passes it on. A frame it cannot pass on is released.
+    /// </summary>
+    private static void FrameLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, Action<Frame> work, CancellationToken abort)
+    {
         while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
         {
             while (input.TryRead(out var frame))
             {
-                if (frame.Index is 0 or 3)
-                {
-                    // By then both ffmpeg processes run (the encoder may start just after frame 0).
-                    HelperProcessPriority.LowerChildren();
-                }
-
                 try
                 {
-                    stylizer.Process(frame.SourceMat, frame.OutputMat);
-                    stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
+                    work(frame);
+                    if (!output.TryWrite(frame))
+                    {
+                        output.WriteAsync(frame, abort).AsTask().GetAwaiter().GetResult();
+                    }
                 }
                 catch
                 {
                     frame.Release();
                     throw;
-                }
-
-                if (!output.TryWrite(frame))
-                {
-                    try
-                    {
-                        output.WriteAsync(frame, abort).AsTask().GetAwaiter().GetResult();
-                    }
-                    catch
-                    {
-                        frame.Release();
-                        throw;
-                    }
                 }
             }
         }
