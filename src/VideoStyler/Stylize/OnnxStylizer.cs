@@ -20,10 +20,7 @@ public sealed class OnnxStylizer : IDisposable
     private readonly float[] _outputTensor;
     private readonly OrtValue _inputValue;
     private readonly OrtValue _outputValue;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly OrtValue[] _inputValues;
-    private readonly OrtValue[] _outputValues;
+    private readonly OrtIoBinding _binding;
     private readonly RunOptions _runOptions = new();
 
     private readonly Mat _content;        // frame scaled to the processing size, 8UC3
@@ -58,10 +55,10 @@ public sealed class OnnxStylizer : IDisposable
         long[] shape = convention.Layout == TensorLayout.Nchw ? [1, 3, th, tw] : [1, th, tw, 3];
         _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _inputTensor.AsMemory(), shape);
         _outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _outputTensor.AsMemory(), shape);
-        _inputNames = [convention.InputName];
-        _outputNames = [convention.OutputName];
-        _inputValues = [_inputValue];
-        _outputValues = [_outputValue];
+        // Bound once: every Run reads and writes the same pinned arrays, nothing is marshalled per frame.
+        _binding = style.Session.CreateIoBinding();
+        _binding.BindInput(convention.InputName, _inputValue);
+        _binding.BindOutput(convention.OutputName, _outputValue);
 
         _content = new Mat(ch, cw, MatType.CV_8UC3);
         _padded = new Mat(th, tw, MatType.CV_8UC3);
@@ -106,7 +103,7 @@ public sealed class OnnxStylizer : IDisposable
         start = Stopwatch.GetTimestamp();
         try
         {
-            _style.Session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+            RunModelOnly();
         }
         catch (OnnxRuntimeException ex)
         {
@@ -122,7 +119,7 @@ public sealed class OnnxStylizer : IDisposable
     }
 
     /// <summary>Runs the model once on the prepared tensor, nothing else (the bare-model benchmark).</summary>
-    public void RunModelOnly() => _style.Session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+    public void RunModelOnly() => _style.Session.RunWithBinding(_runOptions, _binding);
 
     /// <summary>Fills the input tensor from a BGR frame (scale, reflect-pad, convert, reorder channels).</summary>
     public void Preprocess(Mat source)
@@ -203,6 +200,7 @@ public sealed class OnnxStylizer : IDisposable
 
     public void Dispose()
     {
+        _binding.Dispose();
         _inputValue.Dispose();
         _outputValue.Dispose();
         _runOptions.Dispose();
