@@ -7,6 +7,7 @@ using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
+using VideoStyler.Temporal;
 
 namespace VideoStyler.Cli.Commands;
 
@@ -23,7 +24,7 @@ public static class BenchCommand
 
         Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
         (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
-        generated 640x360 clip), and prints model fps, pipeline fps, efficiency = pipeline / model,
+        generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps, efficiency = pipeline / model,
         per-stage mean ms, peak RSS, GC counts and managed bytes allocated per frame.
 
         options:
@@ -85,6 +86,7 @@ public static class BenchCommand
 
             // (b) the whole pipeline, same frames, same size.
             var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0);
+            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength);
 
             var result = new JsonObject
             {
@@ -97,8 +99,9 @@ public static class BenchCommand
                 ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
                 ["pipeline_fps_wall"] = Round(plain.Result.Fps),
                 ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
-                ["pipeline_fps_temporal"] = null,
-                ["efficiency_temporal"] = null,
+                ["pipeline_fps_temporal"] = Round(withTemporal.Result.Stats.SteadyFps),
+                ["efficiency_temporal"] = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
+                ["stage_ms_temporal"] = StageObject(withTemporal.Result.Stats),
                 ["stage_ms"] = StageObject(plain.Result.Stats),
                 ["peak_rss_mb"] = Round(PeakRssMegabytes()),
                 ["execution_provider"] = provider,

@@ -4,6 +4,7 @@ using Spectre.Console;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
+using VideoStyler.Temporal;
 
 namespace VideoStyler.Cli.Commands;
 
@@ -31,6 +32,10 @@ public static class StylizeCommand
           --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
                                 default: the embedded 'toon' style. A weighted mix of styles:
                                 --style candy:0.6,mosaic:0.4
+          --temporal T          0..1 temporal consistency (default 0.5): each frame's change against
+                                the flow-warped previous output is limited where the flow is trusted,
+                                so brushstrokes stop flickering without smearing; 1 holds hardest
+          --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)
           --preserve-colors     keep the source's colours, take only the style's luminance
           --mask FILE           image or video; white = styled, black = original
@@ -45,8 +50,8 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark"];
-    private static readonly string[] Flags = ["--force", "--preserve-colors"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal"];
+    private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -77,6 +82,7 @@ public static class StylizeCommand
             Device = ParseDevice(line.Get("--device")),
             Threads = line.GetInt("--threads", 0, 0, 256),
             MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
+            TemporalStrength = line.Has("--no-temporal") ? 0 : line.GetDouble("--temporal", new TemporalOptions().Strength, 0.0, 1.0),
             Controls = new StyleControls
             {
                 Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),

@@ -1,5 +1,6 @@
 using VideoStyler.Models;
 using VideoStyler.Stylize;
+using VideoStyler.Temporal;
 
 namespace VideoStyler.Pipeline;
 
@@ -26,8 +27,8 @@ public sealed record StylizeOptions
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Temporal consistency strength 0..1; 0 turns the stage off.</summary>
-    public double TemporalStrength { get; init; }
+    /// <summary>Temporal consistency strength 0..1 (--temporal); 0 turns the stage off (--no-temporal).</summary>
+    public double TemporalStrength { get; init; } = new TemporalOptions().Strength;
 
     /// <summary>--strength, --preserve-colors, --mask, --watermark.</summary>
     public StyleControls Controls { get; init; } = new();

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using VideoStyler.Sinks;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
+using VideoStyler.Temporal;
 
 namespace VideoStyler.Pipeline;
 
@@ -43,10 +44,14 @@ public sealed class StylizeRunner
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
-            // Every frame is in a channel or held by one stage (decoder, stylizer, encoder).
-            using var pool = new FramePool(info.Width, info.Height, (2 * capacity) + 3);
+            // Every frame is in a channel or held by one stage (decoder, stylizer, finisher, encoder).
+            using var pool = new FramePool(info.Width, info.Height, (3 * capacity) + 4);
             var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            var finished = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            using var temporal = options.TemporalStrength > 0
+                ? new TemporalStage(new TemporalBlender(info.Width, info.Height, new TemporalOptions { Strength = options.TemporalStrength }), stats)
+                : null;
             using var abort = new CancellationTokenSource();
 
             var clock = Stopwatch.StartNew();
@@ -63,9 +68,17 @@ public sealed class StylizeRunner
                     TaskScheduler.Default),
                 stylized.Writer,
                 abort);
-            var encodeTask = Guard(() => encoder.RunAsync(stylized.Reader, onProgress, stop, abort.Token), null, abort);
+            var finishTask = Guard(
+                () => Task.Factory.StartNew(
+                    () => FrameLoop(stylized.Reader, finished.Writer, frame => FinishFrame(style, temporal, frame), abort.Token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default),
+                finished.Writer,
+                abort);
+            var encodeTask = Guard(() => encoder.RunAsync(finished.Reader, onProgress, stop, abort.Token), null, abort);
 
-            await WhenAllReportingFirstFault(decodeTask, stylizeTask, encodeTask);
+            await WhenAllReportingFirstFault(decodeTask, stylizeTask, finishTask, encodeTask);
             clock.Stop();
 
             if (stats.FramesOut == 0)
@@ -124,6 +137,16 @@ public sealed class StylizeRunner
         }
 
         stylizer.Process(frame.SourceMat, frame.OutputMat);
+    }
+
+    /// <summary>
+    /// The stage after stylize: temporal consistency (it needs the frames in order, so it is a stage of
+    /// its own that overlaps with the next frame's inference), then the user's controls, which act on
+    /// the final picture.
+    /// </summary>
+    private static void FinishFrame(FrameStylizer stylizer, TemporalStage? temporal, Frame frame)
+    {
+        temporal?.Process(frame);
         stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
     }
 

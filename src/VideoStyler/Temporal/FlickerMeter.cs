@@ -1,0 +1,150 @@
+using OpenCvSharp;
+
+namespace VideoStyler.Temporal;
+
+/// <summary>
+/// Measures temporal flicker as in Lai et al. 2018 (Learning Blind Video Temporal Consistency): each output
+/// frame is compared with its predecessor warped by optical flow measured on the input frames, with
+/// occluded pixels masked out. Optionally compares with a per-frame reference (the same stylization without
+/// the temporal stage) for retention and sharpness. The meter uses its own flow (<see cref="OcclusionAwareFlow"/>),
+/// never the blender's.
+/// </summary>
+public static class FlickerMeter
+{
+    public static FlickerReport Measure(string inputPath, string outputPath, string? referencePath)
+    {
+        using var input = Open(inputPath, "input");
+        using var output = Open(outputPath, "output");
+        using var reference = referencePath is null ? null : Open(referencePath, "reference");
+        using var inputFrame = new Mat();
+        using var outputFrame = new Mat();
+        using var referenceFrame = new Mat();
+
+        if (!ReadAll(input, inputFrame, output, outputFrame, reference, referenceFrame))
+        {
+            throw new InvalidDataException($"No frames could be read from '{inputPath}'.");
+        }
+
+        var width = inputFrame.Cols;
+        var height = inputFrame.Rows;
+        using var flow = new OcclusionAwareFlow(width, height);
+        using var inputError = new WarpErrorAccumulator(width, height);
+        using var outputError = new WarpErrorAccumulator(width, height);
+        using var referenceError = reference is null ? null : new WarpErrorAccumulator(width, height);
+        using var comparison = reference is null ? null : new ReferenceComparison();
+        var previousLuma = new Mat(height, width, MatType.CV_8UC1);
+        var currentLuma = new Mat(height, width, MatType.CV_8UC1);
+        try
+        {
+            var frames = 0;
+            do
+            {
+                CheckSize(inputFrame, width, height, inputPath, frames);
+                CheckSize(outputFrame, width, height, outputPath, frames);
+                if (reference is not null)
+                {
+                    CheckSize(referenceFrame, width, height, referencePath!, frames);
+                }
+
+                Cv2.CvtColor(inputFrame, currentLuma, ColorConversionCodes.BGR2GRAY);
+                var pairFlow = frames == 0 ? null : flow;
+                var validCount = pairFlow?.Compute(previousLuma, currentLuma) ?? 0;
+                inputError.Add(inputFrame, pairFlow, validCount);
+                outputError.Add(outputFrame, pairFlow, validCount);
+                referenceError?.Add(referenceFrame, pairFlow, validCount);
+                comparison?.Add(inputFrame, outputFrame, referenceFrame);
+                (previousLuma, currentLuma) = (currentLuma, previousLuma);
+                frames++;
+            }
+            while (ReadAll(input, inputFrame, output, outputFrame, reference, referenceFrame));
+
+            var counts = new List<(string Path, int Count)>
+            {
+                (inputPath, frames + CountRemaining(input, inputFrame)),
+                (outputPath, frames + CountRemaining(output, outputFrame)),
+            };
+            if (reference is not null)
+            {
+                counts.Add((referencePath!, frames + CountRemaining(reference, referenceFrame)));
+            }
+
+            if (counts.Any(c => c.Count != frames))
+            {
+                throw new InvalidDataException(
+                    "Frame counts differ: " + string.Join(", ", counts.Select(c => $"'{c.Path}' has {c.Count}")) + ".");
+            }
+
+            return new FlickerReport
+            {
+                EWarpOutput = outputError.Mean,
+                EWarpInput = inputError.Mean,
+                FlickerRatio = referenceError is null ? null : Ratio(outputError.Mean, referenceError.Mean),
+                Retention = comparison?.Retention,
+                Sharpness = comparison?.Sharpness,
+                Frames = frames,
+            };
+        }
+        finally
+        {
+            previousLuma.Dispose();
+            currentLuma.Dispose();
+        }
+    }
+
+    private static double Ratio(double value, double baseline) => baseline == 0 ? (value == 0 ? 1 : double.PositiveInfinity) : value / baseline;
+
+    private static VideoCapture Open(string path, string role)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path, role);
+        if (!path.Contains('%') && !File.Exists(path))
+        {
+            throw new FileNotFoundException($"The {role} video '{path}' does not exist.", path);
+        }
+
+        var capture = new VideoCapture(path);
+        if (!capture.IsOpened())
+        {
+            capture.Dispose();
+            throw new InvalidDataException($"The {role} video '{path}' could not be opened.");
+        }
+
+        return capture;
+    }
+
+    /// <summary>Reads the next frame of every stream; true only when all of them delivered one.</summary>
+    private static bool ReadAll(VideoCapture input, Mat inputFrame, VideoCapture output, Mat outputFrame, VideoCapture? reference, Mat referenceFrame)
+    {
+        var gotInput = Read(input, inputFrame);
+        var gotOutput = Read(output, outputFrame);
+        var gotReference = reference is null || Read(reference, referenceFrame);
+        return gotInput && gotOutput && gotReference;
+    }
+
+    private static bool Read(VideoCapture capture, Mat frame) => capture.Read(frame) && !frame.Empty();
+
+    /// <summary>Frames still readable after the lockstep loop (the one frame already read counts, if any).</summary>
+    private static int CountRemaining(VideoCapture capture, Mat frame)
+    {
+        if (frame.Empty())
+        {
+            return 0;
+        }
+
+        var count = 1;
+        while (Read(capture, frame))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static void CheckSize(Mat frame, int width, int height, string path, int index)
+    {
+        if (frame.Cols != width || frame.Rows != height || frame.Type() != MatType.CV_8UC3)
+        {
+            throw new InvalidDataException(
+                $"Frame {index} of '{path}' is {frame.Cols}x{frame.Rows} ({frame.Type()}), expected {width}x{height} 8-bit BGR like the input.");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using OpenCvSharp;
+
+namespace VideoStyler.Temporal;
+
+/// <summary>
+/// Geometry helpers shared by the blender and the meter: turning a relative flow field into an
+/// absolute sampling map for <see cref="Cv2.Remap"/>. Holds no tuning, only coordinates.
+/// </summary>
+internal static class FlowMaps
+{
+    /// <summary>Creates a CV_32FC2 image whose pixel (x, y) holds (x, y).</summary>
+    public static Mat CreateGrid(int width, int height)
+    {
+        var grid = new Mat(height, width, MatType.CV_32FC2);
+        for (var y = 0; y < height; y++)
+        {
+            var row = grid.RowSpan<Vec2f>(y);
+            for (var x = 0; x < row.Length; x++)
+            {
+                row[x] = new Vec2f(x, y);
+            }
+        }
+
+        return grid;
+    }
+
+    /// <summary>map = grid + flow, for a flow at the grid's resolution.</summary>
+    public static void ToSamplingMap(Mat flow, Mat grid, Mat map) => Cv2.Add(flow, grid, map);
+
+    /// <summary>
+    /// map = grid + flow for a flow measured at a lower resolution: the flow is resized to the grid (into
+    /// <paramref name="upsampled"/>) and its vectors scaled by the resolution ratio.
+    /// </summary>
+    public static void UpsampleToSamplingMap(Mat flow, Mat grid, Mat upsampled, Mat map)
+    {
+        Cv2.Resize(flow, upsampled, grid.Size(), 0, 0, InterpolationFlags.Linear);
+        Cv2.Multiply(upsampled, new Scalar((double)grid.Cols / flow.Cols, (double)grid.Rows / flow.Rows), upsampled);
+        Cv2.Add(upsampled, grid, map);
+    }
+}
