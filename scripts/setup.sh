@@ -11,6 +11,12 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libgtk-3.so.0'; then
   missing+=(libgtk-3-0)
 fi
 
+# Debian's Chromium: the live control page is tested in it, headless (tests only; the tool itself
+# does not need it). VIDEOSTYLER_NO_CHROMIUM=1 skips it on machines that only run the tool.
+if [ "${VIDEOSTYLER_NO_CHROMIUM:-0}" != "1" ] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} with apt-get" >&2
   sudo_cmd=()

@@ -12,6 +12,7 @@ public static class Entry
 
         commands:
           stylize INPUT -o OUTPUT   stylize a video file (batch, nothing dropped)
+          live --input SRC --output SINK   stylize a camera or stream live (latency held)
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           bench                     measure bare-model vs pipeline speed
@@ -49,9 +50,11 @@ public static class Entry
             return rest[0] switch
             {
                 "stylize" => await StylizeCommand.RunAsync(tail),
+                "live" => await LiveCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
+                "eval" => EvalCommand.Run(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }

@@ -1,0 +1,360 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace VideoStyler.Live;
+
+/// <summary>
+/// The live control endpoint (HttpListener): GET / (a page listing the styles with the MJPEG preview),
+/// GET /status (JSON), GET /styles (JSON), GET /preview.mjpg, GET /snapshot.jpg, POST /style, /strength,
+/// /temporal, /pause. Binds to loopback unless told otherwise; then every request needs the token
+/// (Authorization: Bearer TOKEN, or ?token=TOKEN).
+/// </summary>
+public sealed class ControlServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly LiveSession _session;
+    private readonly string? _token;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _requests = [];
+    private readonly Lock _gate = new();
+    private Task _loop = Task.CompletedTask;
+
+    private ControlServer(LiveSession session, string? token, string url)
+    {
+        _session = session;
+        _token = token;
+        Url = url;
+    }
+
+    /// <summary>Where the page is, e.g. http://127.0.0.1:8090/.</summary>
+    public string Url { get; }
+
+    public static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+
+    public static ControlServer Start(LiveSession session, string host, int port, string? token)
+    {
+        if (!IsLoopback(host) && string.IsNullOrEmpty(token))
+        {
+            throw new UserFacingException($"live: the control endpoint on {host} is reachable from other machines; give --token");
+        }
+
+        var any = host is "0.0.0.0" or "::" or "*" or "+";
+        var prefixHost = any ? "+" : host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+        var url = string.Create(CultureInfo.InvariantCulture, $"http://{(any ? "127.0.0.1" : prefixHost)}:{port}/");
+        var server = new ControlServer(session, token, url);
+        server._listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://{prefixHost}:{port}/"));
+        try
+        {
+            server._listener.Start();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or System.Net.Sockets.SocketException)
+        {
+            throw new UserFacingException($"live: cannot listen on {host}:{port} for the control endpoint ({ex.Message})");
+        }
+
+        server._loop = server.AcceptLoopAsync();
+        return server;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().WaitAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var task = Task.Run(() => HandleAsync(context));
+            lock (_gate)
+            {
+                _requests.RemoveAll(t => t.IsCompleted);
+                _requests.Add(task);
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        try
+        {
+            if (!Authorized(request))
+            {
+                await SendAsync(response, 401, "text/plain; charset=utf-8", "unauthorized: give the token (Authorization: Bearer TOKEN or ?token=TOKEN)\n");
+                return;
+            }
+
+            var path = request.Url?.AbsolutePath ?? "/";
+            switch (request.HttpMethod, path)
+            {
+                case ("GET", "/"):
+                case ("GET", "/index.html"):
+                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(_session.Options.Library.ListManifests(), _session.StyleName));
+                    break;
+                case ("GET", "/status"):
+                    await SendJsonAsync(response, 200, _session.Status(recent: true));
+                    break;
+                case ("GET", "/styles"):
+                    await SendJsonAsync(response, 200, StylesJson());
+                    break;
+                case ("GET", "/preview.mjpg"):
+                    await StreamMjpegAsync(response);
+                    break;
+                case ("GET", "/snapshot.jpg"):
+                    await SnapshotAsync(response);
+                    break;
+                case ("POST", "/style"):
+                    await SwitchStyleAsync(request, response);
+                    break;
+                case ("POST", "/strength"):
+                    await SetAsync(request, response, "strength", v =>
+                    {
+                        if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s < 0 || s > 1)
+                        {
+                            throw new UserFacingException($"strength must be a number from 0 to 1, not '{v}'");
+                        }
+
+                        _session.Controls.Strength = s;
+                    });
+                    break;
+                case ("POST", "/temporal"):
+                    await SetAsync(request, response, "temporal", v => _session.Controls.Temporal = ParseBool(v, !_session.Controls.Temporal));
+                    break;
+                case ("POST", "/pause"):
+                    await SetAsync(request, response, "paused", v => _session.Controls.Paused = ParseBool(v, !_session.Controls.Paused));
+                    break;
+                default:
+                    await SendAsync(response, 404, "text/plain; charset=utf-8", $"no such endpoint: {request.HttpMethod} {path}\n");
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away (or we are stopping): nothing to answer.
+        }
+        finally
+        {
+            try
+            {
+                response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private bool Authorized(HttpListenerRequest request)
+    {
+        if (string.IsNullOrEmpty(_token))
+        {
+            return true;
+        }
+
+        var given = request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..].Trim()
+            : request.QueryString["token"];
+        return given is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(_token));
+    }
+
+    private JsonArray StylesJson()
+    {
+        var list = new JsonArray();
+        foreach (var (manifest, origin) in _session.Options.Library.ListManifests())
+        {
+            var tags = new JsonObject();
+            foreach (var (key, value) in manifest.Tags)
+            {
+                tags[key] = value;
+            }
+
+            list.Add(new JsonObject
+            {
+                ["name"] = manifest.Name,
+                ["title"] = manifest.Title,
+                ["tags"] = tags,
+                ["origin"] = origin,
+            });
+        }
+
+        return list;
+    }
+
+    private async Task SwitchStyleAsync(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        var style = await ReadValueAsync(request, "style");
+        if (string.IsNullOrWhiteSpace(style))
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give a style name or .onnx path in the body" });
+            return;
+        }
+
+        try
+        {
+            var name = await _session.SwitchStyleAsync(style.Trim());
+            await SendJsonAsync(response, 200, new JsonObject { ["style"] = name, ["status"] = "switching at the next keyframe" });
+        }
+        catch (UserFacingException ex)
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = ex.Message });
+        }
+    }
+
+    private async Task SetAsync(HttpListenerRequest request, HttpListenerResponse response, string key, Action<string> apply)
+    {
+        var value = (await ReadValueAsync(request, key))?.Trim() ?? "";
+        try
+        {
+            apply(value);
+        }
+        catch (UserFacingException ex)
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = ex.Message });
+            return;
+        }
+
+        await SendJsonAsync(response, 200, new JsonObject
+        {
+            ["strength"] = Math.Round(_session.Controls.Strength, 3),
+            ["temporal"] = _session.Controls.Temporal,
+            ["paused"] = _session.Controls.Paused,
+        });
+    }
+
+    private static bool ParseBool(string value, bool toggled) => value.ToLowerInvariant() switch
+    {
+        "" or "toggle" => toggled,
+        "1" or "true" or "on" or "yes" => true,
+        "0" or "false" or "off" or "no" => false,
+        _ => throw new UserFacingException($"expected true or false, not '{value}'"),
+    };
+
+    /// <summary>The value from ?value=, a JSON body {"key": v}, a form body key=v, or a plain-text body.</summary>
+    private static async Task<string?> ReadValueAsync(HttpListenerRequest request, string key)
+    {
+        if (request.QueryString["value"] is { } query)
+        {
+            return query;
+        }
+
+        string body;
+        using (var reader = new StreamReader(request.InputStream, request.ContentEncoding ?? Encoding.UTF8))
+        {
+            var buffer = new char[64 * 1024];
+            var read = await reader.ReadBlockAsync(buffer, 0, buffer.Length);
+            body = new string(buffer, 0, read).Trim();
+        }
+
+        if (body.StartsWith('{'))
+        {
+            try
+            {
+                var json = JsonNode.Parse(body) as JsonObject;
+                var node = json?[key] ?? json?["value"] ?? json?.FirstOrDefault().Value;
+                return node?.ToString();
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        if (body.StartsWith(key + "=", StringComparison.Ordinal))
+        {
+            return WebUtility.UrlDecode(body[(key.Length + 1)..]);
+        }
+
+        return body;
+    }
+
+    private async Task StreamMjpegAsync(HttpListenerResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "multipart/x-mixed-replace; boundary=frame";
+        response.SendChunked = true;
+        response.Headers["Cache-Control"] = "no-cache";
+        using var watching = _session.Mjpeg.Watch();
+        var output = response.OutputStream;
+        while (!_stop.IsCancellationRequested)
+        {
+            byte[] jpeg;
+            try
+            {
+                jpeg = await _session.Mjpeg.NextAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+
+            var header = Encoding.ASCII.GetBytes(string.Create(
+                CultureInfo.InvariantCulture, $"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: {jpeg.Length}\r\n\r\n"));
+            await output.WriteAsync(header, _stop.Token);
+            await output.WriteAsync(jpeg, _stop.Token);
+            await output.WriteAsync("\r\n"u8.ToArray(), _stop.Token);
+            await output.FlushAsync(_stop.Token);
+        }
+    }
+
+    private async Task SnapshotAsync(HttpListenerResponse response)
+    {
+        using var watching = _session.Mjpeg.Watch();
+        byte[] jpeg;
+        try
+        {
+            jpeg = await _session.Mjpeg.NextAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await SendAsync(response, 503, "text/plain; charset=utf-8", "no frame yet\n");
+            return;
+        }
+
+        response.StatusCode = 200;
+        response.ContentType = "image/jpeg";
+        response.ContentLength64 = jpeg.Length;
+        await response.OutputStream.WriteAsync(jpeg, _stop.Token);
+    }
+
+    private static Task SendJsonAsync(HttpListenerResponse response, int status, JsonNode json) =>
+        SendAsync(response, status, "application/json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+
+    private static async Task SendAsync(HttpListenerResponse response, int status, string contentType, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.Headers["Cache-Control"] = "no-cache";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _loop;
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = [.. _requests];
+        }
+
+        await Task.WhenAny(Task.WhenAll(pending), Task.Delay(TimeSpan.FromSeconds(3)));
+        _listener.Close();
+    }
+}

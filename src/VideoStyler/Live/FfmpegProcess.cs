@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using VideoStyler.Sources;
+
+namespace VideoStyler.Live;
+
+/// <summary>Starts ffmpeg with an argument list, collecting the tail of its stderr.</summary>
+public static class FfmpegProcess
+{
+    public static Process Start(IReadOnlyList<string> arguments, bool redirectInput, bool redirectOutput, FfmpegStderr stderr)
+    {
+        var info = new ProcessStartInfo("ffmpeg")
+        {
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = redirectOutput,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new UserFacingException("could not start ffmpeg");
+        }
+        catch (Win32Exception)
+        {
+            throw new UserFacingException("ffmpeg is not installed or not on PATH (run scripts/setup.sh)");
+        }
+
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                stderr.Add(line);
+            }
+        };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Ends the process if it still runs (it is ours; no other process is touched).</summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using VideoStyler.Models;
+using VideoStyler.Stylize;
+
+namespace VideoStyler.Live;
+
+/// <summary>Everything the live command asks for.</summary>
+public sealed record LiveOptions
+{
+    public required LiveSource Source { get; init; }
+
+    public required IReadOnlyList<LiveSink> Sinks { get; init; }
+
+    public required StyleLibrary Library { get; init; }
+
+    public string? Style { get; init; }
+
+    /// <summary>Short side the model runs at.</summary>
+    public int ProcessingSize { get; init; } = 360;
+
+    public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
+
+    /// <summary>ONNX Runtime intra-op threads (live default 1: the rest of the CPU keeps the output going).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Stop after this long (null: until interrupted or the source ends).</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Control endpoint port (null: no control server).</summary>
+    public int? ControlPort { get; init; }
+
+    /// <summary>Address the control server binds to (default loopback).</summary>
+    public string ControlHost { get; init; } = "127.0.0.1";
+
+    /// <summary>Required for a non-loopback bind: Authorization: Bearer TOKEN or ?token=TOKEN.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Width of the grayscale copies the optical flow is computed on.</summary>
+    public int FlowWidth { get; init; } = 160;
+
+    public double Strength { get; init; } = 1.0;
+}

@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using OpenCvSharp;
+using VideoStyler.Pipeline;
+using VideoStyler.Stylize;
+
+namespace VideoStyler.Live;
+
+/// <summary>
+/// A live run: capture -> (drop-oldest channel) -> output loop -> (drop-oldest channel) -> sinks.
+/// The output loop never waits for the model: it offers the newest frame to the
+/// <see cref="KeyframeWorker"/> when the model is idle, and sends every captured frame on at once as the
+/// last stylized keyframe warped along the optical flow to that frame (propagation). The output rate is
+/// therefore the input rate, and latency stays at capture + flow + encode whatever the model's speed.
+/// </summary>
+public sealed class LiveSession
+{
+    private const int CaptureQueue = 2;
+    private const int OutputQueue = 2;
+    private readonly LiveOptions _options;
+    private readonly Action<string> _notice;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private KeyframeWorker? _worker;
+    private volatile string? _loadingStyle;
+
+    private LiveSession(LiveOptions options, Action<string> notice)
+    {
+        _options = options;
+        _notice = notice;
+        Controls.Strength = options.Strength;
+    }
+
+    public LiveStats Stats { get; } = new();
+
+    public LiveControls Controls { get; } = new();
+
+    public MjpegBroadcaster Mjpeg { get; } = new();
+
+    public LiveOptions Options => _options;
+
+    public string StyleName => _worker?.StyleName ?? "";
+
+    /// <param name="options">What to capture, how to stylize, where to send it.</param>
+    /// <param name="notice">One-line notices for the user (no display for preview, ...).</param>
+    /// <param name="onStarted">Called once the model is loaded and frames are about to flow (control URL or null).</param>
+    /// <param name="stop">Ends the run (Ctrl-C); --duration ends it too.</param>
+    public static async Task<LiveResult> RunAsync(LiveOptions options, Action<string> notice, Action<LiveSession, string?>? onStarted, CancellationToken stop)
+    {
+        var session = new LiveSession(options, notice);
+        return await session.RunAsync(onStarted, stop);
+    }
+
+    private async Task<LiveResult> RunAsync(Action<LiveSession, string?>? onStarted, CancellationToken stop)
+    {
+        var source = _options.Source;
+        var (width, height) = (source.Width, source.Height);
+        var stylizer = LoadStylizer(_options.Style);
+        using var warper = new FlowWarper(width, height, _options.FlowWidth);
+        _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats);
+        try
+        {
+            await using var server = _options.ControlPort is { } port
+                ? ControlServer.Start(this, _options.ControlHost, port, _options.Token)
+                : null;
+            using var preview = _options.Sinks.Any(s => s.Kind == LiveSinkKind.Preview) ? new PreviewWindow(width, height, _notice) : null;
+
+            // Frames live in: the capture channel, the output channel, the capture's hand, the output
+            // loop's hand, the encoder's hand, plus one spare each side.
+            using var pool = new FramePool(width, height, CaptureQueue + OutputQueue + 5);
+            var captured = Channel.CreateBounded<Frame>(
+                new BoundedChannelOptions(CaptureQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+                dropped =>
+                {
+                    Stats.CountDroppedCapture();
+                    dropped.Release();
+                });
+            var rendered = Channel.CreateBounded<Frame>(
+                new BoundedChannelOptions(OutputQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+                dropped =>
+                {
+                    Stats.CountDroppedOutput();
+                    dropped.Release();
+                });
+
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            if (_options.Duration is { } duration)
+            {
+                ending.CancelAfter(duration);
+            }
+
+            using var abort = new CancellationTokenSource();
+            using var captureEnd = CancellationTokenSource.CreateLinkedTokenSource(ending.Token, abort.Token);
+            onStarted?.Invoke(this, server?.Url);
+
+            var capture = new LiveCapture(source, pool, Stats);
+            var encoder = new LiveEncoder(_options.Sinks, width, height, source.FramesPerSecond, Stats);
+            var captureTask = Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
+            var outputTask = Guard(
+                () => Task.Factory.StartNew(
+                    () => OutputLoop(captured.Reader, rendered.Writer, warper, preview, abort.Token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default),
+                rendered.Writer,
+                abort);
+            var encodeTask = Guard(() => encoder.RunAsync(rendered.Reader, abort.Token), null, abort);
+            await WhenAllReportingFirstFault(captureTask, outputTask, encodeTask);
+
+            if (Stats.FramesOut == 0)
+            {
+                throw new UserFacingException(stop.IsCancellationRequested
+                    ? "interrupted before the first frame was sent"
+                    : $"no frames came from {source.Target}");
+            }
+
+            var json = Status(recent: false);
+            return new LiveResult(
+                json,
+                StyleName,
+                Stats.OutputFps,
+                Stats.LatencyPercentile(50, recent: false),
+                Stats.LatencyPercentile(95, recent: false),
+                Stats.FramesOut,
+                stop.IsCancellationRequested);
+        }
+        finally
+        {
+            _worker.Dispose();
+        }
+    }
+
+    /// <summary>The figures for GET /status (recent window) or --stats (whole run).</summary>
+    public JsonObject Status(bool recent)
+    {
+        var json = Stats.ToJson(recent);
+        var source = _options.Source;
+        json["style"] = StyleName;
+        json["loading_style"] = _loadingStyle;
+        json["execution_provider"] = _worker?.ExecutionProvider;
+        json["paused"] = Controls.Paused;
+        json["strength"] = Math.Round(Controls.Strength, 3);
+        json["temporal"] = Controls.Temporal;
+        json["input"] = source.Target;
+        json["input_kind"] = source.Kind.ToString().ToLowerInvariant();
+        json["input_fps"] = Math.Round(source.FramesPerSecond, 3);
+        json["width"] = source.Width;
+        json["height"] = source.Height;
+        json["processing_size"] = _options.ProcessingSize;
+        json["model_threads"] = _options.Threads;
+        json["outputs"] = new JsonArray([.. _options.Sinks.Select(s => (JsonNode)JsonValue.Create(SinkName(s)))]);
+        json["uptime_s"] = Math.Round(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, 1);
+        return json;
+    }
+
+    /// <summary>Loads <paramref name="styleSpec"/> off the output path and hands it to the model thread; the old style is disposed there.</summary>
+    public async Task<string> SwitchStyleAsync(string styleSpec)
+    {
+        var worker = _worker ?? throw new InvalidOperationException("not started");
+        _loadingStyle = styleSpec;
+        try
+        {
+            var next = await RunLowPriority(() => LoadStylizer(styleSpec));
+            worker.Replace(next);
+            return next.Name;
+        }
+        finally
+        {
+            _loadingStyle = null;
+        }
+    }
+
+    private FrameStylizer LoadStylizer(string? styleSpec)
+    {
+        var source = _options.Source;
+        return FrameStylizer.Create(
+            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null);
+    }
+
+    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)
+    {
+        using var currentGray = warper.NewSmallGray();
+        var worker = _worker!;
+        while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
+        {
+            while (input.TryRead(out var frame))
+            {
+                try
+                {
+                    if (worker.Fault is { } fault)
+                    {
+                        throw fault as UserFacingException ?? new UserFacingException($"the style model failed: {fault.Message}", inner: fault);
+                    }
+
+                    Render(frame, warper, currentGray, worker);
+                    Mjpeg.Offer(frame.OutputMat);
+                    preview?.Offer(frame.OutputMat);
+                }
+                catch
+                {
+                    frame.Release();
+                    throw;
+                }
+
+                // Drop-oldest: never waits; a full channel returns its oldest frame to the pool.
+                if (!output.TryWrite(frame))
+                {
+                    frame.Release();
+                }
+            }
+        }
+
+        output.TryComplete();
+    }
+
+    private void Render(Frame frame, FlowWarper warper, Mat currentGray, KeyframeWorker worker)
+    {
+        if (Controls.Paused)
+        {
+            frame.SourceMat.CopyTo(frame.OutputMat);
+            Stats.CountUnstyled();
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        warper.ToSmallGray(frame.SourceMat, currentGray);
+        worker.TryOffer(frame.SourceMat, currentGray);
+        var temporal = Controls.Temporal;
+        var shown = worker.WithKeyframe((stylized, keyGray) =>
+        {
+            if (temporal)
+            {
+                warper.Warp(stylized, keyGray, currentGray, frame.OutputMat);
+            }
+            else
+            {
+                stylized.CopyTo(frame.OutputMat);
+            }
+        });
+        if (!shown)
+        {
+            // Until the first keyframe is ready the live picture goes out as it is: no gap.
+            frame.SourceMat.CopyTo(frame.OutputMat);
+            Stats.CountUnstyled();
+            return;
+        }
+
+        Stats.Flow.AddSince(start);
+        Stats.CountPropagated();
+        var strength = Controls.Strength;
+        if (strength < 1.0)
+        {
+            Cv2.AddWeighted(frame.OutputMat, strength, frame.SourceMat, 1.0 - strength, 0, frame.OutputMat);
+        }
+    }
+
+    public static string SinkName(LiveSink sink) => sink.Kind switch
+    {
+        LiveSinkKind.VirtualCamera => "v4l2:" + sink.Target,
+        _ => sink.Target,
+    };
+
+    private static Task<T> RunLowPriority<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            ThreadNice.LowerCurrentThread(15);
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "live-style-load",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private static async Task Guard(Func<Task> stage, ChannelWriter<Frame>? downstream, CancellationTokenSource abort)
+    {
+        try
+        {
+            await stage();
+        }
+        catch (Exception ex)
+        {
+            downstream?.TryComplete(ex);
+            if (ex is not OperationCanceledException)
+            {
+                await abort.CancelAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task WhenAllReportingFirstFault(params Task[] stages)
+    {
+        try
+        {
+            await Task.WhenAll(stages);
+        }
+        catch
+        {
+            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+            var root = faults.FirstOrDefault(e => e is not OperationCanceledException && e is not ChannelClosedException)
+                ?? faults.FirstOrDefault();
+            if (root is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
+            }
+
+            throw;
+        }
+    }
+
+    internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using VideoStyler.Pipeline;
+
+namespace VideoStyler.Live;
+
+/// <summary>
+/// Counters and latency samples of a live run, safe to read from the control server while the
+/// pipeline writes them. Latency is capture-to-output: from the moment a frame was read from the
+/// source to the moment it was written to the sink pipe.
+/// </summary>
+public sealed class LiveStats
+{
+    private const int WindowSize = 900;
+    private readonly Lock _gate = new();
+    private readonly List<float> _allLatencies = [];
+    private readonly Queue<long> _recentOut = new();
+    private readonly float[] _window = new float[WindowSize];
+    private int _windowCount;
+    private int _windowNext;
+    private long _framesIn;
+    private long _framesOut;
+    private long _framesStylized;
+    private long _framesPropagated;
+    private long _framesUnstyled;
+    private long _droppedCapture;
+    private long _droppedOutput;
+    private long _firstOutAt;
+    private long _lastOutAt;
+    private long _styleSwitches;
+
+    public StageClock Model { get; } = new();
+
+    public StageClock Flow { get; } = new();
+
+    public StageClock Write { get; } = new();
+
+    public long FramesIn => Interlocked.Read(ref _framesIn);
+
+    public long FramesOut => Interlocked.Read(ref _framesOut);
+
+    /// <summary>Keyframes the model stylized.</summary>
+    public long FramesStylized => Interlocked.Read(ref _framesStylized);
+
+    /// <summary>Output frames made by warping the last keyframe along the optical flow.</summary>
+    public long FramesPropagated => Interlocked.Read(ref _framesPropagated);
+
+    /// <summary>Output frames shown without style (before the first keyframe, or paused).</summary>
+    public long FramesUnstyled => Interlocked.Read(ref _framesUnstyled);
+
+    public long FramesDropped => Interlocked.Read(ref _droppedCapture) + Interlocked.Read(ref _droppedOutput);
+
+    public long DroppedCapture => Interlocked.Read(ref _droppedCapture);
+
+    public long DroppedOutput => Interlocked.Read(ref _droppedOutput);
+
+    public long StyleSwitches => Interlocked.Read(ref _styleSwitches);
+
+    public void CountIn() => Interlocked.Increment(ref _framesIn);
+
+    public void CountStylized() => Interlocked.Increment(ref _framesStylized);
+
+    public void CountPropagated() => Interlocked.Increment(ref _framesPropagated);
+
+    public void CountUnstyled() => Interlocked.Increment(ref _framesUnstyled);
+
+    public void CountDroppedCapture() => Interlocked.Increment(ref _droppedCapture);
+
+    public void CountDroppedOutput() => Interlocked.Increment(ref _droppedOutput);
+
+    public void CountStyleSwitch() => Interlocked.Increment(ref _styleSwitches);
+
+    /// <summary>A frame reached the sinks; <paramref name="capturedAt"/> is its Stopwatch capture time.</summary>
+    public void CountOut(long capturedAt)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var ms = (float)Stopwatch.GetElapsedTime(capturedAt, now).TotalMilliseconds;
+        lock (_gate)
+        {
+            if (_framesOut == 0)
+            {
+                _firstOutAt = now;
+            }
+
+            _lastOutAt = now;
+            _framesOut++;
+            if (_allLatencies.Count < 10_000_000)
+            {
+                _allLatencies.Add(ms);
+            }
+
+            _window[_windowNext] = ms;
+            _windowNext = (_windowNext + 1) % WindowSize;
+            _windowCount = Math.Min(_windowCount + 1, WindowSize);
+            _recentOut.Enqueue(now);
+            var horizon = now - (2 * Stopwatch.Frequency);
+            while (_recentOut.Count > 0 && _recentOut.Peek() < horizon)
+            {
+                _recentOut.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>Output rate over the whole run (first to last frame written).</summary>
+    public double OutputFps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var seconds = (_lastOutAt - _firstOutAt) / (double)Stopwatch.Frequency;
+                return _framesOut < 2 || seconds <= 0 ? 0 : (_framesOut - 1) / seconds;
+            }
+        }
+    }
+
+    /// <summary>Output rate over the last two seconds.</summary>
+    public double RecentOutputFps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_recentOut.Count < 2)
+                {
+                    return 0;
+                }
+
+                var seconds = (_recentOut.Last() - _recentOut.Peek()) / (double)Stopwatch.Frequency;
+                return seconds <= 0 ? 0 : (_recentOut.Count - 1) / seconds;
+            }
+        }
+    }
+
+    /// <summary>Latency percentile (0..100) over the whole run, or over the last frames.</summary>
+    public double LatencyPercentile(double percentile, bool recent)
+    {
+        float[] samples;
+        lock (_gate)
+        {
+            samples = recent ? _window[.._windowCount] : [.. _allLatencies];
+        }
+
+        if (samples.Length == 0)
+        {
+            return 0;
+        }
+
+        Array.Sort(samples);
+        var rank = (int)Math.Ceiling(percentile / 100.0 * samples.Length) - 1;
+        return samples[Math.Clamp(rank, 0, samples.Length - 1)];
+    }
+
+    /// <summary>The figures shared by --stats and GET /status.</summary>
+    public JsonObject ToJson(bool recent)
+    {
+        return new JsonObject
+        {
+            ["output_fps"] = Math.Round(recent ? RecentOutputFps : OutputFps, 2),
+            ["latency_ms_p50"] = Math.Round(LatencyPercentile(50, recent), 1),
+            ["latency_ms_p95"] = Math.Round(LatencyPercentile(95, recent), 1),
+            ["latency_ms_max"] = Math.Round(LatencyPercentile(100, recent), 1),
+            ["frames_in"] = FramesIn,
+            ["frames_out"] = FramesOut,
+            ["frames_stylized"] = FramesStylized,
+            ["frames_propagated"] = FramesPropagated,
+            ["frames_unstyled"] = FramesUnstyled,
+            ["frames_dropped"] = FramesDropped,
+            ["frames_dropped_capture"] = DroppedCapture,
+            ["frames_dropped_output"] = DroppedOutput,
+            ["model_ms_mean"] = Math.Round(Model.MeanMilliseconds, 1),
+            ["flow_ms_mean"] = Math.Round(Flow.MeanMilliseconds, 2),
+            ["write_ms_mean"] = Math.Round(Write.MeanMilliseconds, 2),
+            ["style_switches"] = StyleSwitches,
+        };
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using VideoStyler.Tests.Support;
+
+namespace VideoStyler.Tests.Live;
+
+/// <summary>Free ports, an ffmpeg UDP receiver that stamps packets with their arrival time, and /status polling.</summary>
+public static class LiveTestSupport
+{
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static int FreeUdpPort()
+    {
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+    }
+
+    /// <summary>
+    /// Receives udp://127.0.0.1:PORT into a Matroska file whose timestamps are the packets' arrival
+    /// times (Unix seconds); it ends by itself 3 s after the stream stops.
+    /// </summary>
+    public static Task<ProcessResult> ReceiveAsync(int port, string path, TimeSpan timeout) =>
+        Support.Cli.RunProcessAsync(
+            "ffmpeg",
+            [
+                "-hide_banner", "-loglevel", "error", "-y",
+                "-use_wallclock_as_timestamps", "1", "-copyts",
+                "-i", $"udp://127.0.0.1:{port}?timeout=3000000&fifo_size=1000000&overrun_nonfatal=1",
+                "-c", "copy", "-f", "matroska", path,
+            ],
+            timeout);
+
+    /// <summary>Arrival time (Unix seconds) of every video packet in a received file.</summary>
+    public static async Task<List<double>> PacketTimesAsync(string path)
+    {
+        var probe = await Support.Cli.RunProcessAsync(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", path], TimeSpan.FromMinutes(1));
+        Assert.True(probe.ExitCode == 0, probe.ToString());
+        return [.. probe.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => double.Parse(t.TrimEnd(','), CultureInfo.InvariantCulture))
+            .Order()];
+    }
+
+    /// <summary>Mean colour saturation (0..255) of every decoded frame, in order.</summary>
+    public static async Task<List<double>> FrameSaturationsAsync(string path)
+    {
+        const int w = 64, h = 48;
+        var output = Path.ChangeExtension(path, ".rgb");
+        var run = await Support.Cli.RunProcessAsync(
+            "ffmpeg", ["-v", "error", "-y", "-i", path, "-vf", $"scale={w}:{h}", "-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", output],
+            TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var bytes = await File.ReadAllBytesAsync(output);
+        var result = new List<double>();
+        for (var offset = 0; offset + (w * h * 3) <= bytes.Length; offset += w * h * 3)
+        {
+            double sum = 0;
+            for (var p = offset; p < offset + (w * h * 3); p += 3)
+            {
+                var max = Math.Max(bytes[p], Math.Max(bytes[p + 1], bytes[p + 2]));
+                var min = Math.Min(bytes[p], Math.Min(bytes[p + 1], bytes[p + 2]));
+                sum += max == 0 ? 0 : (max - min) * 255.0 / max;
+            }
+
+            result.Add(sum / (w * h));
+        }
+
+        return result;
+    }
+
+    public static async Task<JsonElement?> TryStatusAsync(HttpClient http, int port)
+    {
+        try
+        {
+            var text = await http.GetStringAsync($"http://127.0.0.1:{port}/status");
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until /status answers with frames flowing (the model loaded, ffmpeg started).</summary>
+    public static async Task<JsonElement> WaitForFramesAsync(HttpClient http, int port, Task<ProcessResult> run, long frames, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            if (run.IsCompleted)
+            {
+                Assert.Fail("live ended early: " + await run);
+            }
+
+            if (await TryStatusAsync(http, port) is { } status && status.GetProperty("frames_out").GetInt64() >= frames)
+            {
+                return status;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"no {frames} frames out within {timeout}");
+        return default;
+    }
+}
