@@ -160,8 +160,9 @@ public static class BenchCommand
         long framesAtFirst = 0;
         var result = await new StylizeRunner().RunAsync(options, null, written =>
         {
-            // Start counting after the first frame: set-up allocations are not per-frame costs.
-            if (Interlocked.Read(ref allocatedAtFirstFrame) == 0)
+            // Steady state only: count from the middle of the run. Before that the frame pool is still
+            // creating its (pinned, reused) buffers, which are set-up costs, not per-frame ones.
+            if (written >= Math.Max(2, frames / 2) && Interlocked.Read(ref allocatedAtFirstFrame) == 0)
             {
                 Interlocked.Exchange(ref framesAtFirst, written);
                 Interlocked.Exchange(ref allocatedAtFirstFrame, GC.GetTotalAllocatedBytes(precise: false));

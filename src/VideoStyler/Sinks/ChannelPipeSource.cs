@@ -42,7 +42,8 @@ public sealed class ChannelPipeSource : IPipeSource
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    await outputStream.WriteAsync(frame.Output, cancellationToken);
+                    // The Memory overload returns a ValueTask: no Task allocated per frame.
+                    await outputStream.WriteAsync(frame.Output.AsMemory(), cancellationToken);
                 }
                 finally
                 {
