@@ -96,8 +96,8 @@ public sealed class LiveSession
 
             var capture = new LiveCapture(source, pool, Stats);
             var encoder = new LiveEncoder(_options.Sinks, width, height, source.FramesPerSecond, Stats);
-            var captureTask = Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
-            var outputTask = Guard(
+            var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
+            var outputTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
                     () => OutputLoop(captured.Reader, rendered.Writer, warper, preview, abort.Token),
                     CancellationToken.None,
@@ -105,8 +105,8 @@ public sealed class LiveSession
                     TaskScheduler.Default),
                 rendered.Writer,
                 abort);
-            var encodeTask = Guard(() => encoder.RunAsync(rendered.Reader, abort.Token), null, abort);
-            await WhenAllReportingFirstFault(captureTask, outputTask, encodeTask);
+            var encodeTask = StageTasks.Guard(() => encoder.RunAsync(rendered.Reader, abort.Token), null, abort);
+            await StageTasks.WhenAllReportingFirstFault(captureTask, outputTask, encodeTask);
 
             if (Stats.FramesOut == 0)
             {
@@ -282,44 +282,6 @@ public sealed class LiveSession
         };
         thread.Start();
         return done.Task;
-    }
-
-    private static async Task Guard(Func<Task> stage, ChannelWriter<Frame>? downstream, CancellationTokenSource abort)
-    {
-        try
-        {
-            await stage();
-        }
-        catch (Exception ex)
-        {
-            downstream?.TryComplete(ex);
-            if (ex is not OperationCanceledException)
-            {
-                await abort.CancelAsync();
-            }
-
-            throw;
-        }
-    }
-
-    private static async Task WhenAllReportingFirstFault(params Task[] stages)
-    {
-        try
-        {
-            await Task.WhenAll(stages);
-        }
-        catch
-        {
-            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
-            var root = faults.FirstOrDefault(e => e is not OperationCanceledException && e is not ChannelClosedException)
-                ?? faults.FirstOrDefault();
-            if (root is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
-            }
-
-            throw;
-        }
     }
 
     internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

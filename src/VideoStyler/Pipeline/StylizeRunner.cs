@@ -59,8 +59,8 @@ public sealed class StylizeRunner
             var decoder = new FfmpegDecoder(info, pool, stats, options.MaxFrames);
             var encoder = new FfmpegEncoder(info, output.TemporaryPath, output.FinalPath, profile, marking, stats, cutAudioToVideo: options.MaxFrames > 0);
 
-            var decodeTask = Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
-            var stylizeTask = Guard(
+            var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
+            var stylizeTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
                     () => FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame), abort.Token),
                     CancellationToken.None,
@@ -68,7 +68,7 @@ public sealed class StylizeRunner
                     TaskScheduler.Default),
                 stylized.Writer,
                 abort);
-            var finishTask = Guard(
+            var finishTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
                     () => FrameLoop(stylized.Reader, finished.Writer, frame => FinishFrame(style, temporal, frame), abort.Token),
                     CancellationToken.None,
@@ -76,9 +76,9 @@ public sealed class StylizeRunner
                     TaskScheduler.Default),
                 finished.Writer,
                 abort);
-            var encodeTask = Guard(() => encoder.RunAsync(finished.Reader, onProgress, stop, abort.Token), null, abort);
+            var encodeTask = StageTasks.Guard(() => encoder.RunAsync(finished.Reader, onProgress, stop, abort.Token), null, abort);
 
-            await WhenAllReportingFirstFault(decodeTask, stylizeTask, finishTask, encodeTask);
+            await StageTasks.WhenAllReportingFirstFault(decodeTask, stylizeTask, finishTask, encodeTask);
             clock.Stop();
 
             if (stats.FramesOut == 0)
@@ -179,43 +179,4 @@ public sealed class StylizeRunner
         output.TryComplete();
     }
 
-    /// <summary>Runs a stage; on failure completes its downstream channel with the fault and cancels the rest.</summary>
-    private static async Task Guard(Func<Task> stage, ChannelWriter<Frame>? downstream, CancellationTokenSource abort)
-    {
-        try
-        {
-            await stage();
-        }
-        catch (Exception ex)
-        {
-            downstream?.TryComplete(ex);
-            if (ex is not OperationCanceledException)
-            {
-                await abort.CancelAsync();
-            }
-
-            throw;
-        }
-    }
-
-    private static async Task WhenAllReportingFirstFault(params Task[] stages)
-    {
-        try
-        {
-            await Task.WhenAll(stages);
-        }
-        catch
-        {
-            // Prefer the root cause over the cancellations it triggered in the other stages.
-            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
-            var root = faults.FirstOrDefault(e => e is not OperationCanceledException && e is not ChannelClosedException)
-                ?? faults.FirstOrDefault();
-            if (root is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(root).Throw();
-            }
-
-            throw;
-        }
-    }
 }

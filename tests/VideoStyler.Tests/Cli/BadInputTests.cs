@@ -5,23 +5,13 @@ namespace VideoStyler.Tests.Cli;
 /// <summary>Bad input: a one-line error, a non-zero exit code, no stack trace, nothing written.</summary>
 public class BadInputTests
 {
-    private static void AssertOneLineError(ProcessResult run, string expected)
-    {
-        Assert.True(run.ExitCode != 0, run.ToString());
-        var lines = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "expected one line on stderr:\n" + run.StdErr);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        Assert.DoesNotContain("   at ", run.StdErr);
-    }
-
     [Fact]
     public async Task Missing_input()
     {
         var dir = TestPaths.NewTempFolder();
         var run = await Support.Cli.RunAsync("stylize", Path.Combine(dir, "nope.mp4"), "-o", Path.Combine(dir, "out.mp4"));
 
-        AssertOneLineError(run, "input not found");
+        CliAssert.OneLineError(run, "input not found");
         Assert.Empty(Directory.GetFiles(dir));
     }
 
@@ -34,7 +24,7 @@ public class BadInputTests
 
         var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"));
 
-        AssertOneLineError(run, "not a video file ffmpeg can read");
+        CliAssert.OneLineError(run, "not a video file ffmpeg can read");
         Assert.Equal(["notes.mp4"], Directory.GetFiles(dir).Select(Path.GetFileName));
         Assert.Equal("this is not a video\n", await File.ReadAllTextAsync(input));
     }
@@ -45,7 +35,7 @@ public class BadInputTests
         // /proc refuses new files even to root, so this holds whoever runs the tests.
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", "/proc/videostyler-out.mp4");
 
-        AssertOneLineError(run, "cannot write to output folder /proc");
+        CliAssert.OneLineError(run, "cannot write to output folder /proc");
     }
 
     [Fact]
@@ -54,7 +44,7 @@ public class BadInputTests
         var dir = TestPaths.NewTempFolder();
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "no", "such", "out.mp4"));
 
-        AssertOneLineError(run, "output folder does not exist");
+        CliAssert.OneLineError(run, "output folder does not exist");
     }
 
     [Fact]
@@ -63,7 +53,7 @@ public class BadInputTests
         var dir = TestPaths.NewTempFolder();
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "out.mp4"), "--style", "tooon");
 
-        AssertOneLineError(run, "unknown style 'tooon': did you mean toon");
+        CliAssert.OneLineError(run, "unknown style 'tooon': did you mean toon");
     }
 
     [Fact]
@@ -75,7 +65,7 @@ public class BadInputTests
 
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "out.mp4"), "--style", model);
 
-        AssertOneLineError(run, "is not a model ONNX Runtime can load");
+        CliAssert.OneLineError(run, "is not a model ONNX Runtime can load");
         Assert.False(File.Exists(Path.Combine(dir, "out.mp4")));
     }
 

@@ -17,7 +17,7 @@ public class ReliabilityTests
 
         var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"));
 
-        AssertOneLineError(run, "input is an empty file");
+        CliAssert.OneLineError(run, "input is an empty file");
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public class ReliabilityTests
 
         var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"));
 
-        AssertOneLineError(run, "has no video stream");
+        CliAssert.OneLineError(run, "has no video stream");
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class ReliabilityTests
 
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "out.mp4"), "--style", model);
 
-        AssertOneLineError(run, "is not an image-to-image style model");
+        CliAssert.OneLineError(run, "is not an image-to-image style model");
     }
 
     [Fact]
@@ -173,14 +173,5 @@ public class ReliabilityTests
 
         Assert.Matches(@"a\.mp4\s+skipped", second.StdOut);
         Assert.Contains("0 done, 2 skipped, 1 failed", second.StdOut);
-    }
-
-    internal static void AssertOneLineError(ProcessResult run, string expected)
-    {
-        Assert.True(run.ExitCode != 0, run.ToString());
-        var lines = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, "expected one line on stderr:\n" + run.StdErr);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
     }
 }
