@@ -42,6 +42,10 @@ public static class StylizeCommand
           --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
                                 AI-stylized in their metadata; `videostyler inspect FILE` shows it)
           --size N              processing size: the short side in pixels (default 480)
+          --max-tile N          frames whose processing size is longer than N pixels are stylized
+                                in overlapping tiles of at most N x N with feathered seams, so
+                                memory stays bounded at any resolution (default 1920; lower it if
+                                memory runs out, raise it to run larger frames whole)
           --force               overwrite OUTPUT if it exists
           --stats FILE.json     write frame counts, timings per stage and the execution provider
           --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
@@ -50,7 +54,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -78,6 +82,7 @@ public static class StylizeCommand
             Style = line.Get("--style"),
             Library = library,
             ProcessingSize = line.GetInt("--size", 480, 16, 8192),
+            MaxTile = line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
             Force = line.Has("--force"),
             Device = ParseDevice(line.Get("--device")),
             Threads = line.GetInt("--threads", 0, 0, 256),

@@ -27,4 +27,11 @@ public sealed class StageClock
         Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - startTimestamp);
         Interlocked.Increment(ref _count);
     }
+
+    /// <summary>Adds one frame's time in Stopwatch ticks, summed by a stage that works in pieces (tiles).</summary>
+    public void AddTicks(long ticks)
+    {
+        Interlocked.Add(ref _ticks, ticks);
+        Interlocked.Increment(ref _count);
+    }
 }

@@ -28,9 +28,7 @@ public sealed record FrameGeometry(
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(shortSide, 8);
 
-        var scale = (double)shortSide / Math.Min(width, height);
-        var contentW = Math.Max(1, (int)Math.Round(width * scale));
-        var contentH = Math.Max(1, (int)Math.Round(height * scale));
+        var (contentW, contentH) = ScaleToShortSide(width, height, shortSide);
 
         if (convention.FixedWidth is { } fw && convention.FixedHeight is { } fh)
         {
@@ -51,6 +49,13 @@ public sealed record FrameGeometry(
         contentW = Math.Min(contentW, tensorW);
         contentH = Math.Min(contentH, tensorH);
         return new FrameGeometry(width, height, contentW, contentH, tensorW, tensorH);
+    }
+
+    /// <summary>The frame's size scaled (aspect kept) so that its short side is <paramref name="shortSide"/>.</summary>
+    public static (int Width, int Height) ScaleToShortSide(int width, int height, int shortSide)
+    {
+        var scale = (double)shortSide / Math.Min(width, height);
+        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;

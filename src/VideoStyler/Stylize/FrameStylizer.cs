@@ -7,10 +7,11 @@ namespace VideoStyler.Stylize;
 /// <summary>
 /// Everything the stylize stage does to one frame: run the style (or a weighted mix of styles, each
 /// with its own session), then apply the user's controls. Sessions and buffers are created once.
+/// Frames whose processing size has a long side over maxTile are stylized in tiles (<see cref="TiledStylizer"/>).
 /// </summary>
 public sealed class FrameStylizer : IDisposable
 {
-    private readonly List<(StyleSession Session, OnnxStylizer Stylizer, float Weight)> _parts = [];
+    private readonly List<(StyleSession Session, IStylizer Stylizer, float Weight)> _parts = [];
     private readonly Mat? _partOutput;
     private readonly Mat? _accumulator;
     private readonly Mat? _partFloat;
@@ -34,11 +35,11 @@ public sealed class FrameStylizer : IDisposable
 
     public string? Notice => _parts[0].Session.Notice;
 
-    public OnnxStylizer Primary => _parts[0].Stylizer;
+    public IStylizer Primary => _parts[0].Stylizer;
 
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile)
     {
         var mix = StyleMixSpec.Parse(styleSpec);
         var stylizer = new FrameStylizer(width, height, controls, mix.Count > 1);
@@ -49,7 +50,10 @@ public sealed class FrameStylizer : IDisposable
                 var session = StyleSession.Load(library.Resolve(style), device, threads);
                 try
                 {
-                    stylizer._parts.Add((session, new OnnxStylizer(session, width, height, processingSize, stats), weight));
+                    IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
+                        ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
+                        : new OnnxStylizer(session, width, height, processingSize, stats);
+                    stylizer._parts.Add((session, part, weight));
                 }
                 catch
                 {

@@ -12,7 +12,7 @@ namespace VideoStyler.Stylize;
 /// Run with preallocated outputs, so ONNX Runtime writes straight into our memory), and the OpenCV
 /// Mats that pre/post-processing write to are headers over those same arrays.
 /// </summary>
-public sealed class OnnxStylizer : IDisposable
+public sealed class OnnxStylizer : IStylizer
 {
     private readonly StyleSession _style;
     private readonly FrameGeometry _geometry;
@@ -93,6 +93,12 @@ public sealed class OnnxStylizer : IDisposable
 
     public StyleSession Style => _style;
 
+    /// <summary>The input tensor <see cref="Preprocess"/> fills, for running another session on it.</summary>
+    public OrtValue InputTensor => _inputValue;
+
+    /// <summary>The output tensor <see cref="Postprocess"/> reads.</summary>
+    public OrtValue OutputTensor => _outputValue;
+
     /// <summary>Stylizes <paramref name="source"/> (BGR 8UC3, frame size) into <paramref name="destination"/> (same).</summary>
     public void Process(Mat source, Mat destination)
     {
@@ -101,6 +107,17 @@ public sealed class OnnxStylizer : IDisposable
         _stats?.Preprocess.AddSince(start);
 
         start = Stopwatch.GetTimestamp();
+        RunModel();
+        _stats?.Model.AddSince(start);
+
+        start = Stopwatch.GetTimestamp();
+        Postprocess(destination);
+        _stats?.Postprocess.AddSince(start);
+    }
+
+    /// <summary>Runs the model on the prepared tensor into the output tensor; its failures are the user's to read.</summary>
+    public void RunModel()
+    {
         try
         {
             RunModelOnly();
@@ -110,12 +127,6 @@ public sealed class OnnxStylizer : IDisposable
             throw new UserFacingException(
                 $"style '{_style.Name}' failed on a {_geometry.TensorWidth}x{_geometry.TensorHeight} picture: {ex.Message.Split('\n')[0]}");
         }
-
-        _stats?.Model.AddSince(start);
-
-        start = Stopwatch.GetTimestamp();
-        Postprocess(destination);
-        _stats?.Postprocess.AddSince(start);
     }
 
     /// <summary>Runs the model once on the prepared tensor, nothing else (the bare-model benchmark).</summary>

@@ -12,8 +12,36 @@ namespace VideoStyler.Stylize;
 /// </summary>
 public sealed class StyleSession : IDisposable
 {
-    private StyleSession(InferenceSession session, ModelConvention convention, string name, string provider, string? notice)
+    /// <summary>
+    /// One CPU memory arena for all model variants (<see cref="CreateSession"/>), registered once with
+    /// the process's ONNX Runtime environment; false if it could not be.
+    /// </summary>
+    private static readonly Lazy<bool> VariantArena = new(() =>
     {
+        try
+        {
+            using var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCPU, OrtAllocatorType.ArenaAllocator, 0, OrtMemType.Default);
+            using var arena = new OrtArenaCfg(0, -1, -1, -1); // ONNX Runtime's defaults
+            OrtEnv.Instance().CreateAndRegisterAllocator(memory, arena);
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
+        }
+    });
+
+    private readonly byte[] _modelBytes;
+    private readonly ExecutionDevice _device;
+    private readonly int _intraOpThreads;
+
+    private StyleSession(
+        InferenceSession session, ModelConvention convention, string name, string provider, string? notice,
+        byte[] modelBytes, ExecutionDevice device, int intraOpThreads)
+    {
+        _modelBytes = modelBytes;
+        _device = device;
+        _intraOpThreads = intraOpThreads;
         Session = session;
         Convention = convention;
         Name = name;
@@ -65,12 +93,51 @@ public sealed class StyleSession : IDisposable
                 convention = convention with { Notes = [.. convention.Notes, $"fixed dims kept ({rewrite.FailureReason}): frames are letterboxed"] };
             }
 
-            return new StyleSession(session, convention, source.Name, provider, notice);
+            return new StyleSession(session, convention, source.Name, provider, notice, modelBytes, device, intraOpThreads);
         }
         catch
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The model as <see cref="Session"/> runs it (fixed dims already made free), or null if it does not parse.</summary>
+    public ModelProto? ParseModel()
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(_modelBytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Another session, on a variant of this style's model, with the same device and threads. Variants
+    /// take turns on the same tile (<see cref="SharedInstanceNorm"/>), so they share one CPU memory
+    /// arena and plan no memory pattern, instead of each holding its own high-water mark. Measured with
+    /// candy's two variants on 1040x1080 tiles (2 cores): 1.2 GB peak RSS and 4.6 s per frame; own
+    /// arenas and patterns: 2.6 GB, 4.4 s; no arena at all: 1.15 GB, 6.8 s.
+    /// </summary>
+    public InferenceSession CreateSession(ModelProto model)
+    {
+        var (options, _, _) = CreateOptions(_device, _intraOpThreads);
+        using (options)
+        {
+            options.EnableMemoryPattern = false;
+            if (VariantArena.Value)
+            {
+                options.AddSessionConfigEntry("session.use_env_allocators", "1");
+            }
+            else
+            {
+                options.EnableCpuMemArena = false;
+            }
+
+            return new InferenceSession(model.ToByteArray(), options);
         }
     }
 
