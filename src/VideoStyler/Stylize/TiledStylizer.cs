@@ -114,12 +114,14 @@ public sealed class TiledStylizer : IStylizer
     public static bool IsNeeded(ModelConvention convention, int width, int height, int processingShortSide, int maxTile)
     {
         var (contentWidth, contentHeight) = FrameGeometry.ScaleToShortSide(width, height, processingShortSide);
-        if (Math.Max(contentWidth, contentHeight) <= maxTile)
+        if (convention.HasFixedSize)
         {
-            return false;
+            // A fixed-size model that could not be made free: tile at its size rather than shrink the
+            // picture into it (letterboxing is kept for pictures that already fit).
+            return contentWidth > convention.FixedWidth || contentHeight > convention.FixedHeight;
         }
 
-        return !convention.HasFixedSize || contentWidth > convention.FixedWidth || contentHeight > convention.FixedHeight;
+        return Math.Max(contentWidth, contentHeight) > maxTile;
     }
 
     /// <summary>

@@ -138,6 +138,22 @@ public class ModelCommandsTests
         using var output = new Mat(80, 96, MatType.CV_8UC3);
         stylizer.Process(frame, output);
 
+        AssertKeptRedOnly(output);
+
+        // The pipeline's stylizer: this fixed 64x64 model cannot be made free (NHWC), and the 96x80
+        // picture does not fit it, so it is tiled at 64x64 instead of being shrunk into it.
+        var dir = TestPaths.NewTempFolder();
+        var path = Path.Combine(dir, "keep_red.onnx");
+        File.WriteAllBytes(path, source.ModelBytes!);
+        using var pipeline = FrameStylizer.Create(StyleLibrary.CreateDefault(), path, new StyleControls(), 96, 80, 80, ExecutionDevice.Cpu, 0, null);
+        Assert.IsType<TiledStylizer>(pipeline.Primary);
+        using var tiled = new Mat(80, 96, MatType.CV_8UC3);
+        pipeline.Process(frame, tiled);
+        AssertKeptRedOnly(tiled);
+    }
+
+    private static void AssertKeptRedOnly(Mat output)
+    {
         var mean = Cv2.Mean(output);
         Assert.InRange(mean.Val2, 198, 202); // red kept
         Assert.InRange(mean.Val1, 126, 129); // green -> 0 -> mid-grey
