@@ -101,8 +101,8 @@ public static class BenchCommand
                 ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
                 ["pipeline_fps_temporal"] = Round(withTemporal.Result.Stats.SteadyFps),
                 ["efficiency_temporal"] = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
-                ["stage_ms_temporal"] = StageObject(withTemporal.Result.Stats),
-                ["stage_ms"] = StageObject(plain.Result.Stats),
+                ["stage_ms_temporal"] = StatsFile.StageObject(withTemporal.Result.Stats),
+                ["stage_ms"] = StatsFile.StageObject(plain.Result.Stats),
                 ["peak_rss_mb"] = Round(PeakRssMegabytes()),
                 ["execution_provider"] = provider,
                 ["threads"] = effectiveThreads,
@@ -187,17 +187,6 @@ public static class BenchCommand
         }
 
         return path;
-    }
-
-    private static JsonObject StageObject(PipelineStats stats)
-    {
-        var stages = new JsonObject();
-        foreach (var (stage, ms) in stats.StageMeansMs())
-        {
-            stages[stage] = Round(ms);
-        }
-
-        return stages;
     }
 
     private static double PeakRssMegabytes()

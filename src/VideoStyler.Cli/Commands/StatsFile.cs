@@ -7,14 +7,20 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>Writes the --stats JSON of a stylize run.</summary>
 public static class StatsFile
 {
-    public static JsonObject Build(StylizeResult result)
+    /// <summary>Mean milliseconds per frame of each stage, as the "stage_ms" object.</summary>
+    public static JsonObject StageObject(PipelineStats stats)
     {
         var stages = new JsonObject();
-        foreach (var (stage, ms) in result.Stats.StageMeansMs())
+        foreach (var (stage, ms) in stats.StageMeansMs())
         {
             stages[stage] = Math.Round(ms, 3);
         }
 
+        return stages;
+    }
+
+    public static JsonObject Build(StylizeResult result)
+    {
         return new JsonObject
         {
             ["frames_in"] = result.FramesIn,
@@ -27,7 +33,7 @@ public static class StatsFile
             ["postprocess_ms_mean"] = Math.Round(result.Stats.Postprocess.MeanMilliseconds, 3),
             ["temporal_ms_mean"] = Math.Round(result.Stats.Temporal.MeanMilliseconds, 3),
             ["encode_ms_mean"] = Math.Round(result.Stats.Encode.MeanMilliseconds, 3),
-            ["stage_ms"] = stages,
+            ["stage_ms"] = StageObject(result.Stats),
             ["execution_provider"] = result.ExecutionProvider,
             ["style"] = result.Style,
             ["interrupted"] = result.Interrupted,

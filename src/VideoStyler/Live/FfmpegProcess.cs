@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using VideoStyler.Sources;
 
@@ -9,27 +8,7 @@ public static class FfmpegProcess
 {
     public static Process Start(IReadOnlyList<string> arguments, bool redirectInput, bool redirectOutput, FfmpegStderr stderr)
     {
-        var info = new ProcessStartInfo("ffmpeg")
-        {
-            RedirectStandardInput = redirectInput,
-            RedirectStandardOutput = redirectOutput,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new UserFacingException("could not start ffmpeg");
-        }
-        catch (Win32Exception)
-        {
-            throw new UserFacingException("ffmpeg is not installed or not on PATH (run scripts/setup.sh)");
-        }
+        var process = ProcessRunner.Start("ffmpeg", arguments, redirectInput, redirectOutput);
 
         process.ErrorDataReceived += (_, e) =>
         {

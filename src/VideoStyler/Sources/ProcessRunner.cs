@@ -8,11 +8,27 @@ public static class ProcessRunner
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
         string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
+        using (var process = Start(fileName, arguments, redirectInput: true, redirectOutput: true))
+        {
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return (process.ExitCode, await stdout, await stderr);
+        }
+    }
+
+    /// <summary>
+    /// Starts a tool with an argument list (no shell quoting) and stderr redirected; a missing tool is a
+    /// one-line error that says how to install it.
+    /// </summary>
+    public static Process Start(string fileName, IEnumerable<string> arguments, bool redirectInput, bool redirectOutput)
+    {
         var info = new ProcessStartInfo(fileName)
         {
-            RedirectStandardOutput = true,
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = redirectOutput,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -20,23 +36,13 @@ public static class ProcessRunner
             info.ArgumentList.Add(argument);
         }
 
-        Process process;
         try
         {
-            process = Process.Start(info) ?? throw new UserFacingException($"could not start {fileName}");
+            return Process.Start(info) ?? throw new UserFacingException($"could not start {fileName}");
         }
         catch (System.ComponentModel.Win32Exception)
         {
             throw new UserFacingException($"{fileName} is not installed or not on PATH (run scripts/setup.sh)");
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return (process.ExitCode, await stdout, await stderr);
         }
     }
 }

@@ -7,21 +7,7 @@ internal static class TestClips
 {
     public static List<Mat> Read(string path, int count)
     {
-        using var capture = new VideoCapture(path);
-        Assert.True(capture.IsOpened(), $"cannot open {path}");
-        var frames = new List<Mat>();
-        while (frames.Count < count)
-        {
-            var frame = new Mat();
-            if (!capture.Read(frame) || frame.Empty())
-            {
-                frame.Dispose();
-                break;
-            }
-
-            frames.Add(frame);
-        }
-
+        var frames = Support.Frames.Read(path, count);
         Assert.Equal(count, frames.Count);
         return frames;
     }
