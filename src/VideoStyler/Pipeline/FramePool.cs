@@ -14,6 +14,7 @@ public sealed class FramePool : IDisposable
     private readonly Lock _gate = new();
     private readonly int _width;
     private readonly int _height;
+    private volatile bool _closed;
 
     public FramePool(int width, int height, int capacity)
     {
@@ -40,6 +41,11 @@ public sealed class FramePool : IDisposable
         }
     }
 
+    /// <summary>
+    /// A free frame, or a wait for one. Pass <see cref="CancellationToken.None"/> on the frame path: the
+    /// wait then allocates nothing (the channel reuses one pooled operation), and a hard stop ends it
+    /// through <see cref="Close"/> instead (a <see cref="ChannelClosedException"/>).
+    /// </summary>
     public ValueTask<Frame> RentAsync(CancellationToken cancellationToken)
     {
         if (_free.Reader.TryRead(out var frame))
@@ -60,9 +66,19 @@ public sealed class FramePool : IDisposable
         return _free.Reader.ReadAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends every wait in <see cref="RentAsync"/> (the run is being torn down); frames given back
+    /// afterwards are simply kept until <see cref="Dispose"/>.
+    /// </summary>
+    public void Close()
+    {
+        _closed = true;
+        _free.Writer.TryComplete(new OperationCanceledException("the frame pool was closed"));
+    }
+
     internal void Return(Frame frame)
     {
-        if (!_free.Writer.TryWrite(frame))
+        if (!_free.Writer.TryWrite(frame) && !_closed)
         {
             throw new InvalidOperationException("A frame was returned to its pool twice.");
         }

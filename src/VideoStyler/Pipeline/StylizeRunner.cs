@@ -53,6 +53,16 @@ public sealed class StylizeRunner
                 ? new TemporalStage(new TemporalBlender(info.Width, info.Height, new TemporalOptions { Strength = options.TemporalStrength }), stats)
                 : null;
             using var abort = new CancellationTokenSource();
+            // The frame path waits on channels and on the pool without cancellation tokens (so waiting
+            // allocates nothing, see BlockingWaiter); a hard stop reaches those waits by closing them.
+            using var closeOnAbort = abort.Token.Register(() =>
+            {
+                var stopped = new OperationCanceledException("the run was stopped");
+                pool.Close();
+                decoded.Writer.TryComplete(stopped);
+                stylized.Writer.TryComplete(stopped);
+                finished.Writer.TryComplete(stopped);
+            });
 
             var clock = Stopwatch.StartNew();
             var marking = $"AI-stylized by VideoStyler {ToolVersion}; style: {style.Name}";
@@ -62,7 +72,7 @@ public sealed class StylizeRunner
             var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame), abort.Token),
+                    () => FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame)),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -70,7 +80,7 @@ public sealed class StylizeRunner
                 abort);
             var finishTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => FrameLoop(stylized.Reader, finished.Writer, frame => FinishFrame(style, temporal, frame), abort.Token),
+                    () => FrameLoop(stylized.Reader, finished.Writer, frame => FinishFrame(style, temporal, frame)),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -153,19 +163,24 @@ public sealed class StylizeRunner
     /// <summary>
     /// A synchronous stage on its own thread (inference and flow block for milliseconds to seconds per
     /// frame): takes frames in order, works on each, passes it on. A frame it cannot pass on is released.
+    /// Waiting for input or for room downstream allocates nothing; a hard stop completes the channels.
     /// </summary>
-    private static void FrameLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, Action<Frame> work, CancellationToken abort)
+    private static void FrameLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, Action<Frame> work)
     {
-        while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
+        using var waiter = new BlockingWaiter();
+        while (waiter.Wait(input.WaitToReadAsync(CancellationToken.None)))
         {
             while (input.TryRead(out var frame))
             {
                 try
                 {
                     work(frame);
-                    if (!output.TryWrite(frame))
+                    while (!output.TryWrite(frame))
                     {
-                        output.WriteAsync(frame, abort).AsTask().GetAwaiter().GetResult();
+                        if (!waiter.Wait(output.WaitToWriteAsync(CancellationToken.None)))
+                        {
+                            throw new ChannelClosedException();
+                        }
                     }
                 }
                 catch
@@ -178,5 +193,4 @@ public sealed class StylizeRunner
 
         output.TryComplete();
     }
-
 }

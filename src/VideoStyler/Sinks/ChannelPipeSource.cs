@@ -35,15 +35,18 @@ public sealed class ChannelPipeSource : IPipeSource
 
     public async Task WriteAsync(Stream outputStream, CancellationToken cancellationToken)
     {
-        while (await _frames.WaitToReadAsync(cancellationToken))
+        // No token on the wait: with one, every wait allocates; a hard stop completes the channel instead.
+        while (await _frames.WaitToReadAsync(CancellationToken.None))
         {
             while (_frames.TryRead(out var frame))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    // The Memory overload returns a ValueTask: no Task allocated per frame.
-                    await outputStream.WriteAsync(frame.Output.AsMemory(), cancellationToken);
+                    // A blocking write: ffmpeg takes a frame in a few milliseconds, and the asynchronous
+                    // write on its pipe (a Unix domain socket) allocates a state machine per frame.
+                    outputStream.Write(frame.Output);
                 }
                 finally
                 {

@@ -36,6 +36,8 @@ public static class EncoderArguments
                     .WithCustomArgument(string.Join(' ', profile.VideoArguments))
                     .WithCustomArgument($"-pix_fmt {profile.PixelFormatFor(input.Width, input.Height)}")
                     .WithCustomArgument("-fps_mode passthrough")
+                    // No periodic "frame= ..." lines: each is a string and a parse per line on our side.
+                    .WithCustomArgument("-nostats")
                     .WithCustomArgument("-map_metadata 1")
                     .WithCustomArgument($"-metadata comment={Quote(marking)}");
                 if (profile.FastStart)

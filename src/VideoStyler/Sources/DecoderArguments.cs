@@ -16,5 +16,7 @@ public static class DecoderArguments
                 .WithCustomArgument($"-vf scale={input.Width}:{input.Height}")
                 .WithCustomArgument("-fps_mode passthrough")
                 .WithCustomArgument("-pix_fmt bgr24")
-                .WithCustomArgument("-an -sn -dn"));
+                .WithCustomArgument("-an -sn -dn")
+                // No periodic "frame= ..." lines: each is a string and a parse per line on our side.
+                .WithCustomArgument("-nostats"));
 }

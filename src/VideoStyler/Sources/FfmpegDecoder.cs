@@ -82,18 +82,24 @@ public sealed class FfmpegDecoder
         long index = 0;
         while (!stop.IsCancellationRequested)
         {
+            abort.ThrowIfCancellationRequested();
             if (_maxFrames > 0 && index >= _maxFrames)
             {
                 _limitReached = true;
                 return;
             }
 
-            var frame = await _pool.RentAsync(abort);
+            // No token on the frame path: a token makes every wait allocate; a hard stop closes the pool
+            // and the channel instead, and kills ffmpeg, which ends a pending read.
+            var frame = await _pool.RentAsync(CancellationToken.None);
             var start = Stopwatch.GetTimestamp();
             int read;
             try
             {
-                read = await stream.ReadAtLeastAsync(frame.Source, frameBytes, throwOnEndOfStream: false, abort);
+                // A blocking read: ffmpeg decodes far ahead of inference, so the frame is normally in
+                // the pipe already and this returns in about a copy's time; the asynchronous read
+                // allocates its state machine on every call that waits (Unix domain socket pipes).
+                read = stream.ReadAtLeast(frame.Source, frameBytes, throwOnEndOfStream: false);
             }
             catch
             {
@@ -114,7 +120,7 @@ public sealed class FfmpegDecoder
             _stats.CountIn();
             try
             {
-                await output.WriteAsync(frame, abort);
+                await output.WriteAsync(frame, CancellationToken.None);
             }
             catch
             {

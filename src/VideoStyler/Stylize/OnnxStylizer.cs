@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Pipeline;
@@ -8,9 +7,11 @@ namespace VideoStyler.Stylize;
 
 /// <summary>
 /// Stylizes frames of one size with one <see cref="StyleSession"/>. Every buffer is allocated once in
-/// the constructor: the input and output tensors are pinned float arrays wrapped by OrtValues (fed to
-/// Run with preallocated outputs, so ONNX Runtime writes straight into our memory), and the OpenCV
-/// Mats that pre/post-processing write to are headers over those same arrays.
+/// the constructor: the input and output tensors are pinned float arrays wrapped by OrtValues and bound
+/// once through an IoBinding (ONNX Runtime reads and writes our memory directly). Pre- and
+/// post-processing are one OpenCV resize (and a reflect pad when the model needs a size multiple) plus
+/// one pass over spans (<see cref="TensorPacking"/>), with the OpenCV wrappers cached: a frame costs no
+/// managed allocation.
 /// </summary>
 public sealed class OnnxStylizer : IStylizer
 {
@@ -25,19 +26,14 @@ public sealed class OnnxStylizer : IStylizer
 
     private readonly Mat _content;        // frame scaled to the processing size, 8UC3
     private readonly Mat _padded;         // content reflect-padded to the tensor size, 8UC3
-    private readonly Mat _paddedRgb;      // channel-swapped copy, only for NHWC RGB models
-    private readonly Mat _paddedFloat;    // padded as 32FC3 in the model's range (NCHW path)
-    private readonly Mat[] _inputPlanes;  // 3 x 32FC1 headers over _inputTensor (NCHW)
-    private readonly Mat? _inputInterleaved;  // 32FC3 header over _inputTensor (NHWC)
-    private readonly Mat[] _outputPlanes;
-    private readonly Mat? _outputInterleaved;
-    private readonly Mat _outputFloat;    // model output as 32FC3, BGR order
     private readonly Mat _output8;        // model output as 8UC3 BGR, tensor size
     private readonly Mat _output8Content; // ROI header: the content rectangle of _output8
-    private readonly int[] _toModelChannels;
-    private readonly int[] _fromModelChannels;
-    private readonly (double Scale, double Offset) _in;
-    private readonly (double Scale, double Offset) _out;
+    private readonly MatCalls _cv = new();
+    private readonly byte[] _scratch;     // pixels x 3 bytes: planes on their way to or from the tensor
+    private readonly bool _planar;
+    private readonly bool _rgb;
+    private readonly (float Scale, float Offset) _in;
+    private readonly (float Scale, float Offset) _out;
     private readonly PipelineStats? _stats;
 
     public OnnxStylizer(StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null)
@@ -62,31 +58,15 @@ public sealed class OnnxStylizer : IStylizer
 
         _content = new Mat(ch, cw, MatType.CV_8UC3);
         _padded = new Mat(th, tw, MatType.CV_8UC3);
-        _paddedRgb = new Mat(th, tw, MatType.CV_8UC3);
-        _paddedFloat = new Mat(th, tw, MatType.CV_32FC3);
-        _outputFloat = new Mat(th, tw, MatType.CV_32FC3);
         _output8 = new Mat(th, tw, MatType.CV_8UC3);
         _output8Content = new Mat(_output8, new Rect(0, 0, cw, ch));
-
-        if (convention.Layout == TensorLayout.Nchw)
-        {
-            _inputPlanes = [.. Enumerable.Range(0, 3).Select(i => WrapFloats(_inputTensor, i * planeSize, th, tw, MatType.CV_32FC1))];
-            _outputPlanes = [.. Enumerable.Range(0, 3).Select(i => WrapFloats(_outputTensor, i * planeSize, th, tw, MatType.CV_32FC1))];
-        }
-        else
-        {
-            _inputPlanes = [];
-            _outputPlanes = [];
-            _inputInterleaved = WrapFloats(_inputTensor, 0, th, tw, MatType.CV_32FC3);
-            _outputInterleaved = WrapFloats(_outputTensor, 0, th, tw, MatType.CV_32FC3);
-        }
-
-        // Our frames are BGR. mixChannels pairs (from, to): BGR models take channels as they are,
-        // RGB models take them reversed; the way back is the same permutation.
-        _toModelChannels = convention.ChannelOrder == ChannelOrder.Bgr ? [0, 0, 1, 1, 2, 2] : [2, 0, 1, 1, 0, 2];
-        _fromModelChannels = convention.ChannelOrder == ChannelOrder.Bgr ? [0, 0, 1, 1, 2, 2] : [0, 2, 1, 1, 2, 0];
-        _in = convention.Range.FromByte();
-        _out = convention.OutputRange.ToByte();
+        _scratch = new byte[3 * planeSize];
+        _planar = convention.Layout == TensorLayout.Nchw;
+        _rgb = convention.ChannelOrder == ChannelOrder.Rgb;
+        var (inScale, inOffset) = convention.Range.FromByte();
+        var (outScale, outOffset) = convention.OutputRange.ToByte();
+        _in = ((float)inScale, (float)inOffset);
+        _out = ((float)outScale, (float)outOffset);
     }
 
     public FrameGeometry Geometry => _geometry;
@@ -139,8 +119,7 @@ public sealed class OnnxStylizer : IStylizer
         if (_geometry.NeedsResize)
         {
             var shrinking = _geometry.ContentWidth < source.Width;
-            Cv2.Resize(source, _content, new Size(_geometry.ContentWidth, _geometry.ContentHeight), 0, 0,
-                shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
+            _cv.Resize(source, _content, shrinking ? InterpolationFlags.Area : InterpolationFlags.Linear);
             content = _content;
         }
 
@@ -154,59 +133,61 @@ public sealed class OnnxStylizer : IStylizer
             var border = padRight < _geometry.ContentWidth && padBottom < _geometry.ContentHeight
                 ? BorderTypes.Reflect101
                 : BorderTypes.Replicate;
-            Cv2.CopyMakeBorder(content, _padded, 0, padBottom, 0, padRight, border);
+            _cv.PadBottomRight(content, _padded, border);
             padded = _padded;
         }
 
-        if (_inputInterleaved is { } interleaved)
+        if (!padded.IsContinuous())
         {
-            var ordered = padded;
-            if (_style.Convention.ChannelOrder == ChannelOrder.Rgb)
-            {
-                Cv2.CvtColor(padded, _paddedRgb, ColorConversionCodes.BGR2RGB);
-                ordered = _paddedRgb;
-            }
-
-            ordered.ConvertTo(interleaved, MatType.CV_32FC3, _in.Scale, _in.Offset);
-            return;
+            // A tile (an ROI of a larger frame) at exactly the tensor size: rows are not adjacent.
+            _cv.Copy(padded, _padded);
+            padded = _padded;
         }
 
-        padded.ConvertTo(_paddedFloat, MatType.CV_32FC3, _in.Scale, _in.Offset);
-        Cv2.MixChannels([_paddedFloat], _inputPlanes, _toModelChannels);
+        var pixels = _geometry.TensorWidth * _geometry.TensorHeight;
+        if (_planar)
+        {
+            TensorPacking.ToPlanar(Bytes(padded, pixels), _inputTensor, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
+        }
+        else
+        {
+            TensorPacking.ToInterleaved(Bytes(padded, pixels), _inputTensor, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
+        }
     }
 
     /// <summary>Turns the output tensor into a BGR frame of the destination size.</summary>
     public void Postprocess(Mat destination)
     {
-        if (_outputInterleaved is { } interleaved)
+        var pixels = _geometry.TensorWidth * _geometry.TensorHeight;
+        // Saturating: the overshoot of style nets is clamped to 0..255 here.
+        if (_planar)
         {
-            interleaved.ConvertTo(_output8, MatType.CV_8UC3, _out.Scale, _out.Offset);
-            if (_style.Convention.ChannelOrder == ChannelOrder.Rgb)
-            {
-                Cv2.CvtColor(_output8, _output8, ColorConversionCodes.RGB2BGR);
-            }
+            TensorPacking.FromPlanar(_outputTensor, Bytes(_output8, pixels), _scratch, pixels, _rgb, _out.Scale, _out.Offset);
         }
         else
         {
-            Cv2.MixChannels(_outputPlanes, [_outputFloat], _fromModelChannels);
-            // convertTo saturates: the overshoot of style nets is clamped to 0..255 here.
-            _outputFloat.ConvertTo(_output8, MatType.CV_8UC3, _out.Scale, _out.Offset);
+            TensorPacking.FromInterleaved(_outputTensor, Bytes(_output8, pixels), pixels, _rgb, _out.Scale, _out.Offset);
         }
 
         if (_geometry.NeedsResize)
         {
-            Cv2.Resize(_output8Content, destination, new Size(destination.Width, destination.Height), 0, 0, InterpolationFlags.Linear);
+            _cv.Resize(_output8Content, destination, InterpolationFlags.Linear);
         }
         else
         {
-            _output8Content.CopyTo(destination);
+            _cv.Copy(_output8Content, destination);
         }
     }
 
-    private static unsafe Mat WrapFloats(float[] pinned, int offset, int rows, int cols, MatType type)
+    /// <summary>The pixels of a continuous 8UC3 Mat of <paramref name="pixels"/> pixels as a span.</summary>
+    private static unsafe Span<byte> Bytes(Mat mat, int pixels)
     {
-        var pointer = (IntPtr)Unsafe.AsPointer(ref pinned[offset]);
-        return Mat.FromPixelData(rows, cols, type, pointer);
+        if (!mat.IsContinuous() || mat.Type() != MatType.CV_8UC3 || (long)mat.Rows * mat.Cols != pixels)
+        {
+            throw new ArgumentException($"expected a continuous 8-bit BGR picture of {pixels} pixels");
+        }
+
+        return new Span<byte>((void*)mat.Data, pixels * 3);
     }
 
     public void Dispose()
@@ -215,18 +196,9 @@ public sealed class OnnxStylizer : IStylizer
         _inputValue.Dispose();
         _outputValue.Dispose();
         _runOptions.Dispose();
-        foreach (var mat in _inputPlanes.Concat(_outputPlanes))
-        {
-            mat.Dispose();
-        }
-
-        _inputInterleaved?.Dispose();
-        _outputInterleaved?.Dispose();
+        _cv.Dispose();
         _content.Dispose();
         _padded.Dispose();
-        _paddedRgb.Dispose();
-        _paddedFloat.Dispose();
-        _outputFloat.Dispose();
         _output8Content.Dispose();
         _output8.Dispose();
     }
