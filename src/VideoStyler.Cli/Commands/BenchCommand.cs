@@ -106,10 +106,13 @@ public static class BenchCommand
                 ["peak_rss_mb"] = Round(PeakRssMegabytes()),
                 ["execution_provider"] = provider,
                 ["threads"] = effectiveThreads,
-                ["allocated_bytes_per_frame"] = Math.Round(plain.AllocatedPerFrame),
+                ["allocated_bytes_per_frame"] = Bytes(plain.AllocatedPerFrame),
+                ["allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.AllocatedPerFrame),
+                ["steady_frames_counted"] = plain.FramesCounted,
                 ["gc_gen0"] = plain.Gen0,
                 ["gc_gen1"] = plain.Gen1,
                 ["gc_gen2"] = plain.Gen2,
+                ["gc_temporal"] = $"{withTemporal.Gen0}/{withTemporal.Gen1}/{withTemporal.Gen2}",
             };
 
             if (line.Has("--json"))
@@ -135,7 +138,7 @@ public static class BenchCommand
         }
     }
 
-    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, int Gen0, int Gen1, int Gen2);
+    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2);
 
     private static async Task<PipelineRun> RunPipelineAsync(
         string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal)
@@ -156,21 +159,27 @@ public static class BenchCommand
         var gen0 = GC.CollectionCount(0);
         var gen1 = GC.CollectionCount(1);
         var gen2 = GC.CollectionCount(2);
-        long allocatedAtFirstFrame = 0;
-        long framesAtFirst = 0;
+        // Steady state only: from a third of the run to the frame before the last. Before that the frame
+        // pool is still creating its (pinned, reused) buffers and the stages their caches, which are
+        // set-up costs; after it come ffmpeg's exit and the result objects.
+        var first = Math.Max(2, frames / 3);
+        var last = Math.Max(first + 1, frames - 1);
+        long allocatedAtFirst = 0;
+        long allocatedAtLast = 0;
         var result = await new StylizeRunner().RunAsync(options, null, written =>
         {
-            // Steady state only: count from the middle of the run. Before that the frame pool is still
-            // creating its (pinned, reused) buffers, which are set-up costs, not per-frame ones.
-            if (written >= Math.Max(2, frames / 2) && Interlocked.Read(ref allocatedAtFirstFrame) == 0)
+            if (written == first)
             {
-                Interlocked.Exchange(ref framesAtFirst, written);
-                Interlocked.Exchange(ref allocatedAtFirstFrame, GC.GetTotalAllocatedBytes(precise: false));
+                Interlocked.Exchange(ref allocatedAtFirst, GC.GetTotalAllocatedBytes(precise: true));
+            }
+            else if (written == last)
+            {
+                Interlocked.Exchange(ref allocatedAtLast, GC.GetTotalAllocatedBytes(precise: true));
             }
         }, CancellationToken.None);
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedAtFirstFrame;
-        var counted = Math.Max(1, result.FramesOut - framesAtFirst);
-        return new PipelineRun(result, (double)allocated / counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+        var counted = last - first;
+        var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
+        return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
     }
 
     private static async Task<string> MakeClipAsync(string work, int frames)
@@ -206,6 +215,9 @@ public static class BenchCommand
 
     private static double Round(double value) => Math.Round(value, 3);
 
+    // Too few frames for a steady window: no figure rather than a made-up one.
+    private static JsonNode? Bytes(double perFrame) => double.IsNaN(perFrame) ? null : JsonValue.Create(Math.Round(perFrame));
+
     private static void PrintText(JsonObject r)
     {
         Console.Out.WriteLine($"style {r["style"]} on {r["execution_provider"]}, {r["threads"]} threads; frame {r["frame_size"]}, tensor {r["tensor_size"]}, {r["frames"]} frames");
@@ -219,6 +231,7 @@ public static class BenchCommand
 
         Console.Out.WriteLine($"stage ms:      {r["stage_ms"]!.ToJsonString()}");
         Console.Out.WriteLine($"peak RSS:      {r["peak_rss_mb"]} MB");
-        Console.Out.WriteLine($"allocated:     {r["allocated_bytes_per_frame"]} managed bytes per frame; GCs gen0/1/2: {r["gc_gen0"]}/{r["gc_gen1"]}/{r["gc_gen2"]}");
+        Console.Out.WriteLine($"allocated:     {r["allocated_bytes_per_frame"]} managed bytes per frame in steady state ({r["steady_frames_counted"]} frames); GCs gen0/1/2: {r["gc_gen0"]}/{r["gc_gen1"]}/{r["gc_gen2"]}");
+        Console.Out.WriteLine($"with temporal: {r["allocated_bytes_per_frame_temporal"]} managed bytes per frame; GCs gen0/1/2: {r["gc_temporal"]}");
     }
 }
