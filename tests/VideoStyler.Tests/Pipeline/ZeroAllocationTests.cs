@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+using OpenCvSharp;
+using VideoStyler.Models;
+using VideoStyler.Pipeline;
+using VideoStyler.Stylize;
+using VideoStyler.Tests.Support;
+using Xunit;
+
+namespace VideoStyler.Tests.Pipeline;
+
+/// <summary>
+/// The frame path allocates nothing in steady state. Measured per thread (GC.GetAllocatedBytesForCurrentThread),
+/// so other tests running in parallel cannot disturb it; no timing involved.
+/// </summary>
+public sealed class ZeroAllocationTests
+{
+    [Theory]
+    [InlineData(320, 240, 240)] // processing size = frame size: pack, run, unpack
+    [InlineData(641, 359, 200)] // resize both ways and a pad to the model's multiple
+    public void Stylizing_a_frame_allocates_nothing_after_warm_up(int width, int height, int size)
+    {
+        using var style = StyleSession.Load(StyleLibrary.Embedded(StyleLibrary.DefaultStyleName)!, ExecutionDevice.Cpu);
+        using var stylizer = new OnnxStylizer(style, width, height, size, new PipelineStats());
+        var frames = Frames.Read(TestPaths.SharedData("help.mkv"), 3)
+            .Select(f =>
+            {
+                var sized = new Mat();
+                Cv2.Resize(f, sized, new Size(width, height));
+                f.Dispose();
+                return sized;
+            })
+            .ToList();
+        using var destination = new Mat(height, width, MatType.CV_8UC3);
+        foreach (var frame in frames)
+        {
+            stylizer.Process(frame, destination); // warm-up: JIT, ONNX Runtime arenas, OpenCV proxies
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 6; i++)
+        {
+            stylizer.Process(frames[i % frames.Count], destination);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.True(Frames.Contrast(destination) > 1, "the stylizer produced a picture");
+        frames.ForEach(f => f.Dispose());
+    }
+
+    [Fact]
+    public async Task A_stage_thread_waiting_on_channels_allocates_nothing()
+    {
+        var input = Channel.CreateBounded<int>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var output = Channel.CreateBounded<int>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        const int Items = 300;
+        long allocated = -1;
+        long sum = 0;
+        var stage = new Thread(() =>
+        {
+            using var waiter = new BlockingWaiter();
+            var seen = 0;
+            long before = 0;
+            while (waiter.Wait(input.Reader.WaitToReadAsync(CancellationToken.None)))
+            {
+                while (input.Reader.TryRead(out var item))
+                {
+                    if (++seen == 20)
+                    {
+                        before = GC.GetAllocatedBytesForCurrentThread(); // after the first waits of both kinds
+                    }
+
+                    while (!output.Writer.TryWrite(item))
+                    {
+                        Assert.True(waiter.Wait(output.Writer.WaitToWriteAsync(CancellationToken.None)));
+                    }
+                }
+            }
+
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            output.Writer.TryComplete();
+        });
+        stage.Start();
+
+        // Producer and consumer are slower than the stage now and then, so it waits on both sides.
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var item in output.Reader.ReadAllAsync())
+            {
+                sum += item;
+                if (item % 7 == 0)
+                {
+                    await Task.Delay(1);
+                }
+            }
+        });
+        for (var i = 1; i <= Items; i++)
+        {
+            await input.Writer.WriteAsync(i);
+            if (i % 5 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        input.Writer.Complete();
+        stage.Join();
+        await consumer;
+        Assert.Equal((long)Items * (Items + 1) / 2, sum);
+        Assert.Equal(0, allocated);
+    }
+}
