@@ -187,7 +187,9 @@ public sealed class LiveCapture
             ?? (exitCode == 0
                 ? Interlocked.Read(ref _connectionFrames) == 0 ? "no frames" : "the source ended"
                 : stderr.Summary ?? $"ffmpeg exit code {exitCode}");
-        return (exitCode, reason);
+        // ffmpeg names the input before its complaint ("tcp://host:port: Connection refused"); we name it already.
+        var prefix = _source.Target + ": ";
+        return (exitCode, reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason);
     }
 
     private async Task ReadFramesAsync(Stream stream, ChannelWriter<Frame> output, CancellationTokenSource watchdog, CancellationToken stop)
