@@ -162,6 +162,7 @@ public sealed class LiveSession
         // Resident memory of the whole process and the managed heap: what a soak run watches.
         json["memory_rss_mb"] = Math.Round(Environment.WorkingSet / 1048576.0, 1);
         json["managed_heap_mb"] = Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 1);
+        json["gc_committed_mb"] = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, 1);
         return json;
     }
 

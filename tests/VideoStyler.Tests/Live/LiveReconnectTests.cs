@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using VideoStyler.Live;
 using VideoStyler.Tests.Support;
+using static VideoStyler.Tests.Live.LiveTestSupport;
 
 namespace VideoStyler.Tests.Live;
 
@@ -33,28 +34,28 @@ public class LiveReconnectTests
         ]);
         try
         {
-            await WaitForAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
+            await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
 
             // 1. The stream closes: the output goes on, first repeating the last frame, then the card.
             server.Dispose();
-            var lost = await WaitForAsync(http, controlPort, live, s => s.GetProperty("source_state").GetString() == "lost", "the loss noticed", 10);
-            var covered = await WaitForAsync(http, controlPort, live, s => Get(s, "frames_placeholder") >= 10, "placeholder frames", 15);
+            var lost = await WaitForStatusAsync(http, controlPort, live, s => s.GetProperty("source_state").GetString() == "lost", "the loss noticed", 10);
+            var covered = await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_placeholder") >= 10, "placeholder frames", 15);
             Assert.True(Get(covered, "frames_out") - Get(lost, "frames_out") >= 30, $"the output stalled while the source was lost: {lost} -> {covered}");
             Assert.True(Get(covered, "frames_repeated") > 0, covered.ToString());
             Assert.Equal(Get(lost, "frames_in"), Get(covered, "frames_in"));
 
             // 2. The stream is served again: the run reconnects on its own and new frames come in.
             server = Serve(streamPort);
-            var back = await WaitForAsync(
+            var back = await WaitForStatusAsync(
                 http, controlPort, live, s => Get(s, "reconnects") >= 1 && Get(s, "frames_in") >= Get(covered, "frames_in") + 30, "the reconnect", 25);
             Assert.Equal("live", back.GetProperty("source_state").GetString());
 
             // 3. The stream hangs (connection open, nothing sent): the stall timeout takes it as lost.
             server.Signal("STOP");
-            await WaitForAsync(http, controlPort, live, s => Get(s, "source_lost") >= 2, "the stall noticed", 10);
+            await WaitForStatusAsync(http, controlPort, live, s => Get(s, "source_lost") >= 2, "the stall noticed", 10);
             server.Dispose();
             server = Serve(streamPort);
-            var again = await WaitForAsync(
+            var again = await WaitForStatusAsync(
                 http, controlPort, live, s => Get(s, "reconnects") >= 2 && Get(s, "frames_in") >= Get(back, "frames_in") + 30, "the second reconnect", 25);
             Assert.True(Get(again, "reconnect_attempts") >= 2, again.ToString());
 
@@ -102,7 +103,7 @@ public class LiveReconnectTests
             "--output", recording, "--size", "120", "--reconnect-timeout", "1.5",
             "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--stats", statsPath, "--duration", "60",
         ]);
-        await WaitForAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
+        await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
         server.Dispose();
 
         var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
@@ -155,31 +156,10 @@ public class LiveReconnectTests
         "ffmpeg",
         [.. Quiet, "-re", "-stream_loop", "-1", "-i", TestPaths.SharedData("help.mkv"), "-c", "copy", "-f", "mpegts", $"tcp://127.0.0.1:{port}?listen=1"]);
 
-    private static long Get(JsonElement status, string name) => status.GetProperty(name).GetInt64();
 
     private static int Lines(string text, string start) =>
         text.Split('\n').Count(l => l.StartsWith(start, StringComparison.Ordinal));
 
-    private static async Task<JsonElement> WaitForAsync(
-        HttpClient http, int port, BackgroundProcess live, Func<JsonElement, bool> condition, string what, double seconds)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        JsonElement? last = null;
-        while (DateTime.UtcNow < until)
-        {
-            Assert.False(live.HasExited, "live ended early:\n" + live.Output());
-            last = await LiveTestSupport.TryStatusAsync(http, port) ?? last;
-            if (last is { } status && condition(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"no {what} within {seconds} s; last /status: {last}\n{live.Output()}");
-        return default;
-    }
 
     /// <summary>Mean luminance (0..255) of every frame of a video, in order.</summary>
     private static async Task<List<double>> FrameBrightnessAsync(string path, string folder)
