@@ -161,20 +161,20 @@ public sealed class LiveCapture
         var stderr = new FfmpegStderr();
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var process = FfmpegProcess.Start(CaptureArguments.Build(_source), redirectInput: false, redirectOutput: true, stderr);
-        string? stalled = null;
+        string? broke = null;
         try
         {
             await ReadFramesAsync(process.StandardOutput.BaseStream, output, watchdog, stop);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested && watchdog.IsCancellationRequested)
         {
-            stalled = Interlocked.Read(ref _connectionFrames) == 0
+            broke = Interlocked.Read(ref _connectionFrames) == 0
                 ? $"no frame within {Seconds(_openTimeout)} s"
                 : $"no frame for {Seconds(_stallTimeout)} s";
         }
         catch (IOException ex) when (!stop.IsCancellationRequested)
         {
-            stalled = ex.Message;
+            broke = ex.Message;
         }
         finally
         {
@@ -182,8 +182,8 @@ public sealed class LiveCapture
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        var exitCode = stalled is null ? process.ExitCode : -1;
-        var reason = stalled
+        var exitCode = broke is null ? process.ExitCode : -1;
+        var reason = broke
             ?? (exitCode == 0
                 ? Interlocked.Read(ref _connectionFrames) == 0 ? "no frames" : "the source ended"
                 : stderr.Summary ?? $"ffmpeg exit code {exitCode}");
