@@ -44,7 +44,8 @@ public static class LiveCommand
                                 address needs --token
           --token T             required on every control request: Authorization: Bearer T or ?token=T
           --strength S          0..1, starting style strength (default 1)
-          --stats FILE.json     write output_fps, latency_ms_p50/p95, frames_out/stylized/propagated/dropped
+          --stats FILE.json     write output_fps, latency_ms_p50/p95, frames_out/stylized/propagated/dropped,
+                                source_lost, reconnects, frames_repeated/placeholder
           --duration S          stop after S seconds
           --device D            auto|cpu|cuda|tensorrt (default auto)
           --threads N           ONNX Runtime intra-op threads (default 1 in live mode, so capture,

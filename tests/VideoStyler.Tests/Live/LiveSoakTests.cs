@@ -17,7 +17,7 @@ public class LiveSoakTests(ITestOutputHelper output)
     // buffer per second is 0.9 MB/s, one keyframe-sized Mat per keyframe 0.5 MB x 10-25 keyframes/s,
     // so over the 15 s measured even the smallest of those adds 13 MB or more. Without a leak RSS still
     // rises a little right after the warm-up, while the GC heap grows to its working size: measured
-    // 3.4 MB over these 15 s on this machine (and flat after ~2 minutes, see scripts/soak.sh).
+    // 3.4 MB over these 15 s on this machine (nearly flat after ~2 minutes, see scripts/soak.sh).
     private const double MaxGrowthMb = 12;
     private const int MeasuredSeconds = 15;
 
