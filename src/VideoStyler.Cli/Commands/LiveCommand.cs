@@ -44,7 +44,8 @@ public static class LiveCommand
                                 address needs --token
           --token T             required on every control request: Authorization: Bearer T or ?token=T
           --strength S          0..1, starting style strength (default 1)
-          --stats FILE.json     write output_fps, latency_ms_p50/p95, frames_out/stylized/propagated/dropped
+          --stats FILE.json     write output_fps, latency_ms_p50/p95, frames_out/stylized/propagated/dropped,
+                                source_lost, reconnects, frames_repeated/placeholder
           --duration S          stop after S seconds
           --device D            auto|cpu|cuda|tensorrt (default auto)
           --threads N           ONNX Runtime intra-op threads (default 1 in live mode, so capture,
@@ -52,6 +53,17 @@ public static class LiveCommand
           --flow-width N        width the optical flow is computed at (default 160)
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
           --force               overwrite an existing recording
+          --stall-timeout S     a source that sends no frame for S seconds is taken as lost (default 3)
+          --reconnect-timeout S give up when a lost source is not back within S seconds: the sinks are
+                                finished properly and the exit code is 1 (default: keep trying until
+                                Ctrl-C)
+
+        a source that disappears (camera unplugged, stream dropped or hanging) does not stop the run:
+        the sinks keep getting frames at the same rate (the last frame, then after 2 s the last frame
+        dimmed with "SOURCE LOST - RECONNECTING"), the source is reopened after 0.5 s, 1 s, 2 s, 4 s,
+        then every 8 s, and the stream goes on when it is back; the sink processes are never restarted,
+        so viewers stay connected. A source that cannot be opened at start is an error, and a file
+        without --loop that ends is the normal end.
 
         example:
           videostyler live --input ../shared/data/help.mkv --loop --output udp://127.0.0.1:5000 \
@@ -62,6 +74,7 @@ public static class LiveCommand
     [
         "--input", "-i", "--output", "-o", "--style", "--size", "--fps", "--video-size", "--control-port", "--control-host", "--token",
         "--stats", "--duration", "--device", "--threads", "--models-dir", "--strength", "--flow-width",
+        "--stall-timeout", "--reconnect-timeout",
     ];
 
     private static readonly string[] Flags = ["--realtime", "--loop", "--force"];
@@ -98,6 +111,8 @@ public static class LiveCommand
         var duration = line.GetDouble("--duration", 0, 0, 31_536_000);
         double? fps = line.Has("--fps") ? line.GetDouble("--fps", 30, 1, 240) : null;
         var statsPath = line.Get("--stats");
+        var stallTimeout = line.GetDouble("--stall-timeout", 3, 0.2, 3600);
+        var reconnectTimeout = line.GetDouble("--reconnect-timeout", 0, 0, 31_536_000);
         var device = StylizeCommand.ParseDevice(line.Get("--device"));
 
         var sinks = outputs.Select(LiveSink.Parse).ToList();
@@ -127,6 +142,8 @@ public static class LiveCommand
             Token = token,
             FlowWidth = line.GetInt("--flow-width", 160, 16, 4096),
             Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
+            StallTimeout = TimeSpan.FromSeconds(stallTimeout),
+            ReconnectTimeout = reconnectTimeout > 0 ? TimeSpan.FromSeconds(reconnectTimeout) : null,
         };
 
         var result = await LiveSession.RunAsync(
@@ -154,9 +171,17 @@ public static class LiveCommand
         }
 
         var stats = result.Stats;
+        var losses = (long)stats["source_lost"]! > 0
+            ? $"; source lost {stats["source_lost"]}x, reconnected {stats["reconnects"]}x, {stats["frames_repeated"]} repeated + {stats["frames_placeholder"]} placeholder frames"
+            : "";
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"live: {result.FramesOut} frames out at {result.OutputFps:0.0} fps, latency p50 {result.LatencyP50:0} ms p95 {result.LatencyP95:0} ms; stylized {stats["frames_stylized"]}, propagated {stats["frames_propagated"]}, dropped {stats["frames_dropped"]}; style {result.Style}"));
+            $"live: {result.FramesOut} frames out at {result.OutputFps:0.0} fps, latency p50 {result.LatencyP50:0} ms p95 {result.LatencyP95:0} ms; stylized {stats["frames_stylized"]}, propagated {stats["frames_propagated"]}, dropped {stats["frames_dropped"]}{losses}; style {result.Style}"));
+        if (result.Failure is { } failure)
+        {
+            throw new UserFacingException(failure);
+        }
+
         return 0;
     }
 }

@@ -34,7 +34,7 @@ public sealed class LiveEncoder
         {
             await foreach (var frame in frames.ReadAllAsync(abort))
             {
-                _stats.CountOut(frame.CapturedAt);
+                _stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller);
                 frame.Release();
             }
 
@@ -56,7 +56,7 @@ public sealed class LiveEncoder
                     {
                         await pipe.WriteAsync(frame.Output.AsMemory(0, _width * _height * 3), abort);
                         await pipe.FlushAsync(abort);
-                        _stats.CountOut(frame.CapturedAt);
+                        _stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller);
                         _stats.Write.AddSince(start);
                     }
                     finally

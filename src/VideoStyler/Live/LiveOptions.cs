@@ -38,4 +38,15 @@ public sealed record LiveOptions
     public int FlowWidth { get; init; } = 160;
 
     public double Strength { get; init; } = 1.0;
+
+    /// <summary>A source that sends no frame for this long is taken as lost (a dropped stream may just hang).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Give up when a lost source has not come back within this time (null: keep trying until stopped).</summary>
+    public TimeSpan? ReconnectTimeout { get; init; }
+
+    /// <summary>With no new frame for this long the output switches from repeating the last frame to the placeholder card.</summary>
+    public TimeSpan PlaceholderAfter { get; init; } = TimeSpan.FromSeconds(2);
+
+    public ReconnectBackoff Backoff { get; init; } = ReconnectBackoff.Default;
 }

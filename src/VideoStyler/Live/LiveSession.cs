@@ -38,6 +38,9 @@ public sealed class LiveSession
 
     public MjpegBroadcaster Mjpeg { get; } = new();
 
+    /// <summary>Whether the source is delivering or lost (and for how long).</summary>
+    public SourceHealth Health { get; } = new();
+
     public LiveOptions Options => _options;
 
     public string StyleName => _worker?.StyleName ?? "";
@@ -66,11 +69,12 @@ public sealed class LiveSession
                 : null;
             using var preview = _options.Sinks.Any(s => s.Kind == LiveSinkKind.Preview) ? new PreviewWindow(width, height, _notice) : null;
 
-            // Frames live in: the capture channel, the output channel, the capture's hand, the output
-            // loop's hand, the encoder's hand, plus one spare each side.
-            using var pool = new FramePool(width, height, CaptureQueue + OutputQueue + 5);
+            // Frames live in: the capture channel, the output channel, the capture's hand, the gap
+            // filler's hand, the output loop's hand, the encoder's hand, plus one spare each side.
+            using var pool = new FramePool(width, height, CaptureQueue + OutputQueue + 6);
+            // Two writers: the capture and its gap filler (frames sent on while the source is lost).
             var captured = Channel.CreateBounded<Frame>(
-                new BoundedChannelOptions(CaptureQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+                new BoundedChannelOptions(CaptureQueue) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
                 dropped =>
                 {
                     Stats.CountDroppedCapture();
@@ -94,7 +98,7 @@ public sealed class LiveSession
             using var captureEnd = CancellationTokenSource.CreateLinkedTokenSource(ending.Token, abort.Token);
             onStarted?.Invoke(this, server?.Url);
 
-            var capture = new LiveCapture(source, pool, Stats);
+            var capture = new LiveCapture(_options, pool, Stats, Health, _notice);
             var encoder = new LiveEncoder(_options.Sinks, width, height, source.FramesPerSecond, Stats);
             var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
             var outputTask = StageTasks.Guard(
@@ -123,7 +127,8 @@ public sealed class LiveSession
                 Stats.LatencyPercentile(50, recent: false),
                 Stats.LatencyPercentile(95, recent: false),
                 Stats.FramesOut,
-                stop.IsCancellationRequested);
+                stop.IsCancellationRequested,
+                capture.GaveUp);
         }
         finally
         {
@@ -151,6 +156,13 @@ public sealed class LiveSession
         json["model_threads"] = _options.Threads;
         json["outputs"] = new JsonArray([.. _options.Sinks.Select(s => (JsonNode)JsonValue.Create(SinkName(s)))]);
         json["uptime_s"] = Math.Round(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, 1);
+        json["source_state"] = Health.IsLost ? "lost" : "live";
+        json["source_lost_for_s"] = Math.Round(Health.LostFor.TotalSeconds, 1);
+        json["reconnect_timeout_s"] = _options.ReconnectTimeout is { } limit ? Math.Round(limit.TotalSeconds, 1) : null;
+        // Resident memory of the whole process and the managed heap: what a soak run watches.
+        json["memory_rss_mb"] = Math.Round(Environment.WorkingSet / 1048576.0, 1);
+        json["managed_heap_mb"] = Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 1);
+        json["gc_committed_mb"] = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, 1);
         return json;
     }
 
@@ -181,6 +193,11 @@ public sealed class LiveSession
     private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)
     {
         using var currentGray = warper.NewSmallGray();
+        var source = _options.Source;
+        // The last frame sent, for the fillers written while the source is lost.
+        using var last = new Mat(source.Height, source.Width, MatType.CV_8UC3);
+        var card = new PlaceholderCard(source.Width);
+        long lastRealAt = 0;
         var worker = _worker!;
         while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
         {
@@ -193,7 +210,23 @@ public sealed class LiveSession
                         throw fault as UserFacingException ?? new UserFacingException($"the style model failed: {fault.Message}", inner: fault);
                     }
 
-                    Render(frame, warper, currentGray, worker);
+                    if (!frame.IsFiller)
+                    {
+                        Render(frame, warper, currentGray, worker);
+                        frame.OutputMat.CopyTo(last);
+                        lastRealAt = frame.CapturedAt;
+                    }
+                    else if (lastRealAt == 0)
+                    {
+                        // Nothing sent yet, so nothing to repeat.
+                        frame.Release();
+                        continue;
+                    }
+                    else
+                    {
+                        Fill(frame, last, card, Stopwatch.GetElapsedTime(lastRealAt));
+                    }
+
                     Mjpeg.Offer(frame.OutputMat);
                     preview?.Offer(frame.OutputMat);
                 }
@@ -212,6 +245,21 @@ public sealed class LiveSession
         }
 
         output.TryComplete();
+    }
+
+    /// <summary>No new picture came in: repeat the last one, or after a while show the placeholder card.</summary>
+    private void Fill(Frame frame, Mat last, PlaceholderCard card, TimeSpan silentFor)
+    {
+        if (silentFor >= _options.PlaceholderAfter)
+        {
+            card.Draw(last, frame.OutputMat, Health.IsLost, silentFor);
+            Stats.CountPlaceholder();
+        }
+        else
+        {
+            last.CopyTo(frame.OutputMat);
+            Stats.CountRepeated();
+        }
     }
 
     private void Render(Frame frame, FlowWarper warper, Mat currentGray, KeyframeWorker worker)

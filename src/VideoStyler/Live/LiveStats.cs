@@ -28,6 +28,11 @@ public sealed class LiveStats
     private long _firstOutAt;
     private long _lastOutAt;
     private long _styleSwitches;
+    private long _framesRepeated;
+    private long _framesPlaceholder;
+    private long _sourceLost;
+    private long _reconnects;
+    private long _reconnectAttempts;
 
     public StageClock Model { get; } = new();
 
@@ -56,6 +61,30 @@ public sealed class LiveStats
 
     public long StyleSwitches => Interlocked.Read(ref _styleSwitches);
 
+    /// <summary>Output frames that repeated the last output because no new frame had come in.</summary>
+    public long FramesRepeated => Interlocked.Read(ref _framesRepeated);
+
+    /// <summary>Output frames that showed the "source lost" placeholder card.</summary>
+    public long FramesPlaceholder => Interlocked.Read(ref _framesPlaceholder);
+
+    /// <summary>Times the source was lost (ffmpeg ended or stalled).</summary>
+    public long SourceLost => Interlocked.Read(ref _sourceLost);
+
+    /// <summary>Times a lost source came back.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    public long ReconnectAttempts => Interlocked.Read(ref _reconnectAttempts);
+
+    public void CountRepeated() => Interlocked.Increment(ref _framesRepeated);
+
+    public void CountPlaceholder() => Interlocked.Increment(ref _framesPlaceholder);
+
+    public void CountSourceLost() => Interlocked.Increment(ref _sourceLost);
+
+    public void CountReconnect() => Interlocked.Increment(ref _reconnects);
+
+    public void CountReconnectAttempt() => Interlocked.Increment(ref _reconnectAttempts);
+
     public void CountIn() => Interlocked.Increment(ref _framesIn);
 
     public void CountStylized() => Interlocked.Increment(ref _framesStylized);
@@ -70,8 +99,11 @@ public sealed class LiveStats
 
     public void CountStyleSwitch() => Interlocked.Increment(ref _styleSwitches);
 
-    /// <summary>A frame reached the sinks; <paramref name="capturedAt"/> is its Stopwatch capture time.</summary>
-    public void CountOut(long capturedAt)
+    /// <summary>
+    /// A frame reached the sinks; <paramref name="capturedAt"/> is its Stopwatch capture time. A filler
+    /// (<paramref name="sampleLatency"/> false) counts as output but has no capture-to-output latency.
+    /// </summary>
+    public void CountOut(long capturedAt, bool sampleLatency = true)
     {
         var now = Stopwatch.GetTimestamp();
         var ms = (float)Stopwatch.GetElapsedTime(capturedAt, now).TotalMilliseconds;
@@ -84,14 +116,18 @@ public sealed class LiveStats
 
             _lastOutAt = now;
             _framesOut++;
-            if (_allLatencies.Count < 10_000_000)
+            if (sampleLatency)
             {
-                _allLatencies.Add(ms);
+                if (_allLatencies.Count < 10_000_000)
+                {
+                    _allLatencies.Add(ms);
+                }
+
+                _window[_windowNext] = ms;
+                _windowNext = (_windowNext + 1) % WindowSize;
+                _windowCount = Math.Min(_windowCount + 1, WindowSize);
             }
 
-            _window[_windowNext] = ms;
-            _windowNext = (_windowNext + 1) % WindowSize;
-            _windowCount = Math.Min(_windowCount + 1, WindowSize);
             _recentOut.Enqueue(now);
             var horizon = now - (2 * Stopwatch.Frequency);
             while (_recentOut.Count > 0 && _recentOut.Peek() < horizon)
@@ -172,6 +208,11 @@ public sealed class LiveStats
             ["flow_ms_mean"] = Math.Round(Flow.MeanMilliseconds, 2),
             ["write_ms_mean"] = Math.Round(Write.MeanMilliseconds, 2),
             ["style_switches"] = StyleSwitches,
+            ["frames_repeated"] = FramesRepeated,
+            ["frames_placeholder"] = FramesPlaceholder,
+            ["source_lost"] = SourceLost,
+            ["reconnects"] = Reconnects,
+            ["reconnect_attempts"] = ReconnectAttempts,
         };
     }
 }

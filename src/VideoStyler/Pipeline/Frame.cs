@@ -43,6 +43,12 @@ public sealed class Frame : IDisposable
     /// <summary>Stopwatch timestamp taken when the frame was captured/decoded (for latency figures).</summary>
     public long CapturedAt { get; set; }
 
+    /// <summary>
+    /// No new picture in this frame: live mode sends it while its source is lost, and the output stage
+    /// fills it with the last output (or a placeholder card) so the sinks keep their rate.
+    /// </summary>
+    public bool IsFiller { get; set; }
+
     /// <summary>Gives the frame back to its pool. The caller must not touch it afterwards.</summary>
     public void Release() => _pool.Return(this);
 

@@ -110,4 +110,28 @@ public static class LiveTestSupport
         Assert.Fail($"no {frames} frames out within {timeout}");
         return default;
     }
+
+    /// <summary>Polls /status of a live run until <paramref name="condition"/> holds; fails if it ends first or time runs out.</summary>
+    public static async Task<JsonElement> WaitForStatusAsync(
+        HttpClient http, int port, BackgroundProcess live, Func<JsonElement, bool> condition, string what, double seconds)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        JsonElement? last = null;
+        while (DateTime.UtcNow < until)
+        {
+            Assert.False(live.HasExited, "live ended early:\n" + live.Output());
+            last = await TryStatusAsync(http, port) ?? last;
+            if (last is { } status && condition(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"no {what} within {seconds} s; last /status: {last}\n{live.Output()}");
+        return default;
+    }
+
+    public static long Get(JsonElement status, string name) => status.GetProperty(name).GetInt64();
 }
