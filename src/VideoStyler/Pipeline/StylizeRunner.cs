@@ -107,6 +107,7 @@ public sealed class StylizeRunner
                 Interrupted = stop.IsCancellationRequested,
                 Stats = stats,
                 FramesMissing = missing,
+                Notices = SubtitlePlan.For(info, profile).Notices,
             };
         }
         catch (UserFacingException ex) when (!succeeded)

@@ -1,40 +1,39 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
 
 namespace VideoStyler.Sinks;
 
 /// <summary>
-/// An FFMpegCore pipe source that feeds ffmpeg the stylized frames of a channel as raw BGR24, writing
-/// each pooled buffer directly to the pipe and then releasing the frame (the encoder is its last holder).
+/// An FFMpegCore pipe source that feeds ffmpeg the stylized frames of a channel as raw BGR24 in a
+/// minimal Matroska stream (<see cref="MatroskaFrameWriter"/>), so each frame keeps its presentation
+/// timestamp (variable frame rate survives). Each pooled buffer is written directly to the pipe after
+/// its small preallocated header, then the frame is released (the encoder is its last holder).
 /// </summary>
 public sealed class ChannelPipeSource : IPipeSource
 {
     private readonly ChannelReader<Frame> _frames;
-    private readonly int _width;
-    private readonly int _height;
-    private readonly string _frameRate;
+    private readonly MatroskaFrameWriter _matroska;
     private readonly PipelineStats _stats;
     private readonly Action<long>? _onFrameWritten;
 
     public ChannelPipeSource(
-        ChannelReader<Frame> frames, int width, int height, string frameRate, PipelineStats stats, Action<long>? onFrameWritten)
+        ChannelReader<Frame> frames, int width, int height, PipelineStats stats, Action<long>? onFrameWritten)
     {
         _frames = frames;
-        _width = width;
-        _height = height;
-        _frameRate = frameRate;
+        _matroska = new MatroskaFrameWriter(width, height);
         _stats = stats;
         _onFrameWritten = onFrameWritten;
     }
 
-    public string GetStreamArguments() =>
-        string.Create(CultureInfo.InvariantCulture, $"-f rawvideo -pix_fmt bgr24 -s {_width}x{_height} -framerate {_frameRate}");
+    /// <summary>Frame size and timing travel in the stream itself.</summary>
+    public string GetStreamArguments() => "-f matroska";
 
     public async Task WriteAsync(Stream outputStream, CancellationToken cancellationToken)
     {
+        await outputStream.WriteAsync(_matroska.BuildStreamHeader(), cancellationToken);
         while (await _frames.WaitToReadAsync(cancellationToken))
         {
             while (_frames.TryRead(out var frame))
@@ -42,7 +41,8 @@ public sealed class ChannelPipeSource : IPipeSource
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    // The Memory overload returns a ValueTask: no Task allocated per frame.
+                    // The Memory overloads return a ValueTask: no Task allocated per frame.
+                    await outputStream.WriteAsync(_matroska.FrameHeader(frame.PresentationMs), cancellationToken);
                     await outputStream.WriteAsync(frame.Output.AsMemory(), cancellationToken);
                 }
                 finally

@@ -15,9 +15,20 @@ public static class EncoderArguments
     public static FFMpegArgumentProcessor Build(
         IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking, bool cutAudioToVideo = false)
     {
+        var subtitles = SubtitlePlan.For(input, profile);
         return FFMpegArguments
             .FromPipeInput(frames)
-            .AddFileInput(input.Path, verifyExists: false, o => o.WithCustomArgument("-vn -sn -dn"))
+            .AddFileInput(input.Path, verifyExists: false, o =>
+            {
+                // The frames' timestamps count from the file's start (the decoder's ffmpeg subtracts
+                // it); -copyts keeps them, and this shift puts audio and subtitles on the same clock.
+                if (input.StartSeconds != 0)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-itsoffset {-input.StartSeconds:0.######}"));
+                }
+
+                o.WithCustomArgument("-vn -dn");
+            })
             .OutputToFile(outputPath, overwrite: true, o =>
             {
                 o.WithCustomArgument("-map 0:v:0");
@@ -32,10 +43,22 @@ public static class EncoderArguments
                     }
                 }
 
+                foreach (var (index, _) in subtitles.Kept)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-map 1:s:{index}"));
+                }
+
+                for (var i = 0; i < subtitles.Kept.Count; i++)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-c:s:{i} {subtitles.Kept[i].Codec}"));
+                }
+
                 o.WithCustomArgument($"-c:v {profile.VideoCodec}")
                     .WithCustomArgument(string.Join(' ', profile.VideoArguments))
                     .WithCustomArgument($"-pix_fmt {profile.PixelFormatFor(input.Width, input.Height)}")
-                    .WithCustomArgument("-fps_mode passthrough")
+                    // Each frame keeps its own timestamp: no frames duplicated or dropped to fit a rate,
+                    // and the encoder counts time in the frame stream's milliseconds, not in 1/rate steps.
+                    .WithCustomArgument("-fps_mode passthrough -enc_time_base -1 -copyts")
                     .WithCustomArgument("-map_metadata 1")
                     .WithCustomArgument($"-metadata comment={Quote(marking)}");
                 if (profile.FastStart)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
 
 namespace VideoStyler.Sources;
@@ -44,7 +45,7 @@ public sealed class FfmpegDecoder
             var frameBytes = _info.Width * _info.Height * 3;
             var sink = new StreamPipeSink((stream, ct) => ReadFramesAsync(stream, frameBytes, output, stop, abort))
             {
-                Format = "rawvideo",
+                Format = "matroska",
             };
             var result = await DecoderArguments.Build(_info, sink)
                 .NotifyOnStandardError(stderr.Add)
@@ -80,6 +81,7 @@ public sealed class FfmpegDecoder
         Stream stream, int frameBytes, ChannelWriter<Frame> output, CancellationToken stop, CancellationToken abort)
     {
         long index = 0;
+        var reader = new MatroskaFrameReader(stream);
         while (!stop.IsCancellationRequested)
         {
             if (_maxFrames > 0 && index >= _maxFrames)
@@ -90,10 +92,10 @@ public sealed class FfmpegDecoder
 
             var frame = await _pool.RentAsync(abort);
             var start = Stopwatch.GetTimestamp();
-            int read;
+            long? presentationMs;
             try
             {
-                read = await stream.ReadAtLeastAsync(frame.Source, frameBytes, throwOnEndOfStream: false, abort);
+                presentationMs = await reader.ReadFrameAsync(frame.Source.AsMemory(0, frameBytes), abort);
             }
             catch
             {
@@ -101,12 +103,14 @@ public sealed class FfmpegDecoder
                 throw;
             }
 
-            if (read < frameBytes)
+            if (presentationMs is not { } ms)
             {
-                EndedWithPartialFrame = read > 0;
+                EndedWithPartialFrame = reader.EndedMidElement;
                 frame.Release();
                 return;
             }
+
+            frame.PresentationMs = ms;
 
             _stats.Decode.AddSince(start);
             frame.Index = index++;

@@ -47,7 +47,7 @@ public static class VideoProbe
 
         JsonElement? video = null;
         var audio = new List<string>();
-        var subtitles = 0;
+        var subtitles = new List<string>();
         foreach (var stream in streams.EnumerateArray())
         {
             var type = stream.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
@@ -63,7 +63,7 @@ public static class VideoProbe
                     audio.Add(stream.TryGetProperty("codec_name", out var ac) ? ac.GetString() ?? "unknown" : "unknown");
                     break;
                 case "subtitle":
-                    subtitles++;
+                    subtitles.Add(stream.TryGetProperty("codec_name", out var sc) ? sc.GetString() ?? "unknown" : "unknown");
                     break;
             }
         }
@@ -125,7 +125,10 @@ public static class VideoProbe
             VideoCodec = v.TryGetProperty("codec_name", out var vc) ? vc.GetString() ?? "" : "",
             PixelFormat = v.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() ?? "" : "",
             AudioCodecs = audio,
-            SubtitleStreams = subtitles,
+            SubtitleStreams = subtitles.Count,
+            SubtitleCodecs = subtitles,
+            StartSeconds = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("start_time", out var st)
+                && double.TryParse(st.GetString(), CultureInfo.InvariantCulture, out var start) ? start : 0,
             FormatName = formatName,
         };
     }

@@ -27,7 +27,7 @@ public class EncoderArgumentsTests
     private static string Encode(VideoInfo info, string output)
     {
         var source = new ChannelPipeSource(
-            System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, info.FrameRate, new PipelineStats(), null);
+            System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, new PipelineStats(), null);
         return EncoderArguments.Build(source, info, output, ContainerProfile.ForPath(output), "AI-stylized by VideoStyler; style: candy").Arguments;
     }
 
@@ -36,7 +36,7 @@ public class EncoderArgumentsTests
     {
         var args = Encode(Info(640, 480, "aac"), "/out/clip.mp4");
 
-        Assert.Contains("-f rawvideo -pix_fmt bgr24 -s 640x480 -framerate 30000/1001", args);
+        Assert.Contains("-f matroska -i", args);
         Assert.Contains("-i \"/videos/in put.mkv\"", args);
         Assert.Contains("-map 0:v:0", args);
         Assert.Contains("-map 1:a?", args);
@@ -73,7 +73,6 @@ public class EncoderArgumentsTests
     {
         var args = Encode(Info(641, 359), "/out/clip.mp4");
 
-        Assert.Contains("-s 641x359", args);
         Assert.Contains("-pix_fmt yuv444p", args);
     }
 
@@ -98,6 +97,7 @@ public class EncoderArgumentsTests
         Assert.Contains("-vf scale=1080:1920", args);
         Assert.Contains("-fps_mode passthrough", args);
         Assert.Contains("-pix_fmt bgr24", args);
-        Assert.Contains("-f rawvideo", args);
+        Assert.Contains("-c:v rawvideo", args);
+        Assert.Contains("-f matroska", args);
     }
 }
