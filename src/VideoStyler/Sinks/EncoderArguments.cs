@@ -53,6 +53,27 @@ public static class EncoderArguments
                     o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-c:s:{i} {subtitles.Kept[i].Codec}"));
                 }
 
+                if (profile.Extension is ".mp4" or ".m4v" or ".mov")
+                {
+                    // MP4/MOV have no per-track title but a handler name, which players show as the track's name.
+                    for (var i = 0; i < input.AudioTitles.Count; i++)
+                    {
+                        if (input.AudioTitles[i] is { Length: > 0 } title)
+                        {
+                            o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-metadata:s:a:{i} handler_name={Quote(title)}"));
+                        }
+                    }
+
+                    for (var i = 0; i < subtitles.Kept.Count; i++)
+                    {
+                        var inputIndex = subtitles.Kept[i].InputIndex;
+                        if (inputIndex < input.SubtitleTitles.Count && input.SubtitleTitles[inputIndex] is { Length: > 0 } title)
+                        {
+                            o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-metadata:s:s:{i} handler_name={Quote(title)}"));
+                        }
+                    }
+                }
+
                 o.WithCustomArgument($"-c:v {profile.VideoCodec}")
                     .WithCustomArgument(string.Join(' ', profile.VideoArguments))
                     .WithCustomArgument($"-pix_fmt {profile.PixelFormatFor(input.Width, input.Height)}")

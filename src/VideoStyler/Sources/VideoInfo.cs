@@ -41,6 +41,12 @@ public sealed record VideoInfo
     /// </summary>
     public double StartSeconds { get; init; }
 
+    /// <summary>Titles of the audio streams (null where none), in stream order.</summary>
+    public IReadOnlyList<string?> AudioTitles { get; init; } = [];
+
+    /// <summary>Titles of the subtitle streams (null where none), in stream order.</summary>
+    public IReadOnlyList<string?> SubtitleTitles { get; init; } = [];
+
     /// <summary>Codec names of the subtitle streams, in stream order.</summary>
     public IReadOnlyList<string> SubtitleCodecs { get; init; } = [];
 }
