@@ -18,8 +18,8 @@ public static class DecoderArguments
                 // upright at the display size VideoProbe reports; force that size in case they do not.
                 .WithCustomArgument($"-vf scale={input.Width}:{input.Height}")
                 // Every decoded frame once, with its own timestamp (variable frame rate is kept): the raw
-                // encoder counts time in the input's time base, not in steps of an average rate.
-                .WithCustomArgument("-fps_mode passthrough -enc_time_base -1")
+                // encoder counts time in milliseconds like Matroska, not in steps of an average rate.
+                .WithCustomArgument("-fps_mode passthrough -enc_time_base 1:1000")
                 .WithCustomArgument("-pix_fmt bgr24 -c:v rawvideo")
                 // Raw RGB goes into Matroska the way ffmpeg stores it in AVI (V_MS/VFW/FOURCC).
                 .WithCustomArgument("-allow_raw_vfw 1")

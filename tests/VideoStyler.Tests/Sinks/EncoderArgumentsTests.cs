@@ -89,15 +89,16 @@ public class EncoderArgumentsTests
     [Fact]
     public void Decoder_reads_the_first_video_stream_as_bgr24_without_dropping_frames()
     {
-        var sink = new FFMpegCore.Pipes.StreamPipeSink((_, _) => Task.CompletedTask) { Format = "rawvideo" };
+        var sink = new FFMpegCore.Pipes.StreamPipeSink((_, _) => Task.CompletedTask) { Format = "matroska" };
         var args = DecoderArguments.Build(Info(1080, 1920), sink).Arguments;
 
         Assert.StartsWith("-i \"/videos/in put.mkv\"", args);
         Assert.Contains("-map 0:v:0", args);
         Assert.Contains("-vf scale=1080:1920", args);
-        Assert.Contains("-fps_mode passthrough", args);
+        Assert.Contains("-fps_mode passthrough -enc_time_base 1:1000", args);
         Assert.Contains("-pix_fmt bgr24", args);
         Assert.Contains("-c:v rawvideo", args);
+        Assert.Contains("-allow_raw_vfw 1", args);
         Assert.Contains("-f matroska", args);
     }
 }
