@@ -21,9 +21,16 @@ public sealed class MatroskaFrameWriter
     private readonly int _width;
     private readonly int _height;
     private readonly int _frameBytes;
+    private readonly double _framesPerSecond;
 
-    public MatroskaFrameWriter(int width, int height)
+    /// <param name="framesPerSecond">
+    /// The nominal (average) rate, written as the track's default frame duration so ffmpeg knows the
+    /// stream's rate (the output's stated rate, the last frame's duration); 0 when unknown. The
+    /// frames' own timestamps still decide when each one is shown.
+    /// </param>
+    public MatroskaFrameWriter(int width, int height, double framesPerSecond = 0)
     {
+        _framesPerSecond = framesPerSecond;
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         _width = width;
@@ -70,6 +77,11 @@ public sealed class MatroskaFrameWriter
         e += Ebml.WriteUnsigned(entry[e..], Ebml.TrackUid, 1);
         e += Ebml.WriteUnsigned(entry[e..], Ebml.TrackType, 1);
         e += Ebml.WriteUnsigned(entry[e..], Ebml.FlagLacing, 0);
+        if (_framesPerSecond is > 0 and < 1000)
+        {
+            e += Ebml.WriteUnsigned(entry[e..], Ebml.DefaultDuration, (ulong)Math.Round(1e9 / _framesPerSecond));
+        }
+
         e += Ebml.WriteBytes(entry[e..], Ebml.CodecId, Encoding.ASCII.GetBytes(CodecVfw));
         e += Ebml.WriteBytes(entry[e..], Ebml.CodecPrivate, BitmapInfoHeader());
         e += Ebml.WriteMasterHeader(entry[e..], Ebml.Video, v);

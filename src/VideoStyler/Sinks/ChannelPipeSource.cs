@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using FFMpegCore.Pipes;
 using VideoStyler.Media;
 using VideoStyler.Pipeline;
+using VideoStyler.Sources;
 
 namespace VideoStyler.Sinks;
 
@@ -20,10 +21,10 @@ public sealed class ChannelPipeSource : IPipeSource
     private readonly Action<long>? _onFrameWritten;
 
     public ChannelPipeSource(
-        ChannelReader<Frame> frames, int width, int height, PipelineStats stats, Action<long>? onFrameWritten)
+        ChannelReader<Frame> frames, int width, int height, string frameRate, PipelineStats stats, Action<long>? onFrameWritten)
     {
         _frames = frames;
-        _matroska = new MatroskaFrameWriter(width, height);
+        _matroska = new MatroskaFrameWriter(width, height, VideoProbe.RationalToDouble(frameRate));
         _stats = stats;
         _onFrameWritten = onFrameWritten;
     }

@@ -45,7 +45,7 @@ public sealed class FfmpegEncoder
     public async Task RunAsync(ChannelReader<Frame> frames, Action<long>? onFrameWritten, CancellationToken interrupted, CancellationToken abort)
     {
         var stderr = new FfmpegStderr();
-        var source = new ChannelPipeSource(frames, _input.Width, _input.Height, _stats, onFrameWritten);
+        var source = new ChannelPipeSource(frames, _input.Width, _input.Height, _input.FrameRate, _stats, onFrameWritten);
         try
         {
             var result = await EncoderArguments.Build(source, _input, _outputPath, _profile, _marking, _cutAudioToVideo)

@@ -85,7 +85,7 @@ public class MatroskaFramePipeTests
             new Random(i).NextBytes(bytes);
             return bytes;
         }).ToList();
-        var writer = new MatroskaFrameWriter(Width, Height);
+        var writer = new MatroskaFrameWriter(Width, Height, framesPerSecond: 25);
         await using (var file = File.Create(path))
         {
             await file.WriteAsync(writer.BuildStreamHeader());
@@ -109,5 +109,7 @@ public class MatroskaFramePipeTests
         Assert.Equal(times.Select(t => t / 1000.0), seen.Select(s => Math.Round(s, 3)));
         var streams = await Ffprobe.ReadAsync(path);
         Assert.Equal((Width, Height, times.Length), (streams.Width, streams.Height, streams.Frames));
+        // The nominal rate rides along as the track's default duration; the timestamps above still rule.
+        Assert.Equal(25, Ffprobe.Rate(streams.FrameRate), 2);
     }
 }

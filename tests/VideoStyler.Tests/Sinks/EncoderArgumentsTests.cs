@@ -27,7 +27,7 @@ public class EncoderArgumentsTests
     private static string Encode(VideoInfo info, string output)
     {
         var source = new ChannelPipeSource(
-            System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, new PipelineStats(), null);
+            System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, info.FrameRate, new PipelineStats(), null);
         return EncoderArguments.Build(source, info, output, ContainerProfile.ForPath(output), "AI-stylized by VideoStyler; style: candy").Arguments;
     }
 

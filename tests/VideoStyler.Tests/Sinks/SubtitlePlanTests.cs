@@ -28,7 +28,7 @@ public class SubtitlePlanTests
     private static string Arguments(VideoInfo info, string output)
     {
         var source = new ChannelPipeSource(
-            System.Threading.Channels.Channel.CreateUnbounded<VideoStyler.Pipeline.Frame>().Reader, info.Width, info.Height, new VideoStyler.Pipeline.PipelineStats(), null);
+            System.Threading.Channels.Channel.CreateUnbounded<VideoStyler.Pipeline.Frame>().Reader, info.Width, info.Height, info.FrameRate, new VideoStyler.Pipeline.PipelineStats(), null);
         return EncoderArguments.Build(source, info, output, ContainerProfile.ForPath(output), "marking").Arguments;
     }
 
