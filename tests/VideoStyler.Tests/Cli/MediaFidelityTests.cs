@@ -15,7 +15,7 @@ public class MediaFidelityTests
     /// </summary>
     private static Task<string> VariableRateClipAsync(string dir) =>
         Clips.MakeAsync(dir, "vfr.mp4",
-            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+            "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
             "-f", "lavfi", "-i", "sine=frequency=440:duration=3",
             "-vf", "settb=1/1000,setpts='(0.04*N+0.017*floor(N/3)+if(gte(N,10),0.05*(N-10),0))/TB'",
             "-frames:v", "20", "-fps_mode", "passthrough", "-enc_time_base", "1:1000",
@@ -34,7 +34,7 @@ public class MediaFidelityTests
         Assert.True(durations.Count >= 3, string.Join(' ', durations));
         var output = Path.Combine(dir, "out" + extension);
 
-        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "96");
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "64", "--no-temporal");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var actual = await StreamFacts.VideoFrameTimesAsync(output);
@@ -145,23 +145,23 @@ public class MediaFidelityTests
     public async Task Ten_bit_input_comes_out_8_bit_like_the_same_picture_in_8_bit()
     {
         var dir = TestPaths.NewTempFolder();
-        string[] source = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-frames:v", "4", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0"];
+        string[] source = ["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25", "-frames:v", "3", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0"];
         var tenBit = await Clips.MakeAsync(dir, "ten.mkv", [.. source, "-pix_fmt", "yuv444p10le"]);
         var eightBit = await Clips.MakeAsync(dir, "eight.mkv", [.. source, "-pix_fmt", "yuv444p"]);
         Assert.Equal("yuv444p10le", (await StreamFacts.ReadAsync(tenBit)).Single().PixelFormat);
         var tenOut = Path.Combine(dir, "ten-out.mp4");
         var eightOut = Path.Combine(dir, "eight-out.mp4");
 
-        var run = await Support.Cli.RunAsync("stylize", tenBit, "-o", tenOut, "--size", "120", "--no-temporal");
-        var reference = await Support.Cli.RunAsync("stylize", eightBit, "-o", eightOut, "--size", "120", "--no-temporal");
+        var run = await Support.Cli.RunAsync("stylize", tenBit, "-o", tenOut, "--size", "96", "--no-temporal");
+        var reference = await Support.Cli.RunAsync("stylize", eightBit, "-o", eightOut, "--size", "96", "--no-temporal");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(reference.ExitCode == 0, reference.ToString());
         Assert.Equal("yuv420p", (await StreamFacts.ReadAsync(tenOut)).Single().PixelFormat);
         var frames = Frames.Read(tenOut);
         var expected = Frames.Read(eightOut);
-        Assert.Equal(4, frames.Count);
-        Assert.Equal(4, expected.Count);
+        Assert.Equal(3, frames.Count);
+        Assert.Equal(3, expected.Count);
         for (var i = 0; i < frames.Count; i++)
         {
             // Only the last bit of precision differs: a decoding mistake (wrong depth, byte order,
@@ -178,7 +178,7 @@ public class MediaFidelityTests
         // One key frame every 300, 3 B-frames between references: frames come out of the decoder in
         // another order than they are stored.
         var input = await Clips.MakeAsync(dir, "gop.mp4",
-            "-f", "lavfi", "-i", "testsrc2=size=96x64:rate=30", "-frames:v", "310",
+            "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=30", "-frames:v", "310",
             "-c:v", "libx264", "-preset", "veryfast", "-g", "300", "-keyint_min", "300", "-sc_threshold", "0", "-bf", "3",
             "-pix_fmt", "yuv420p");
         var facts = await Support.Cli.RunProcessAsync(
@@ -187,7 +187,7 @@ public class MediaFidelityTests
         Assert.Contains(",B", facts.StdOut);
         var output = Path.Combine(dir, "out.mp4");
 
-        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "64", "--no-temporal");
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "48", "--no-temporal");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         StreamFacts.AssertSameTimes(await StreamFacts.VideoFrameTimesAsync(input), await StreamFacts.VideoFrameTimesAsync(output));
