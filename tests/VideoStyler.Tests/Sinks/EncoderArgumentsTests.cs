@@ -98,7 +98,7 @@ public class EncoderArgumentsTests
         Assert.Contains("-fps_mode passthrough -enc_time_base 1:1000", args);
         Assert.Contains("-pix_fmt bgr24", args);
         Assert.Contains("-c:v rawvideo", args);
-        Assert.Contains("-allow_raw_vfw 1", args);
+        Assert.Contains("-allow_raw_vfw 1 -write_crc32 0", args);
         Assert.Contains("-f matroska", args);
     }
 }
