@@ -7,7 +7,7 @@ namespace VideoStyler.Tests.Sinks;
 /// <summary>The ffmpeg command lines, checked as strings: no ffmpeg runs here.</summary>
 public class EncoderArgumentsTests
 {
-    private static VideoInfo Info(int width = 640, int height = 480, params string[] audio) => new()
+    internal static VideoInfo Info(int width = 640, int height = 480, params string[] audio) => new()
     {
         Path = "/videos/in put.mkv",
         Width = width,
@@ -24,7 +24,7 @@ public class EncoderArgumentsTests
         FormatName = "matroska,webm",
     };
 
-    private static string Encode(VideoInfo info, string output)
+    internal static string Encode(VideoInfo info, string output)
     {
         var source = new ChannelPipeSource(
             System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, info.FrameRate, new PipelineStats(), null);

@@ -6,31 +6,14 @@ namespace VideoStyler.Tests.Sinks;
 /// <summary>Which subtitle streams each container keeps, converts or drops (the command line, no ffmpeg).</summary>
 public class SubtitlePlanTests
 {
-    private static VideoInfo Info(params string[] subtitles) => new()
+    private static VideoInfo Info(params string[] subtitles) => EncoderArgumentsTests.Info() with
     {
-        Path = "/videos/film.mkv",
-        Width = 640,
-        Height = 360,
-        FrameRate = "24/1",
-        FramesPerSecond = 24,
-        FrameCountEstimate = 48,
-        DurationSeconds = 2,
-        Rotation = 0,
-        VideoCodec = "h264",
-        PixelFormat = "yuv420p",
-        AudioCodecs = [],
         SubtitleStreams = subtitles.Length,
         SubtitleCodecs = subtitles,
         SubtitleTitles = subtitles.Select(_ => (string?)null).ToList(),
-        FormatName = "matroska,webm",
     };
 
-    private static string Arguments(VideoInfo info, string output)
-    {
-        var source = new ChannelPipeSource(
-            System.Threading.Channels.Channel.CreateUnbounded<VideoStyler.Pipeline.Frame>().Reader, info.Width, info.Height, info.FrameRate, new VideoStyler.Pipeline.PipelineStats(), null);
-        return EncoderArguments.Build(source, info, output, ContainerProfile.ForPath(output), "marking").Arguments;
-    }
+    private static string Arguments(VideoInfo info, string output) => EncoderArgumentsTests.Encode(info, output);
 
     [Theory]
     [InlineData(".mkv", "copy", "copy", "srt")]
@@ -73,7 +56,7 @@ public class SubtitlePlanTests
     {
         var args = Arguments(Info("subrip") with { StartSeconds = 1.4 }, "/out/film.mkv");
 
-        Assert.Contains("-itsoffset -1.4 -vn -dn -i \"/videos/film.mkv\"", args);
+        Assert.Contains("-itsoffset -1.4 -vn -dn -i \"/videos/in put.mkv\"", args);
         Assert.Contains("-copyts", args);
         Assert.Contains("-fps_mode passthrough -enc_time_base -1", args);
     }
