@@ -134,11 +134,17 @@ public static class StylizeCommand
         return 0;
     }
 
-    internal static Task<StylizeResult> RunOneAsync(StylizeOptions options, CancellationToken stop)
+    internal static async Task<StylizeResult> RunOneAsync(StylizeOptions options, CancellationToken stop)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return new ProgressView(console).RunAsync(
+        var result = await new ProgressView(console).RunAsync(
             (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));
+        foreach (var notice in result.Notices)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        return result;
     }
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch

@@ -40,6 +40,9 @@ public sealed class Frame : IDisposable
     /// <summary>Position of the frame in the stream, from 0.</summary>
     public long Index { get; set; }
 
+    /// <summary>Presentation time in milliseconds from the start of the input (kept through to the output).</summary>
+    public long PresentationMs { get; set; }
+
     /// <summary>Stopwatch timestamp taken when the frame was captured/decoded (for latency figures).</summary>
     public long CapturedAt { get; set; }
 

@@ -7,11 +7,15 @@ namespace VideoStyler.Pipeline;
 /// </summary>
 public sealed class OutputFile
 {
-    private OutputFile(string finalPath, string temporaryPath)
+    private OutputFile(string finalPath, string temporaryPath, bool replaces)
     {
         FinalPath = finalPath;
         TemporaryPath = temporaryPath;
+        Replaces = replaces;
     }
+
+    /// <summary>An output of that name existed when the run began (--force): it stays until the commit.</summary>
+    public bool Replaces { get; }
 
     public string FinalPath { get; }
 
@@ -57,13 +61,30 @@ public sealed class OutputFile
             throw new UserFacingException($"cannot write to output folder {folder}: {ex.Message}");
         }
 
-        return new OutputFile(final, temporary);
+        return new OutputFile(final, temporary, File.Exists(final));
     }
 
     /// <summary>Moves the finished temporary file to the output name.</summary>
     public void Commit()
     {
         File.Move(TemporaryPath, FinalPath, overwrite: true);
+    }
+
+    /// <summary>
+    /// After a failure where what was written is of no use and only holds space (the disk filled up):
+    /// removes the temporary file. Returns whether it is gone.
+    /// </summary>
+    public bool Discard()
+    {
+        try
+        {
+            File.Delete(TemporaryPath);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>After a failure: keeps what was written as NAME.partial.EXT (returned), or removes it.</summary>

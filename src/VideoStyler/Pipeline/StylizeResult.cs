@@ -24,5 +24,8 @@ public sealed record StylizeResult
     /// <summary>Frames the input promised (container count or duration x rate) but did not decode.</summary>
     public long? FramesMissing { get; init; }
 
+    /// <summary>One-line notices about the output (e.g. a subtitle stream the container cannot carry).</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
     public double Fps => WallSeconds > 0 ? FramesOut / WallSeconds : 0;
 }

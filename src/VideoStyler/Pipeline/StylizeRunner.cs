@@ -35,6 +35,7 @@ public sealed class StylizeRunner
         var info = await VideoProbe.ProbeAsync(options.InputPath, CancellationToken.None);
         var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
         var succeeded = false;
+        FfmpegEncoder? encoder = null;
         try
         {
             // Resolved after the input and output checks, so those errors come first.
@@ -67,7 +68,7 @@ public sealed class StylizeRunner
             var clock = Stopwatch.StartNew();
             var marking = $"AI-stylized by VideoStyler {ToolVersion}; style: {style.Name}";
             var decoder = new FfmpegDecoder(info, pool, stats, options.MaxFrames);
-            var encoder = new FfmpegEncoder(info, output.TemporaryPath, output.FinalPath, profile, marking, stats, cutAudioToVideo: options.MaxFrames > 0);
+            encoder = new FfmpegEncoder(info, output.TemporaryPath, output.FinalPath, profile, marking, stats, cutAudioToVideo: options.MaxFrames > 0);
 
             var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = StageTasks.Guard(
@@ -117,6 +118,22 @@ public sealed class StylizeRunner
                 Interrupted = stop.IsCancellationRequested,
                 Stats = stats,
                 FramesMissing = missing,
+                Notices = SubtitlePlan.For(info, profile).Notices,
+            };
+        }
+        catch (UserFacingException ex) when (!succeeded && encoder is { OutputFull: true })
+        {
+            // A file cut off by a full disk is no use, and keeping it would keep the disk full.
+            var removed = output.Discard()
+                ? "the unfinished file was removed"
+                : $"the unfinished file {output.TemporaryPath} could not be removed";
+            var existing = output.Replaces ? $", the existing {options.OutputPath} is untouched" : "";
+            throw new UserFacingException(
+                $"{ex.Message}; nothing was written under that name ({removed}{existing}); {encoder.OutputFullAdvice}",
+                ex.ExitCode,
+                ex)
+            {
+                Details = ex.Details,
             };
         }
         catch (UserFacingException ex) when (!succeeded)

@@ -1,21 +1,22 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
+using VideoStyler.Sources;
 
 namespace VideoStyler.Sinks;
 
 /// <summary>
-/// An FFMpegCore pipe source that feeds ffmpeg the stylized frames of a channel as raw BGR24, writing
-/// each pooled buffer directly to the pipe and then releasing the frame (the encoder is its last holder).
+/// An FFMpegCore pipe source that feeds ffmpeg the stylized frames of a channel as raw BGR24 in a
+/// minimal Matroska stream (<see cref="MatroskaFrameWriter"/>), so each frame keeps its presentation
+/// timestamp (variable frame rate survives). Each pooled buffer is written directly to the pipe after
+/// its small preallocated header, then the frame is released (the encoder is its last holder).
 /// </summary>
 public sealed class ChannelPipeSource : IPipeSource
 {
     private readonly ChannelReader<Frame> _frames;
-    private readonly int _width;
-    private readonly int _height;
-    private readonly string _frameRate;
+    private readonly MatroskaFrameWriter _matroska;
     private readonly PipelineStats _stats;
     private readonly Action<long>? _onFrameWritten;
 
@@ -23,18 +24,17 @@ public sealed class ChannelPipeSource : IPipeSource
         ChannelReader<Frame> frames, int width, int height, string frameRate, PipelineStats stats, Action<long>? onFrameWritten)
     {
         _frames = frames;
-        _width = width;
-        _height = height;
-        _frameRate = frameRate;
+        _matroska = new MatroskaFrameWriter(width, height, VideoProbe.RationalToDouble(frameRate));
         _stats = stats;
         _onFrameWritten = onFrameWritten;
     }
 
-    public string GetStreamArguments() =>
-        string.Create(CultureInfo.InvariantCulture, $"-f rawvideo -pix_fmt bgr24 -s {_width}x{_height} -framerate {_frameRate}");
+    /// <summary>Frame size and timing travel in the stream itself.</summary>
+    public string GetStreamArguments() => "-f matroska";
 
     public async Task WriteAsync(Stream outputStream, CancellationToken cancellationToken)
     {
+        outputStream.Write(_matroska.BuildStreamHeader());
         // No token on the wait: with one, every wait allocates; a hard stop completes the channel instead.
         while (await _frames.WaitToReadAsync(CancellationToken.None))
         {
@@ -44,8 +44,9 @@ public sealed class ChannelPipeSource : IPipeSource
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    // A blocking write: ffmpeg takes a frame in a few milliseconds, and the asynchronous
-                    // write on its pipe (a Unix domain socket) allocates a state machine per frame.
+                    // Blocking writes: ffmpeg takes a frame in a few milliseconds, and an asynchronous write
+                    // on its pipe (a Unix domain socket) allocates a state machine per frame.
+                    outputStream.Write(_matroska.FrameHeader(frame.PresentationMs).Span);
                     outputStream.Write(frame.Output);
                 }
                 finally

@@ -15,9 +15,20 @@ public static class EncoderArguments
     public static FFMpegArgumentProcessor Build(
         IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking, bool cutAudioToVideo = false)
     {
+        var subtitles = SubtitlePlan.For(input, profile);
         return FFMpegArguments
             .FromPipeInput(frames)
-            .AddFileInput(input.Path, verifyExists: false, o => o.WithCustomArgument("-vn -sn -dn"))
+            .AddFileInput(input.Path, verifyExists: false, o =>
+            {
+                // The frames' timestamps count from the file's start (the decoder's ffmpeg subtracts
+                // it); -copyts keeps them, and this shift puts audio and subtitles on the same clock.
+                if (input.StartSeconds != 0)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-itsoffset {-input.StartSeconds:0.######}"));
+                }
+
+                o.WithCustomArgument("-vn -dn");
+            })
             .OutputToFile(outputPath, overwrite: true, o =>
             {
                 o.WithCustomArgument("-map 0:v:0");
@@ -32,10 +43,43 @@ public static class EncoderArguments
                     }
                 }
 
+                foreach (var (index, _) in subtitles.Kept)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-map 1:s:{index}"));
+                }
+
+                for (var i = 0; i < subtitles.Kept.Count; i++)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-c:s:{i} {subtitles.Kept[i].Codec}"));
+                }
+
+                if (profile.Extension is ".mp4" or ".m4v" or ".mov")
+                {
+                    // MP4/MOV have no per-track title but a handler name, which players show as the track's name.
+                    for (var i = 0; i < input.AudioTitles.Count; i++)
+                    {
+                        if (input.AudioTitles[i] is { Length: > 0 } title)
+                        {
+                            o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-metadata:s:a:{i} handler_name={Quote(title)}"));
+                        }
+                    }
+
+                    for (var i = 0; i < subtitles.Kept.Count; i++)
+                    {
+                        var inputIndex = subtitles.Kept[i].InputIndex;
+                        if (inputIndex < input.SubtitleTitles.Count && input.SubtitleTitles[inputIndex] is { Length: > 0 } title)
+                        {
+                            o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-metadata:s:s:{i} handler_name={Quote(title)}"));
+                        }
+                    }
+                }
+
                 o.WithCustomArgument($"-c:v {profile.VideoCodec}")
                     .WithCustomArgument(string.Join(' ', profile.VideoArguments))
                     .WithCustomArgument($"-pix_fmt {profile.PixelFormatFor(input.Width, input.Height)}")
-                    .WithCustomArgument("-fps_mode passthrough")
+                    // Each frame keeps its own timestamp: no frames duplicated or dropped to fit a rate,
+                    // and the encoder counts time in the frame stream's milliseconds, not in 1/rate steps.
+                    .WithCustomArgument("-fps_mode passthrough -enc_time_base -1 -copyts")
                     // No periodic "frame= ..." lines: each is a string and a parse per line on our side.
                     .WithCustomArgument("-nostats")
                     .WithCustomArgument("-map_metadata 1")

@@ -32,6 +32,12 @@ public sealed class FfmpegEncoder
         _stats = stats;
     }
 
+    /// <summary>Set when the run failed because the output could not grow (disk full, file size limit).</summary>
+    public bool OutputFull { get; private set; }
+
+    /// <summary>What the user can do about <see cref="OutputFull"/>.</summary>
+    public string OutputFullAdvice { get; private set; } = "";
+
     /// <param name="frames">Stylized frames; the encoder releases each one after writing it.</param>
     /// <param name="onFrameWritten">Progress callback with the running count of frames written.</param>
     /// <param name="interrupted">Set when the user interrupted: ffmpeg may then have been signalled too.</param>
@@ -49,6 +55,17 @@ public sealed class FfmpegEncoder
             abort.ThrowIfCancellationRequested();
             // A terminal Ctrl-C reaches ffmpeg too: it then finalizes the file itself and exits 255.
             var interruptedExit = interrupted.IsCancellationRequested && result.ExitCode == 255;
+            // ffmpeg 5.1 exits with 0 when a write fails in the trailer or on close: check what it said.
+            if (stderr.OutputFull is not null && !interruptedExit)
+            {
+                throw OutputFullError(stderr);
+            }
+
+            if (stderr.FinishFailed is { } finishFailed && !interruptedExit)
+            {
+                throw new UserFacingException($"ffmpeg could not finish {_displayPath}: {finishFailed}") { Details = stderr.Text };
+            }
+
             if (result.ExitCode != 0 && !interruptedExit)
             {
                 throw new UserFacingException($"ffmpeg could not encode {_displayPath}: {Reason(result.ExitCode, stderr)}")
@@ -56,6 +73,10 @@ public sealed class FfmpegEncoder
                     Details = stderr.Text,
                 };
             }
+        }
+        catch (Exception ex) when (ex is not UserFacingException && ex is not OperationCanceledException && stderr.OutputFull is not null)
+        {
+            throw OutputFullError(stderr, ex);
         }
         catch (Exception ex) when (ex is not UserFacingException && ex is not OperationCanceledException)
         {
@@ -74,6 +95,18 @@ public sealed class FfmpegEncoder
                 frame.Release();
             }
         }
+    }
+
+    private UserFacingException OutputFullError(FfmpegStderr stderr, Exception? inner = null)
+    {
+        OutputFull = true;
+        var diskFull = stderr.OutputFull == "no space left on device";
+        var what = diskFull ? "the output disk is full" : "the output file hit a file size limit";
+        OutputFullAdvice = diskFull ? "free some space and run again" : "raise the limit or write to another place";
+        return new UserFacingException($"{what} ({stderr.OutputFull}) while writing {_displayPath}", inner: inner)
+        {
+            Details = stderr.Text,
+        };
     }
 
     private static string Reason(int exitCode, FfmpegStderr stderr)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
 
 namespace VideoStyler.Sources;
@@ -44,7 +45,7 @@ public sealed class FfmpegDecoder
             var frameBytes = _info.Width * _info.Height * 3;
             var sink = new StreamPipeSink((stream, ct) => ReadFramesAsync(stream, frameBytes, output, stop, abort))
             {
-                Format = "rawvideo",
+                Format = "matroska",
             };
             var result = await DecoderArguments.Build(_info, sink)
                 .NotifyOnStandardError(stderr.Add)
@@ -80,6 +81,7 @@ public sealed class FfmpegDecoder
         Stream stream, int frameBytes, ChannelWriter<Frame> output, CancellationToken stop, CancellationToken abort)
     {
         long index = 0;
+        var reader = new MatroskaFrameReader(stream);
         while (!stop.IsCancellationRequested)
         {
             abort.ThrowIfCancellationRequested();
@@ -93,13 +95,11 @@ public sealed class FfmpegDecoder
             // and the channel instead, and kills ffmpeg, which ends a pending read.
             var frame = await _pool.RentAsync(CancellationToken.None);
             var start = Stopwatch.GetTimestamp();
-            int read;
+            long? presentationMs;
             try
             {
-                // A blocking read: ffmpeg decodes far ahead of inference, so the frame is normally in
-                // the pipe already and this returns in about a copy's time; the asynchronous read
-                // allocates its state machine on every call that waits (Unix domain socket pipes).
-                read = stream.ReadAtLeast(frame.Source, frameBytes, throwOnEndOfStream: false);
+                // A blocking read (see MatroskaFrameReader): no allocation per frame.
+                presentationMs = reader.ReadFrame(frame.Source.AsSpan(0, frameBytes));
             }
             catch
             {
@@ -107,12 +107,14 @@ public sealed class FfmpegDecoder
                 throw;
             }
 
-            if (read < frameBytes)
+            if (presentationMs is not { } ms)
             {
-                EndedWithPartialFrame = read > 0;
+                EndedWithPartialFrame = reader.EndedMidElement;
                 frame.Release();
                 return;
             }
+
+            frame.PresentationMs = ms;
 
             _stats.Decode.AddSince(start);
             frame.Index = index++;

@@ -19,6 +19,21 @@ public sealed class FfmpegStderr
             return;
         }
 
+        if (line.Contains("No space left on device", StringComparison.Ordinal))
+        {
+            OutputFull = "no space left on device";
+        }
+        else if (line.Contains("File too large", StringComparison.Ordinal))
+        {
+            OutputFull ??= "file too large";
+        }
+
+        if (line.StartsWith("Error writing trailer", StringComparison.Ordinal) || line.StartsWith("Error closing file", StringComparison.Ordinal))
+        {
+            // ffmpeg 5.1 reports these and still exits with 0: the file is not complete.
+            FinishFailed ??= line.Trim();
+        }
+
         lock (_gate)
         {
             _lines.Enqueue(line.Trim());
@@ -28,6 +43,15 @@ public sealed class FfmpegStderr
             }
         }
     }
+
+    /// <summary>
+    /// Set once ffmpeg reported that a write failed because the output cannot grow (ENOSPC: the disk is
+    /// full; EFBIG: a file size limit): the reason, in words. Sticky, since later lines may bury it.
+    /// </summary>
+    public string? OutputFull { get; private set; }
+
+    /// <summary>The first line saying the output could not be finished (trailer or close failed), if any.</summary>
+    public string? FinishFailed { get; private set; }
 
     public string Text
     {

@@ -34,4 +34,19 @@ public sealed record VideoInfo
     public required int SubtitleStreams { get; init; }
 
     public required string FormatName { get; init; }
+
+    /// <summary>
+    /// The file's start time in seconds (ffprobe's format start_time; 0 when it states none). ffmpeg
+    /// counts decoded timestamps from it, so the encoder shifts the original audio and subtitles by it too.
+    /// </summary>
+    public double StartSeconds { get; init; }
+
+    /// <summary>Titles of the audio streams (null where none), in stream order.</summary>
+    public IReadOnlyList<string?> AudioTitles { get; init; } = [];
+
+    /// <summary>Titles of the subtitle streams (null where none), in stream order.</summary>
+    public IReadOnlyList<string?> SubtitleTitles { get; init; } = [];
+
+    /// <summary>Codec names of the subtitle streams, in stream order.</summary>
+    public IReadOnlyList<string> SubtitleCodecs { get; init; } = [];
 }

@@ -47,7 +47,9 @@ public static class VideoProbe
 
         JsonElement? video = null;
         var audio = new List<string>();
-        var subtitles = 0;
+        var subtitles = new List<string>();
+        var audioTitles = new List<string?>();
+        var subtitleTitles = new List<string?>();
         foreach (var stream in streams.EnumerateArray())
         {
             var type = stream.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
@@ -61,9 +63,11 @@ public static class VideoProbe
                     break;
                 case "audio":
                     audio.Add(stream.TryGetProperty("codec_name", out var ac) ? ac.GetString() ?? "unknown" : "unknown");
+                    audioTitles.Add(Title(stream));
                     break;
                 case "subtitle":
-                    subtitles++;
+                    subtitles.Add(stream.TryGetProperty("codec_name", out var sc) ? sc.GetString() ?? "unknown" : "unknown");
+                    subtitleTitles.Add(Title(stream));
                     break;
             }
         }
@@ -125,7 +129,12 @@ public static class VideoProbe
             VideoCodec = v.TryGetProperty("codec_name", out var vc) ? vc.GetString() ?? "" : "",
             PixelFormat = v.TryGetProperty("pix_fmt", out var pf) ? pf.GetString() ?? "" : "",
             AudioCodecs = audio,
-            SubtitleStreams = subtitles,
+            SubtitleStreams = subtitles.Count,
+            SubtitleCodecs = subtitles,
+            AudioTitles = audioTitles,
+            SubtitleTitles = subtitleTitles,
+            StartSeconds = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("start_time", out var st)
+                && double.TryParse(st.GetString(), CultureInfo.InvariantCulture, out var start) ? start : 0,
             FormatName = formatName,
         };
     }
@@ -160,6 +169,35 @@ public static class VideoProbe
         }
 
         return "25/1";
+    }
+
+    /// <summary>A stream's title tag (MP4 keeps track names as the handler name).</summary>
+    private static string? Title(JsonElement stream)
+    {
+        if (!stream.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var tag in tags.EnumerateObject())
+        {
+            if (tag.Name.Equals("title", StringComparison.OrdinalIgnoreCase))
+            {
+                return tag.Value.GetString();
+            }
+        }
+
+        foreach (var tag in tags.EnumerateObject())
+        {
+            // MP4 inputs name tracks by handler; the generic ones ("SoundHandler") are not titles.
+            if (tag.Name.Equals("handler_name", StringComparison.OrdinalIgnoreCase) && tag.Value.GetString() is { } name
+                && !name.EndsWith("Handler", StringComparison.Ordinal) && name.Length > 0)
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private static int ReadRotation(JsonElement stream)

@@ -130,7 +130,7 @@ public class ReliabilityTests
               [ "$(stat -c %s '{temporary}' 2>/dev/null || echo 0)" -gt 300000 ] && break
               sleep 0.5
             done
-            pkill -KILL -P $pid -f 'rawvideo -pix_fmt bgr24 -s'
+            pkill -KILL -P $pid -f -- '-f matroska -i'
             wait $pid
             echo "exit=$?"
             """;

@@ -7,7 +7,7 @@ namespace VideoStyler.Tests.Sinks;
 /// <summary>The ffmpeg command lines, checked as strings: no ffmpeg runs here.</summary>
 public class EncoderArgumentsTests
 {
-    private static VideoInfo Info(int width = 640, int height = 480, params string[] audio) => new()
+    internal static VideoInfo Info(int width = 640, int height = 480, params string[] audio) => new()
     {
         Path = "/videos/in put.mkv",
         Width = width,
@@ -24,7 +24,7 @@ public class EncoderArgumentsTests
         FormatName = "matroska,webm",
     };
 
-    private static string Encode(VideoInfo info, string output)
+    internal static string Encode(VideoInfo info, string output)
     {
         var source = new ChannelPipeSource(
             System.Threading.Channels.Channel.CreateUnbounded<Frame>().Reader, info.Width, info.Height, info.FrameRate, new PipelineStats(), null);
@@ -36,7 +36,7 @@ public class EncoderArgumentsTests
     {
         var args = Encode(Info(640, 480, "aac"), "/out/clip.mp4");
 
-        Assert.Contains("-f rawvideo -pix_fmt bgr24 -s 640x480 -framerate 30000/1001", args);
+        Assert.Contains("-f matroska -i", args);
         Assert.Contains("-i \"/videos/in put.mkv\"", args);
         Assert.Contains("-map 0:v:0", args);
         Assert.Contains("-map 1:a?", args);
@@ -73,7 +73,6 @@ public class EncoderArgumentsTests
     {
         var args = Encode(Info(641, 359), "/out/clip.mp4");
 
-        Assert.Contains("-s 641x359", args);
         Assert.Contains("-pix_fmt yuv444p", args);
     }
 
@@ -90,14 +89,16 @@ public class EncoderArgumentsTests
     [Fact]
     public void Decoder_reads_the_first_video_stream_as_bgr24_without_dropping_frames()
     {
-        var sink = new FFMpegCore.Pipes.StreamPipeSink((_, _) => Task.CompletedTask) { Format = "rawvideo" };
+        var sink = new FFMpegCore.Pipes.StreamPipeSink((_, _) => Task.CompletedTask) { Format = "matroska" };
         var args = DecoderArguments.Build(Info(1080, 1920), sink).Arguments;
 
         Assert.StartsWith("-i \"/videos/in put.mkv\"", args);
         Assert.Contains("-map 0:v:0", args);
         Assert.Contains("-vf scale=1080:1920", args);
-        Assert.Contains("-fps_mode passthrough", args);
+        Assert.Contains("-fps_mode passthrough -enc_time_base 1:1000", args);
         Assert.Contains("-pix_fmt bgr24", args);
-        Assert.Contains("-f rawvideo", args);
+        Assert.Contains("-c:v rawvideo", args);
+        Assert.Contains("-allow_raw_vfw 1 -write_crc32 0", args);
+        Assert.Contains("-f matroska", args);
     }
 }
