@@ -48,6 +48,44 @@ public sealed class PipelineStats
         }
     }
 
+    /// <summary>
+    /// Managed bytes the frame path allocates per frame in steady state: the sum over the stages of
+    /// what each allocated on its own thread while working on a frame (decode read, pre-processing,
+    /// model, post-processing, temporal, encode write), after each stage's warm-up. Null when no stage
+    /// has measured a frame past its warm-up.
+    /// </summary>
+    public double? FramePathAllocatedBytesPerFrame
+    {
+        get
+        {
+            double? sum = null;
+            foreach (var clock in (StageClock[])[Decode, Preprocess, Model, Postprocess, Temporal, Encode])
+            {
+                if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
+                {
+                    sum = (sum ?? 0) + bytes;
+                }
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Per stage, managed bytes allocated per frame after the warm-up (stages that measured none are left out).</summary>
+    public IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrame()
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var (name, clock) in (ReadOnlySpan<(string, StageClock)>)[("decode", Decode), ("preprocess", Preprocess), ("model", Model), ("postprocess", Postprocess), ("temporal", Temporal), ("encode", Encode)])
+        {
+            if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
+            {
+                result[name] = bytes;
+            }
+        }
+
+        return result;
+    }
+
     public IReadOnlyDictionary<string, double> StageMeansMs() => new Dictionary<string, double>
     {
         ["decode"] = Decode.MeanMilliseconds,

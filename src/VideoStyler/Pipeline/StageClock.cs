@@ -2,11 +2,20 @@ using System.Diagnostics;
 
 namespace VideoStyler.Pipeline;
 
-/// <summary>Accumulates the time one stage spends per frame. Safe to read from another thread.</summary>
+/// <summary>
+/// Accumulates the time one stage spends per frame and, for work measured with <see cref="Start"/>, the
+/// managed bytes it allocates per frame once past its warm-up (the first frames fill caches and pools).
+/// Safe to read from another thread.
+/// </summary>
 public sealed class StageClock
 {
+    /// <summary>Frames a stage may spend setting up (the frame pool holds up to 16 buffers by default).</summary>
+    public const int WarmUpFrames = 16;
+
     private long _ticks;
     private long _count;
+    private long _allocated;
+    private long _allocationSamples;
 
     public long Count => Interlocked.Read(ref _count);
 
@@ -20,6 +29,31 @@ public sealed class StageClock
     }
 
     public double TotalSeconds => Interlocked.Read(ref _ticks) / (double)Stopwatch.Frequency;
+
+    /// <summary>Managed bytes allocated per frame after the warm-up, by work measured with <see cref="Start"/>; null before any such frame.</summary>
+    public double? SteadyAllocatedBytesPerFrame
+    {
+        get
+        {
+            var samples = Interlocked.Read(ref _allocationSamples);
+            return samples == 0 ? null : Interlocked.Read(ref _allocated) / (double)samples;
+        }
+    }
+
+    /// <summary>Marks the start of one frame's work on this thread.</summary>
+    public static StageMark Start() => new(Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
+
+    /// <summary>Adds the time and the managed allocations since <paramref name="mark"/>, taken on this thread.</summary>
+    public void AddSince(StageMark mark)
+    {
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - mark.ThreadAllocatedBytes;
+        AddSince(mark.Timestamp);
+        if (Interlocked.Read(ref _count) > WarmUpFrames)
+        {
+            Interlocked.Add(ref _allocated, allocated);
+            Interlocked.Increment(ref _allocationSamples);
+        }
+    }
 
     /// <summary>Adds the time elapsed since <paramref name="startTimestamp"/> (a Stopwatch timestamp).</summary>
     public void AddSince(long startTimestamp)

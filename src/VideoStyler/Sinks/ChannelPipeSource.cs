@@ -41,7 +41,7 @@ public sealed class ChannelPipeSource : IPipeSource
             while (_frames.TryRead(out var frame))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
+                var start = StageClock.Start();
                 try
                 {
                     // Blocking writes: ffmpeg takes a frame in a few milliseconds, and an asynchronous write

@@ -94,7 +94,7 @@ public sealed class FfmpegDecoder
             // No token on the frame path: a token makes every wait allocate; a hard stop closes the pool
             // and the channel instead, and kills ffmpeg, which ends a pending read.
             var frame = await _pool.RentAsync(CancellationToken.None);
-            var start = Stopwatch.GetTimestamp();
+            var start = StageClock.Start();
             long? presentationMs;
             try
             {
@@ -118,7 +118,7 @@ public sealed class FfmpegDecoder
 
             _stats.Decode.AddSince(start);
             frame.Index = index++;
-            frame.CapturedAt = start;
+            frame.CapturedAt = start.Timestamp;
             _stats.CountIn();
             try
             {

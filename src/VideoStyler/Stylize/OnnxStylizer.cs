@@ -82,17 +82,17 @@ public sealed class OnnxStylizer : IStylizer
     /// <summary>Stylizes <paramref name="source"/> (BGR 8UC3, frame size) into <paramref name="destination"/> (same).</summary>
     public void Process(Mat source, Mat destination)
     {
-        var start = Stopwatch.GetTimestamp();
+        var mark = StageClock.Start();
         Preprocess(source);
-        _stats?.Preprocess.AddSince(start);
+        _stats?.Preprocess.AddSince(mark);
 
-        start = Stopwatch.GetTimestamp();
+        mark = StageClock.Start();
         RunModel();
-        _stats?.Model.AddSince(start);
+        _stats?.Model.AddSince(mark);
 
-        start = Stopwatch.GetTimestamp();
+        mark = StageClock.Start();
         Postprocess(destination);
-        _stats?.Postprocess.AddSince(start);
+        _stats?.Postprocess.AddSince(mark);
     }
 
     /// <summary>Runs the model on the prepared tensor into the output tensor; its failures are the user's to read.</summary>

@@ -1,0 +1,8 @@
+namespace VideoStyler.Pipeline;
+
+/// <summary>
+/// Where a stage's work on one frame began: a Stopwatch timestamp and the managed bytes the thread had
+/// allocated so far. The work between <see cref="StageClock.Start"/> and <see cref="StageClock.AddSince(StageMark)"/>
+/// must stay on one thread (synchronous code), which is what makes the allocation figure exact.
+/// </summary>
+public readonly record struct StageMark(long Timestamp, long ThreadAllocatedBytes);
