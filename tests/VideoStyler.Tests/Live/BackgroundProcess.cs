@@ -26,18 +26,7 @@ public sealed class BackgroundProcess : IDisposable
 
     public static BackgroundProcess Start(string fileName, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = TestPaths.RepoRoot,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = Support.Cli.NewStartInfo(fileName, args);
 
         var process = new Process { StartInfo = info };
         var started = new BackgroundProcess(process);

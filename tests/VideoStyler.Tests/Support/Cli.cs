@@ -30,7 +30,7 @@ public static class Cli
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 
-    private static ProcessStartInfo NewStartInfo(string fileName, IEnumerable<string> args)
+    internal static ProcessStartInfo NewStartInfo(string fileName, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(fileName)
         {
