@@ -48,6 +48,8 @@ public sealed class TemporalBlender : IDisposable
     private readonly SceneCutDetector _sceneCut;
     private readonly Mat _noMap = new();
     private readonly Mat _grid;
+    private readonly Mat _smallGrid;
+    private readonly Mat _smallMap;
     private readonly Mat _smallBgr;
     private readonly Mat _backward;
     private readonly Mat _forward;
@@ -55,8 +57,12 @@ public sealed class TemporalBlender : IDisposable
     private readonly Mat _forwardConfidence;
     private readonly Mat _upsampledFlow;
     private readonly Mat _map;
+    private readonly Mat _fixedMap;
+    private readonly Mat _fixedMapFraction;
     private readonly Mat _confidenceMap;
     private readonly Mat _nextConfidenceMap;
+    private readonly Mat _scale;
+    private readonly Mat _trust;
     private readonly Mat _history;
     private readonly Mat _warpedHistory;
     private readonly Mat _warpedNext;
@@ -90,6 +96,8 @@ public sealed class TemporalBlender : IDisposable
         _confidence = new FlowConfidence(flowWidth, flowHeight, options.WarpErrorSigma);
         _sceneCut = new SceneCutDetector(options.SceneCutDrop);
         _grid = FlowMaps.CreateGrid(width, height);
+        _smallGrid = FlowMaps.CreateGrid(flowWidth, flowHeight);
+        _smallMap = new Mat(flowHeight, flowWidth, MatType.CV_32FC2);
         _smallBgr = new Mat(flowHeight, flowWidth, MatType.CV_8UC3);
         _currentLuma = new Mat(flowHeight, flowWidth, MatType.CV_8UC1);
         _previousLuma = new Mat(flowHeight, flowWidth, MatType.CV_8UC1);
@@ -100,8 +108,12 @@ public sealed class TemporalBlender : IDisposable
         _forwardConfidence = new Mat(flowHeight, flowWidth, MatType.CV_32FC1);
         _upsampledFlow = new Mat(height, width, MatType.CV_32FC2);
         _map = new Mat(height, width, MatType.CV_32FC2);
+        _fixedMap = new Mat(height, width, MatType.CV_16SC2);
+        _fixedMapFraction = new Mat(height, width, MatType.CV_16UC1);
         _confidenceMap = new Mat(height, width, MatType.CV_32FC1);
         _nextConfidenceMap = new Mat(height, width, MatType.CV_32FC1);
+        _scale = new Mat(height, width, MatType.CV_32FC3);
+        _trust = new Mat(height, width, MatType.CV_32FC3);
         _history = new Mat(height, width, MatType.CV_8UC3);
         _warpedHistory = new Mat(height, width, MatType.CV_8UC3);
         _warpedNext = new Mat(height, width, MatType.CV_8UC3);
@@ -177,11 +189,10 @@ public sealed class TemporalBlender : IDisposable
             return;
         }
 
-        FlowMaps.UpsampleToSamplingMap(_backward, _grid, _upsampledFlow, _map);
-        Cv2.Remap(_history, _warpedHistory, _map, _noMap, InterpolationFlags.Cubic, BorderTypes.Replicate);
+        Warp(_history, _backward, _warpedHistory, InterpolationFlags.Cubic);
         Cv2.Resize(_backwardConfidence, _confidenceMap, _confidenceMap.Size(), 0, 0, InterpolationFlags.Linear);
         var lookahead = nextInput is not null && LookAhead(nextInput, nextStylized!);
-        LimitChange(stylized, lookahead ? _warpedNext : stylized, output);
+        LimitChange(stylized, lookahead, output);
         Remember(output);
     }
 
@@ -200,6 +211,8 @@ public sealed class TemporalBlender : IDisposable
         _confidence.Dispose();
         _noMap.Dispose();
         _grid.Dispose();
+        _smallGrid.Dispose();
+        _smallMap.Dispose();
         _smallBgr.Dispose();
         _currentLuma.Dispose();
         _previousLuma.Dispose();
@@ -210,8 +223,12 @@ public sealed class TemporalBlender : IDisposable
         _forwardConfidence.Dispose();
         _upsampledFlow.Dispose();
         _map.Dispose();
+        _fixedMap.Dispose();
+        _fixedMapFraction.Dispose();
         _confidenceMap.Dispose();
         _nextConfidenceMap.Dispose();
+        _scale.Dispose();
+        _trust.Dispose();
         _history.Dispose();
         _warpedHistory.Dispose();
         _warpedNext.Dispose();
@@ -223,25 +240,6 @@ public sealed class TemporalBlender : IDisposable
         {
             throw new ArgumentOutOfRangeException(setting, value, message);
         }
-    }
-
-    /// <summary>
-    /// The step from the warped history <paramref name="warped"/> towards the stylized <paramref name="current"/>:
-    /// the part of the change d = current - warped that the lookahead change <paramref name="ahead"/> (next -
-    /// warped, same sign) confirms moves by up to <paramref name="confirmedLimit"/>, the rest by up to
-    /// <paramref name="limit"/>. The result lies between warped and current, so it needs no clamping to 0..255.
-    /// </summary>
-    private static byte Step(byte current, float ahead, byte warped, float limit, float confirmedLimit)
-    {
-        float from = warped;
-        var change = current - from;
-        ahead -= from;
-
-        // The median of (0, change, ahead): the shared part of two changes in the same direction, else 0.
-        var confirmed = MathF.Max(MathF.Min(change, ahead), MathF.Min(MathF.Max(change, ahead), 0f));
-        var step = Math.Clamp(confirmed, -confirmedLimit, confirmedLimit);
-        step += Math.Clamp(change - step, -limit, limit);
-        return (byte)(from + step + 0.5f);
     }
 
     private void ToLuma(Mat frame, Mat luma)
@@ -304,11 +302,26 @@ public sealed class TemporalBlender : IDisposable
             return false;
         }
 
-        _confidence.Compute(_currentLuma, _nextLuma, _forward, _backward, _forwardConfidence);
-        FlowMaps.UpsampleToSamplingMap(_forward, _grid, _upsampledFlow, _map);
-        Cv2.Remap(nextStylized, _warpedNext, _map, _noMap, InterpolationFlags.Cubic, BorderTypes.Replicate);
+        // Trust in a forward match is the trust already measured for the backward match at its target.
+        FlowMaps.ToSamplingMap(_forward, _smallGrid, _smallMap);
+        Cv2.Remap(_backwardConfidence, _forwardConfidence, _smallMap, _noMap, InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
+
+        // Bilinear is enough for the lookahead, which only decides how far the history may move (bicubic would
+        // add about a tenth to the stage's time for 0.01 of the sharpness ratio).
+        Warp(nextStylized, _forward, _warpedNext, InterpolationFlags.Linear);
         Cv2.Resize(_forwardConfidence, _nextConfidenceMap, _nextConfidenceMap.Size(), 0, 0, InterpolationFlags.Linear);
         return true;
+    }
+
+    /// <summary>
+    /// Warps a full-size image by a flow at flow resolution. The sampling map is converted to OpenCV's
+    /// fixed-point form first (1/32 pixel), for which the bicubic remap runs about twice as fast.
+    /// </summary>
+    private void Warp(Mat image, Mat flow, Mat warped, InterpolationFlags interpolation)
+    {
+        FlowMaps.UpsampleToSamplingMap(flow, _grid, _upsampledFlow, _map);
+        Cv2.ConvertMaps(_map, _noMap, _fixedMap, _fixedMapFraction, MatType.CV_16SC2, nnInterpolation: false);
+        Cv2.Remap(image, warped, _fixedMap, _fixedMapFraction, interpolation, BorderTypes.Replicate);
     }
 
     private void StartAfresh(Mat stylized, Mat output, Mat? nextInput)
@@ -340,32 +353,30 @@ public sealed class TemporalBlender : IDisposable
     }
 
     /// <summary>
-    /// output = warped + Step(...) per channel, with limits tolerance / confidence and confirmed tolerance /
-    /// confidence; the lookahead frame counts as far as its own flow is trusted (untrusted: it confirms the
-    /// current change, as without lookahead, where <paramref name="next"/> is <paramref name="stylized"/>).
+    /// The change rule (<see cref="ChangeLimiter"/>) with limits tolerance / confidence and confirmed tolerance
+    /// / confidence; the lookahead frame counts as far as its own flow is trusted (untrusted, or without
+    /// lookahead: it confirms the current change).
     /// </summary>
-    private void LimitChange(Mat stylized, Mat next, Mat output)
+    private void LimitChange(Mat stylized, bool withLookahead, Mat output)
     {
-        var withLookahead = !ReferenceEquals(next, stylized);
+        Cv2.Max(_confidenceMap, MinConfidence, _confidenceMap);
+        Cv2.Divide(1.0, _confidenceMap, _confidenceMap);
+        Cv2.Merge([_confidenceMap, _confidenceMap, _confidenceMap], _scale);
+        if (withLookahead)
+        {
+            Cv2.Merge([_nextConfidenceMap, _nextConfidenceMap, _nextConfidenceMap], _trust);
+        }
+        else
+        {
+            _trust.SetTo(Scalar.All(0));
+        }
+
+        var next = withLookahead ? _warpedNext : stylized;
         for (var y = 0; y < _height; y++)
         {
-            var current = stylized.RowSpan<byte>(y);
-            var ahead = next.RowSpan<byte>(y);
-            var warped = _warpedHistory.RowSpan<byte>(y);
-            var confidence = _confidenceMap.RowSpan<float>(y);
-            var nextConfidence = withLookahead ? _nextConfidenceMap.RowSpan<float>(y) : _confidenceMap.RowSpan<float>(y);
-            var result = output.RowSpan<byte>(y);
-            for (var x = 0; x < _width; x++)
-            {
-                var scale = 1f / MathF.Max(confidence[x], MinConfidence);
-                var limit = _tolerance * scale;
-                var confirmedLimit = _confirmedTolerance * scale;
-                var trust = withLookahead ? nextConfidence[x] : 0f;
-                var i = 3 * x;
-                result[i] = Step(current[i], current[i] + trust * (ahead[i] - current[i]), warped[i], limit, confirmedLimit);
-                result[i + 1] = Step(current[i + 1], current[i + 1] + trust * (ahead[i + 1] - current[i + 1]), warped[i + 1], limit, confirmedLimit);
-                result[i + 2] = Step(current[i + 2], current[i + 2] + trust * (ahead[i + 2] - current[i + 2]), warped[i + 2], limit, confirmedLimit);
-            }
+            ChangeLimiter.Row(
+                stylized.RowSpan<byte>(y), next.RowSpan<byte>(y), _warpedHistory.RowSpan<byte>(y), _trust.RowSpan<float>(y), _scale.RowSpan<float>(y),
+                _tolerance, _confirmedTolerance, output.RowSpan<byte>(y));
         }
     }
 
