@@ -6,7 +6,7 @@ public sealed record TemporalOptions
     /// <summary>
     /// 0..1, the <c>--temporal</c> value. Where the flow is trusted the output may change per frame by
     /// <see cref="Tolerance"/> / Strength levels, plus up to <see cref="ConfirmedTolerance"/> / Strength of
-    /// any change the next frame confirms: 1 holds hardest (3 + 10), the default 0.5 allows 6 + 20, smaller
+    /// any change the next frame confirms: 1 holds hardest (2 + 10), the default 0.5 allows 4 + 20, smaller
     /// values let more of each per-frame result through, 0 passes the stylized frames untouched. The
     /// default balances flicker against retention and sharpness on the candy and mosaic styles.
     /// </summary>
@@ -17,7 +17,7 @@ public sealed record TemporalOptions
     /// next frame does not confirm (it flickers back). Changes of the stylized frame against the warped
     /// history within the allowance pass unchanged (the per-frame detail survives); larger ones are cut to it.
     /// </summary>
-    public double Tolerance { get; init; } = 3.0;
+    public double Tolerance { get; init; } = 2.0;
 
     /// <summary>
     /// Additional per-frame change (8-bit levels per channel, at strength 1 and full confidence) allowed for
