@@ -36,7 +36,7 @@ namespace VideoStyler.Temporal;
 /// clip known, absolute loss against squared change) keeps only about 0.85 (candy) to 0.89 (mosaic) of the
 /// style at a 0.15 flicker ratio; the moving person, where the flow is least reliable, adds flicker on top;
 /// and an h264 output (crf 18, 4:2:0) differs from the per-frame output by 6-7 levels per channel on these
-/// styles, which costs another 0.06 of retention and 0.03 of sharpness as the flicker meter measures them.
+/// styles, which costs another 0.06 of retention and 0.04 of sharpness as the flicker meter measures them.
 /// </para>
 /// </remarks>
 public sealed class TemporalBlender : IDisposable
