@@ -7,10 +7,11 @@ using VideoStyler.Temporal;
 namespace VideoStyler.Benchmarks;
 
 /// <summary>
-/// One <see cref="TemporalBlender.Process"/> call with default options: flow between the previous and
-/// the current input, warping the history, limiting the change. The inputs alternate between two
-/// consecutive frames of walk.mkv, so every call has real motion to measure; the stylized frames are
-/// the embedded toon style's output for them (made once in setup).
+/// One <see cref="TemporalBlender.Process(Mat, Mat, Mat?, Mat?, Mat)"/> call with default options as the
+/// batch pipeline makes it, with the next frame as lookahead: flow between the current and the next input
+/// (both directions), warping the history and the next stylized frame, limiting the change. The inputs
+/// alternate between two consecutive frames of walk.mkv, so every call has real motion to measure; the
+/// stylized frames are the embedded toon style's output for them (made once in setup).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(ShortRunConfig))]
@@ -61,7 +62,7 @@ public class TemporalBlenderBenchmarks
     [Benchmark]
     public void Process()
     {
-        _blender!.Process(_inputs[_next], _stylized[_next], _output!);
+        _blender!.Process(_inputs[_next], _stylized[_next], _inputs[_next ^ 1], _stylized[_next ^ 1], _output!);
         _next ^= 1;
     }
 

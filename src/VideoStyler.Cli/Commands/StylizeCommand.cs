@@ -34,6 +34,7 @@ public static class StylizeCommand
                                 --style candy:0.6,mosaic:0.4
           --temporal T          0..1 temporal consistency (default 0.5): each frame's change against
                                 the flow-warped previous output is limited where the flow is trusted,
+                                more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)

@@ -45,8 +45,9 @@ public sealed class StylizeRunner
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
-            // Every frame is in a channel or held by one stage (decoder, stylizer, finisher, encoder).
-            using var pool = new FramePool(info.Width, info.Height, (3 * capacity) + 4);
+            // Every frame is in a channel or held by one stage (decoder, stylizer, encoder, and the finisher,
+            // which holds two: the temporal stage keeps one frame as the next one's lookahead).
+            using var pool = new FramePool(info.Width, info.Height, (3 * capacity) + 5);
             var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var finished = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
@@ -81,7 +82,7 @@ public sealed class StylizeRunner
                 abort);
             var finishTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => FrameLoop(stylized.Reader, finished.Writer, frame => FinishFrame(style, temporal, frame)),
+                    () => FinishLoop(stylized.Reader, finished.Writer, style, temporal),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -168,13 +169,58 @@ public sealed class StylizeRunner
 
     /// <summary>
     /// The stage after stylize: temporal consistency (it needs the frames in order, so it is a stage of
-    /// its own that overlaps with the next frame's inference), then the user's controls, which act on
-    /// the final picture.
+    /// its own that overlaps with the next frame's inference; it holds each frame until the next one has
+    /// arrived, its lookahead), then the user's controls, which act on the final picture.
     /// </summary>
-    private static void FinishFrame(FrameStylizer stylizer, TemporalStage? temporal, Frame frame)
+    private static void FinishLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FrameStylizer stylizer, TemporalStage? temporal)
     {
-        temporal?.Process(frame);
-        stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
+        using var waiter = new BlockingWaiter();
+        while (waiter.Wait(input.WaitToReadAsync(CancellationToken.None)))
+        {
+            while (input.TryRead(out var frame))
+            {
+                // The temporal stage owns the frame from here on and returns the one before it, if any.
+                var ready = temporal is null ? frame : temporal.Push(frame);
+                if (ready is not null)
+                {
+                    FinishFrame(stylizer, ready, output, waiter);
+                }
+            }
+        }
+
+        if (temporal?.Flush() is { } last)
+        {
+            FinishFrame(stylizer, last, output, waiter);
+        }
+
+        output.TryComplete();
+    }
+
+    /// <summary>Applies the controls and passes the frame on; releases it if either fails.</summary>
+    private static void FinishFrame(FrameStylizer stylizer, Frame frame, ChannelWriter<Frame> output, BlockingWaiter waiter)
+    {
+        try
+        {
+            stylizer.ApplyControls(frame.SourceMat, frame.OutputMat);
+            PassOn(frame, output, waiter);
+        }
+        catch
+        {
+            frame.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the frame downstream, waiting for room without allocating (a hard stop completes the channel).</summary>
+    private static void PassOn(Frame frame, ChannelWriter<Frame> output, BlockingWaiter waiter)
+    {
+        while (!output.TryWrite(frame))
+        {
+            if (!waiter.Wait(output.WaitToWriteAsync(CancellationToken.None)))
+            {
+                throw new ChannelClosedException();
+            }
+        }
     }
 
     /// <summary>
@@ -192,13 +238,7 @@ public sealed class StylizeRunner
                 try
                 {
                     work(frame);
-                    while (!output.TryWrite(frame))
-                    {
-                        if (!waiter.Wait(output.WaitToWriteAsync(CancellationToken.None)))
-                        {
-                            throw new ChannelClosedException();
-                        }
-                    }
+                    PassOn(frame, output, waiter);
                 }
                 catch
                 {

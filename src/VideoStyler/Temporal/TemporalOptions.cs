@@ -5,18 +5,26 @@ public sealed record TemporalOptions
 {
     /// <summary>
     /// 0..1, the <c>--temporal</c> value. Where the flow is trusted the output may change per frame by
-    /// <see cref="Tolerance"/> / Strength levels: 1 holds hardest (tolerance 8), the default 0.5 allows 16,
-    /// smaller values let more of each per-frame result through, 0 passes the stylized frames untouched.
-    /// The default balances flicker against retention and sharpness on the candy and mosaic styles.
+    /// <see cref="Tolerance"/> / Strength levels, plus up to <see cref="ConfirmedTolerance"/> / Strength of
+    /// any change the next frame confirms: 1 holds hardest (2 + 10), the default 0.5 allows 4 + 20, smaller
+    /// values let more of each per-frame result through, 0 passes the stylized frames untouched. The
+    /// default balances flicker against retention and sharpness on the candy and mosaic styles.
     /// </summary>
     public double Strength { get; init; } = 0.5;
 
     /// <summary>
-    /// Per-frame change (8-bit levels per channel) allowed at strength 1 and full confidence. Changes of the
-    /// stylized frame against the warped history within the allowance pass unchanged (the per-frame detail
-    /// survives); larger ones are cut to it.
+    /// Per-frame change (8-bit levels per channel) allowed at strength 1 and full confidence for a change the
+    /// next frame does not confirm (it flickers back). Changes of the stylized frame against the warped
+    /// history within the allowance pass unchanged (the per-frame detail survives); larger ones are cut to it.
     /// </summary>
-    public double Tolerance { get; init; } = 8.0;
+    public double Tolerance { get; init; } = 2.0;
+
+    /// <summary>
+    /// Additional per-frame change (8-bit levels per channel, at strength 1 and full confidence) allowed for
+    /// the part of a change that the next stylized frame repeats: lasting changes are followed within a
+    /// frame or two, passing ones are held. At least <see cref="Tolerance"/>.
+    /// </summary>
+    public double ConfirmedTolerance { get; init; } = 10.0;
 
     /// <summary>
     /// Resolution of the optical flow relative to the frame. Half size: Farneback at 320x240 costs about a

@@ -51,24 +51,14 @@ public sealed class TemporalBlenderTests : IDisposable
         // A still picture whose "stylization" flickers by up to +-60 levels per pixel and frame.
         var input = Keep(TestClips.Texture(Width, Height, seed: 3));
         var style = Keep(TestClips.Texture(Width, Height, seed: 30));
-        using var blender = new TemporalBlender(Width, Height, new TemporalOptions());
-        using var output = new Mat(Height, Width, MatType.CV_8UC3);
-        using var previousOutput = new Mat(Height, Width, MatType.CV_8UC3);
-        Mat? previousStylized = null;
+        var stylized = Keep(Enumerable.Range(0, 8).Select(t => WithNoise(style, amplitude: 60, seed: 300 + t)));
+        var output = Keep(BlendWithLookahead(Enumerable.Repeat(input, 8).ToList(), stylized, new TemporalOptions(), out _));
         double outputChange = 0, stylizedChange = 0;
 
-        for (var t = 0; t < 8; t++)
+        for (var t = 1; t < 8; t++)
         {
-            var stylized = Keep(WithNoise(style, amplitude: 60, seed: 300 + t));
-            output.CopyTo(previousOutput);
-            blender.Process(input, stylized, output);
-            if (previousStylized is not null)
-            {
-                outputChange += MeanSquaredDifference(output, previousOutput);
-                stylizedChange += MeanSquaredDifference(stylized, previousStylized);
-            }
-
-            previousStylized = stylized;
+            outputChange += MeanSquaredDifference(output[t], output[t - 1]);
+            stylizedChange += MeanSquaredDifference(stylized[t], stylized[t - 1]);
         }
 
         Assert.True(outputChange < 0.15 * stylizedChange, $"squared change {outputChange:F0} vs per-frame {stylizedChange:F0}");
@@ -99,27 +89,69 @@ public sealed class TemporalBlenderTests : IDisposable
         // noise. If the history were warped the wrong way or smeared, the output would drift away from the
         // clean stylization; following the motion it gets closer to it than the noisy per-frame frames are.
         var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 4));
-        using var blender = new TemporalBlender(Width, Height, new TemporalOptions());
-        using var output = new Mat(Height, Width, MatType.CV_8UC3);
-        using var clean = new Mat();
+        var input = Keep(Enumerable.Range(0, 10).Select(t => TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height)));
+        var clean = Keep(input.Select(Invert));
+        var stylized = Keep(clean.Select((frame, t) => WithNoise(frame, amplitude: 50, seed: 400 + t)));
         var interior = new Rect(24, 8, Width - 48, Height - 16);
-        double outputError = 0, perFrameError = 0;
 
-        for (var t = 0; t < 10; t++)
+        var output = Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
+
+        Assert.Empty(cuts);
+        double outputError = 0, perFrameError = 0;
+        for (var t = 3; t < 10; t++)
         {
-            var input = Keep(TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height));
-            Cv2.BitwiseNot(input, clean);
-            var stylized = Keep(WithNoise(clean, amplitude: 50, seed: 400 + t));
-            blender.Process(input, stylized, output);
-            Assert.False(blender.LastFrameWasSceneCut, $"frame {t} taken for a cut");
-            if (t >= 3)
-            {
-                outputError += TestClips.MeanAbsoluteDifference(output[interior], clean[interior]);
-                perFrameError += TestClips.MeanAbsoluteDifference(stylized[interior], clean[interior]);
-            }
+            outputError += TestClips.MeanAbsoluteDifference(output[t][interior], clean[t][interior]);
+            perFrameError += TestClips.MeanAbsoluteDifference(stylized[t][interior], clean[t][interior]);
         }
 
         Assert.True(outputError < 0.8 * perFrameError, $"output {outputError:F1} vs per-frame {perFrameError:F1}");
+    }
+
+    [Fact]
+    public void Lookahead_LastingChangeIsFollowedFast_PassingOneIsHeld()
+    {
+        // A still scene whose stylization brightens by 36 levels from frame 3 on (a lasting change) or only on
+        // frame 3 (a flicker). Where the next frame confirms the change the output may move by both limits,
+        // otherwise only by the small one; the flicker is undone on the next frame.
+        const int delta = 36;
+        var options = new TemporalOptions();
+        var small = options.Tolerance / options.Strength;
+        var both = small + (options.ConfirmedTolerance / options.Strength);
+        var input = Enumerable.Repeat(Keep(TestClips.Texture(Width, Height, seed: 8)), 6).ToList();
+        var style = Keep(TestClips.Texture(Width, Height, seed: 80));
+        var brighter = Keep(Brighten(style, delta));
+        var lasting = Enumerable.Range(0, 6).Select(t => t >= 3 ? brighter : style).ToList();
+        var passing = Enumerable.Range(0, 6).Select(t => t == 3 ? brighter : style).ToList();
+        var inner = new Rect(8, 8, Width - 16, Height - 16);
+
+        var followed = Keep(BlendWithLookahead(input, lasting, options, out _));
+        var held = Keep(BlendWithLookahead(input, passing, options, out _));
+
+        // Mean brightening over the texture's inner part (the texture stays within 40..216, so +36 never clips).
+        double Rise(Mat frame) => Cv2.Mean(frame[inner]).Val0 - Cv2.Mean(style[inner]).Val0;
+        Assert.InRange(Rise(followed[3]), both - 1, both + 1);
+        Assert.InRange(Rise(held[3]), small - 1, small + 1);
+        Assert.InRange(Rise(held[4]), -0.5, 0.5);
+        Assert.InRange(Rise(followed[5]), delta - 0.5, delta + 0.5);
+    }
+
+    [Fact]
+    public void ConsistentStylizationOfAMovingScene_StaysSharp()
+    {
+        // The scene drifts by 1.3 px per frame (sub-pixel positions, so every warp of the history interpolates)
+        // and its "stylization" follows it exactly. A blend that re-samples its history every frame would soften
+        // a little more each frame; here the per-frame result passes wherever the warped history is close to
+        // it, so after 12 frames the output is as sharp as the stylized frame.
+        var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 12));
+        var input = Keep(Enumerable.Range(0, 12).Select(t => Shift(scene, 1.3 * t)));
+        var stylized = Keep(input.Select(Invert));
+        var inner = new Rect(16, 8, Width - 32, Height - 16);
+
+        var output = Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
+
+        Assert.Empty(cuts);
+        var ratio = LaplacianVariance(output[^1][inner]) / LaplacianVariance(stylized[^1][inner]);
+        Assert.InRange(ratio, 0.97, 1.03);
     }
 
     [Fact]
@@ -150,6 +182,68 @@ public sealed class TemporalBlenderTests : IDisposable
         Assert.Throws<ArgumentException>(() => blender.Process(good, gray, good));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TemporalBlender(Width, Height, new TemporalOptions { Strength = 1.5 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TemporalBlender(Width, Height, new TemporalOptions { FlowScale = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TemporalBlender(Width, Height, new TemporalOptions { Tolerance = 4, ConfirmedTolerance = 2 }));
+        Assert.Throws<ArgumentException>(() => blender.Process(good, good, good, null, good));
+        Assert.Throws<ArgumentException>(() => blender.Process(good, good, small, small, good));
+    }
+
+    /// <summary>
+    /// Runs a blender over the frames as the batch pipeline does: each frame with the next one as lookahead,
+    /// the last without. Returns the outputs and the frames where a scene cut started afresh.
+    /// </summary>
+    internal static List<Mat> BlendWithLookahead(IReadOnlyList<Mat> input, IReadOnlyList<Mat> stylized, TemporalOptions options, out List<int> cuts)
+    {
+        using var blender = new TemporalBlender(input[0].Cols, input[0].Rows, options);
+        var output = new List<Mat>();
+        cuts = [];
+        for (var t = 0; t < input.Count; t++)
+        {
+            var frame = new Mat(input[t].Size(), MatType.CV_8UC3);
+            output.Add(frame);
+            var last = t == input.Count - 1;
+            blender.Process(input[t], stylized[t], last ? null : input[t + 1], last ? null : stylized[t + 1], frame);
+            if (blender.LastFrameWasSceneCut)
+            {
+                cuts.Add(t);
+            }
+        }
+
+        return output;
+    }
+
+    private static Mat Shift(Mat scene, double dx)
+    {
+        using var transform = new Mat(2, 3, MatType.CV_64FC1, Scalar.All(0));
+        transform.Set(0, 0, 1.0);
+        transform.Set(1, 1, 1.0);
+        transform.Set(0, 2, -dx);
+        var shifted = new Mat();
+        Cv2.WarpAffine(scene, shifted, transform, new Size(Width, Height), InterpolationFlags.Cubic, BorderTypes.Reflect101);
+        return shifted;
+    }
+
+    private static double LaplacianVariance(Mat image)
+    {
+        using var gray = new Mat();
+        using var laplacian = new Mat();
+        Cv2.CvtColor(image, gray, ColorConversionCodes.BGR2GRAY);
+        Cv2.Laplacian(gray, laplacian, MatType.CV_32F);
+        Cv2.MeanStdDev(laplacian, out _, out var deviation);
+        return deviation.Val0 * deviation.Val0;
+    }
+
+    private static Mat Invert(Mat frame)
+    {
+        var inverted = new Mat();
+        Cv2.BitwiseNot(frame, inverted);
+        return inverted;
+    }
+
+    private static Mat Brighten(Mat frame, double amount)
+    {
+        var brighter = new Mat();
+        Cv2.Add(frame, Scalar.All(amount), brighter);
+        return brighter;
     }
 
     private static Mat WithNoise(Mat picture, int amplitude, int seed)
@@ -176,5 +270,12 @@ public sealed class TemporalBlenderTests : IDisposable
     {
         _frames.Add(frame);
         return frame;
+    }
+
+    private List<Mat> Keep(IEnumerable<Mat> frames)
+    {
+        var list = frames.ToList();
+        _frames.AddRange(list);
+        return list;
     }
 }

@@ -26,12 +26,14 @@ public sealed class TemporalRealClipTests(CandyClips clips) : IClassFixture<Cand
             TestClips.Write(_folder, "output.mkv", output),
             TestClips.Write(_folder, "per-frame.mkv", clips.HelpStylized));
 
-        // Measured on these 10 frames: flicker_ratio 0.17, retention 0.82, sharpness 0.87.
+        // Measured on these 10 frames (each blended with the next as lookahead, as the pipeline does):
+        // flicker_ratio 0.17, retention 0.85, sharpness 0.86 (the single change limit it replaced made 0.17,
+        // 0.82, 0.87 here).
         Assert.Empty(cuts);
         Assert.Equal(CandyClips.HelpFrames, report.Frames);
-        Assert.InRange(report.FlickerRatio!.Value, 0, 0.4);
-        Assert.InRange(report.Retention!.Value, 0.7, 1);
-        Assert.InRange(report.Sharpness!.Value, 0.7, 1.2);
+        Assert.InRange(report.FlickerRatio!.Value, 0, 0.3);
+        Assert.InRange(report.Retention!.Value, 0.78, 1);
+        Assert.InRange(report.Sharpness!.Value, 0.75, 1.2);
     }
 
     [Fact]
@@ -64,22 +66,8 @@ public sealed class TemporalRealClipTests(CandyClips clips) : IClassFixture<Cand
 
     private List<Mat> Blend(IReadOnlyList<Mat> input, IReadOnlyList<Mat> stylized, out List<int> cuts)
     {
-        using var blender = new TemporalBlender(input[0].Cols, input[0].Rows, new TemporalOptions());
-        var output = new List<Mat>();
-        cuts = [];
-        for (var t = 0; t < input.Count; t++)
-        {
-            var frame = new Mat(input[t].Size(), MatType.CV_8UC3);
-            _outputs.Add(frame);
-            blender.Process(input[t], stylized[t], frame);
-            if (blender.LastFrameWasSceneCut)
-            {
-                cuts.Add(t);
-            }
-
-            output.Add(frame);
-        }
-
+        var output = TemporalBlenderTests.BlendWithLookahead(input, stylized, new TemporalOptions(), out cuts);
+        _outputs.AddRange(output);
         return output;
     }
 }
