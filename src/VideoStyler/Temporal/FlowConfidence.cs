@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.Temporal;
 
@@ -19,6 +20,7 @@ internal sealed class FlowConfidence : IDisposable
     private const float ConsistentRatio = 2f;
     private const float InconsistentRatio = 4f;
 
+    private readonly MatCalls _cv = new();
     private readonly Mat _noMap = new();
     private readonly Mat _grid;
     private readonly Mat _map;
@@ -52,15 +54,15 @@ internal sealed class FlowConfidence : IDisposable
     /// </summary>
     public double Compute(Mat current, Mat previous, Mat backward, Mat forward, Mat confidence)
     {
-        FlowMaps.ToSamplingMap(backward, _grid, _map);
-        Cv2.Remap(previous, _warpedPrevious, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
-        Cv2.Remap(forward, _forwardAtTarget, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
+        FlowMaps.ToSamplingMap(_cv, backward, _grid, _map);
+        _cv.Remap(previous, _warpedPrevious, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
+        _cv.Remap(forward, _forwardAtTarget, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
 
-        Cv2.Absdiff(current, _warpedPrevious, _warpedPrevious);
-        _warpedPrevious.ConvertTo(_error, MatType.CV_32FC1);
+        _cv.AbsDiff(current, _warpedPrevious, _warpedPrevious);
+        _cv.ConvertTo(_warpedPrevious, _error, MatType.CV_32FC1);
 
         // A 3x3 mean keeps single noisy pixels from punching holes while real misalignment (texture) survives.
-        Cv2.Blur(_error, _error, new Size(3, 3));
+        _cv.Blur(_error, _error, new Size(3, 3));
 
         for (var y = 0; y < _height; y++)
         {
@@ -79,12 +81,13 @@ internal sealed class FlowConfidence : IDisposable
         }
 
         // Spread distrust by one pixel: occlusion borders are where flows are least reliable.
-        Cv2.Erode(confidence, confidence, _erodeKernel);
-        return Cv2.Mean(confidence).Val0;
+        _cv.Erode(confidence, confidence, _erodeKernel);
+        return _cv.Mean(confidence);
     }
 
     public void Dispose()
     {
+        _cv.Dispose();
         _noMap.Dispose();
         _grid.Dispose();
         _map.Dispose();

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.Temporal;
 
@@ -25,16 +26,16 @@ internal static class FlowMaps
     }
 
     /// <summary>map = grid + flow, for a flow at the grid's resolution.</summary>
-    public static void ToSamplingMap(Mat flow, Mat grid, Mat map) => Cv2.Add(flow, grid, map);
+    public static void ToSamplingMap(MatCalls cv, Mat flow, Mat grid, Mat map) => cv.Add(flow, grid, map);
 
     /// <summary>
     /// map = grid + flow for a flow measured at a lower resolution: the flow is resized to the grid (into
     /// <paramref name="upsampled"/>) and its vectors scaled by the resolution ratio.
     /// </summary>
-    public static void UpsampleToSamplingMap(Mat flow, Mat grid, Mat upsampled, Mat map)
+    public static void UpsampleToSamplingMap(MatCalls cv, Mat flow, Mat grid, Mat upsampled, Mat map)
     {
-        Cv2.Resize(flow, upsampled, grid.Size(), 0, 0, InterpolationFlags.Linear);
-        Cv2.Multiply(upsampled, new Scalar((double)grid.Cols / flow.Cols, (double)grid.Rows / flow.Rows), upsampled);
-        Cv2.Add(upsampled, grid, map);
+        cv.Resize(flow, upsampled, InterpolationFlags.Linear);
+        cv.Multiply(upsampled, new Scalar((double)grid.Cols / flow.Cols, (double)grid.Rows / flow.Rows), upsampled);
+        cv.Add(upsampled, grid, map);
     }
 }

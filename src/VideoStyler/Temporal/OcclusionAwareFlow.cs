@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Pipeline;
 using OpenCvSharp.OptFlow;
 
 namespace VideoStyler.Temporal;
@@ -19,6 +20,7 @@ internal sealed class OcclusionAwareFlow : IDisposable
     private const float RelativeBoundary = 0.01f;
     private const float AbsoluteBoundary = 0.002f;
 
+    private readonly MatCalls _cv = new();
     private readonly Mat _noMap = new();
     private readonly Mat _grid;
     private readonly Mat _backward;
@@ -53,7 +55,7 @@ internal sealed class OcclusionAwareFlow : IDisposable
     {
         CvOptFlow.CalcOpticalFlowSparseToDense(currentLuma, previousLuma, _backward);
         CvOptFlow.CalcOpticalFlowSparseToDense(previousLuma, currentLuma, _forward);
-        FlowMaps.ToSamplingMap(_backward, _grid, Map);
+        FlowMaps.ToSamplingMap(_cv, _backward, _grid, Map);
         Cv2.Remap(_forward, _forwardAtTarget, Map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
 
         var count = 0;
@@ -91,6 +93,7 @@ internal sealed class OcclusionAwareFlow : IDisposable
 
     public void Dispose()
     {
+        _cv.Dispose();
         _noMap.Dispose();
         _grid.Dispose();
         _backward.Dispose();

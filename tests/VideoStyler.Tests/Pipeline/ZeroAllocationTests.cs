@@ -49,6 +49,37 @@ public sealed class ZeroAllocationTests
     }
 
     [Fact]
+    public void Temporal_blending_with_lookahead_allocates_nothing_after_warm_up()
+    {
+        // Real frames with real motion (help.mkv), the per-frame "stylization" a cheap stand-in (the
+        // blender does not care what made the pictures): flow, confidence, warps and the change rule.
+        var inputs = Frames.Read(TestPaths.SharedData("help.mkv"), 8);
+        var stylized = inputs.Select(f =>
+        {
+            var s = new Mat();
+            Cv2.BitwiseNot(f, s);
+            return s;
+        }).ToList();
+        var (width, height) = (inputs[0].Cols, inputs[0].Rows);
+        using var blender = new VideoStyler.Temporal.TemporalBlender(width, height, new VideoStyler.Temporal.TemporalOptions());
+        using var output = new Mat(height, width, MatType.CV_8UC3);
+        long before = 0;
+        for (var i = 0; i < inputs.Count - 1; i++)
+        {
+            if (i == 4)
+            {
+                before = GC.GetAllocatedBytesForCurrentThread(); // after every path has run once
+            }
+
+            blender.Process(inputs[i], stylized[i], inputs[i + 1], stylized[i + 1], output);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"the temporal blender allocated {allocated} bytes over 3 frames");
+        inputs.Concat(stylized).ToList().ForEach(m => m.Dispose());
+    }
+
+    [Fact]
     public async Task A_stage_thread_waiting_on_channels_allocates_nothing()
     {
         var input = Channel.CreateBounded<int>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
@@ -113,6 +144,10 @@ public sealed class ZeroAllocationTests
         stage.Join();
         await consumer;
         Assert.Equal((long)Items * (Items + 1) / 2, sum);
-        Assert.True(allocated == 0, $"the stage thread allocated {allocated} bytes while waiting");
+        // Zero in the normal case. One race can allocate once: when the channel completes the operation
+        // between the waiter's IsCompleted check and its registration, the runtime queues the
+        // continuation as a new work item (~200 bytes). Waiting through AsTask() instead costs more than
+        // 100 bytes on every wait, tens of kilobytes over this run.
+        Assert.True(allocated < 1024, $"the stage thread allocated {allocated} bytes while waiting");
     }
 }
