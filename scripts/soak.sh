@@ -58,7 +58,9 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"; }
 field() { jq -r ".$1" <<<"$status"; }
 sample() {
   if ! kill -0 "$pid" 2>/dev/null; then
-    echo "soak: live ended early:" >&2
+    code=0
+    wait "$pid" || code=$?
+    echo "soak: live ended early (exit status $code; above 128 means killed by signal $((code > 128 ? code - 128 : 0))):" >&2
     cat "$work/stderr" >&2
     exit 1
   fi
