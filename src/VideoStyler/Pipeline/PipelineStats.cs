@@ -58,16 +58,8 @@ public sealed class PipelineStats
     {
         get
         {
-            double? sum = null;
-            foreach (var clock in (StageClock[])[Decode, Preprocess, Model, Postprocess, Temporal, Encode])
-            {
-                if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
-                {
-                    sum = (sum ?? 0) + bytes;
-                }
-            }
-
-            return sum;
+            var stages = StageAllocatedBytesPerFrame();
+            return stages.Count == 0 ? null : stages.Values.Sum();
         }
     }
 
@@ -75,7 +67,7 @@ public sealed class PipelineStats
     public IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrame()
     {
         var result = new Dictionary<string, double>();
-        foreach (var (name, clock) in (ReadOnlySpan<(string, StageClock)>)[("decode", Decode), ("preprocess", Preprocess), ("model", Model), ("postprocess", Postprocess), ("temporal", Temporal), ("encode", Encode)])
+        foreach (var (name, clock) in Stages)
         {
             if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
             {
@@ -86,13 +78,9 @@ public sealed class PipelineStats
         return result;
     }
 
-    public IReadOnlyDictionary<string, double> StageMeansMs() => new Dictionary<string, double>
-    {
-        ["decode"] = Decode.MeanMilliseconds,
-        ["preprocess"] = Preprocess.MeanMilliseconds,
-        ["model"] = Model.MeanMilliseconds,
-        ["postprocess"] = Postprocess.MeanMilliseconds,
-        ["temporal"] = Temporal.MeanMilliseconds,
-        ["encode"] = Encode.MeanMilliseconds,
-    };
+    public IReadOnlyDictionary<string, double> StageMeansMs() => Stages.ToDictionary(s => s.Name, s => s.Clock.MeanMilliseconds);
+
+    /// <summary>The stages in the order a frame meets them, with the names used in --stats and bench.</summary>
+    private (string Name, StageClock Clock)[] Stages =>
+        [("decode", Decode), ("preprocess", Preprocess), ("model", Model), ("postprocess", Postprocess), ("temporal", Temporal), ("encode", Encode)];
 }

@@ -54,12 +54,7 @@ public sealed class ZeroAllocationTests
         // Real frames with real motion (help.mkv), the per-frame "stylization" a cheap stand-in (the
         // blender does not care what made the pictures): flow, confidence, warps and the change rule.
         var inputs = Frames.Read(TestPaths.SharedData("help.mkv"), 8);
-        var stylized = inputs.Select(f =>
-        {
-            var s = new Mat();
-            Cv2.BitwiseNot(f, s);
-            return s;
-        }).ToList();
+        var stylized = inputs.Select(Frames.Invert).ToList();
         var (width, height) = (inputs[0].Cols, inputs[0].Rows);
         using var blender = new VideoStyler.Temporal.TemporalBlender(width, height, new VideoStyler.Temporal.TemporalOptions());
         using var output = new Mat(height, width, MatType.CV_8UC3);

@@ -78,4 +78,20 @@ public static class Frames
         Cv2.GaussianBlur(magnitude, magnitude, new Size(9, 9), 3);
         return magnitude;
     }
+
+    /// <summary>A new picture with every channel inverted (a cheap stand-in for a strong restyling).</summary>
+    public static Mat Invert(Mat frame)
+    {
+        var inverted = new Mat();
+        Cv2.BitwiseNot(frame, inverted);
+        return inverted;
+    }
+
+    /// <summary>A new picture brighter by <paramref name="amount"/> levels (saturating).</summary>
+    public static Mat Brighten(Mat frame, double amount)
+    {
+        var brighter = new Mat();
+        Cv2.Add(frame, Scalar.All(amount), brighter);
+        return brighter;
+    }
 }

@@ -22,7 +22,7 @@ public sealed class FlickerMeterTests : IDisposable
     public void StaticClipStylizedIdentically_HasZeroWarpError()
     {
         var picture = Keep(TestClips.Texture(Width, Height, seed: 1));
-        var stylized = Keep(Invert(picture));
+        var stylized = Keep(Frames.Invert(picture));
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
         var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(stylized, 6).ToList());
 
@@ -44,8 +44,8 @@ public sealed class FlickerMeterTests : IDisposable
         const double delta = 20;
         var scene = Keep(TestClips.Texture(Width + 20, Height + 10, seed: 2));
         var input = Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 20 - 2 * t, 10 - t, Width, Height)));
-        var steady = Keep(input.Select(Invert));
-        var flickering = Keep(steady.Select((frame, t) => Brighten(frame, t % 2 == 1 ? delta : 0)));
+        var steady = Keep(input.Select(Frames.Invert));
+        var flickering = Keep(steady.Select((frame, t) => Frames.Brighten(frame, t % 2 == 1 ? delta : 0)));
         var inputPath = TestClips.Write(_folder, "in.mkv", input);
         var steadyPath = TestClips.Write(_folder, "steady.mkv", steady);
         var flickeringPath = TestClips.Write(_folder, "flickering.mkv", flickering);
@@ -117,20 +117,6 @@ public sealed class FlickerMeterTests : IDisposable
         var error = Assert.Throws<FileNotFoundException>(() => FlickerMeter.Measure(missing, missing, null));
 
         Assert.Contains("missing.mkv", error.Message);
-    }
-
-    private static Mat Invert(Mat frame)
-    {
-        var inverted = new Mat();
-        Cv2.BitwiseNot(frame, inverted);
-        return inverted;
-    }
-
-    private static Mat Brighten(Mat frame, double amount)
-    {
-        var brighter = new Mat();
-        Cv2.Add(frame, Scalar.All(amount), brighter);
-        return brighter;
     }
 
     private Mat Keep(Mat frame)

@@ -1,3 +1,4 @@
+using VideoStyler.Tests.Support;
 using OpenCvSharp;
 using VideoStyler.Temporal;
 
@@ -90,7 +91,7 @@ public sealed class TemporalBlenderTests : IDisposable
         // clean stylization; following the motion it gets closer to it than the noisy per-frame frames are.
         var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 4));
         var input = Keep(Enumerable.Range(0, 10).Select(t => TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height)));
-        var clean = Keep(input.Select(Invert));
+        var clean = Keep(input.Select(Frames.Invert));
         var stylized = Keep(clean.Select((frame, t) => WithNoise(frame, amplitude: 50, seed: 400 + t)));
         var interior = new Rect(24, 8, Width - 48, Height - 16);
 
@@ -119,7 +120,7 @@ public sealed class TemporalBlenderTests : IDisposable
         var both = small + (options.ConfirmedTolerance / options.Strength);
         var input = Enumerable.Repeat(Keep(TestClips.Texture(Width, Height, seed: 8)), 6).ToList();
         var style = Keep(TestClips.Texture(Width, Height, seed: 80));
-        var brighter = Keep(Brighten(style, delta));
+        var brighter = Keep(Frames.Brighten(style, delta));
         var lasting = Enumerable.Range(0, 6).Select(t => t >= 3 ? brighter : style).ToList();
         var passing = Enumerable.Range(0, 6).Select(t => t == 3 ? brighter : style).ToList();
         var inner = new Rect(8, 8, Width - 16, Height - 16);
@@ -144,7 +145,7 @@ public sealed class TemporalBlenderTests : IDisposable
         // it, so after 12 frames the output is as sharp as the stylized frame.
         var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 12));
         var input = Keep(Enumerable.Range(0, 12).Select(t => Shift(scene, 1.3 * t)));
-        var stylized = Keep(input.Select(Invert));
+        var stylized = Keep(input.Select(Frames.Invert));
         var inner = new Rect(16, 8, Width - 32, Height - 16);
 
         var output = Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
@@ -230,20 +231,6 @@ public sealed class TemporalBlenderTests : IDisposable
         Cv2.Laplacian(gray, laplacian, MatType.CV_32F);
         Cv2.MeanStdDev(laplacian, out _, out var deviation);
         return deviation.Val0 * deviation.Val0;
-    }
-
-    private static Mat Invert(Mat frame)
-    {
-        var inverted = new Mat();
-        Cv2.BitwiseNot(frame, inverted);
-        return inverted;
-    }
-
-    private static Mat Brighten(Mat frame, double amount)
-    {
-        var brighter = new Mat();
-        Cv2.Add(frame, Scalar.All(amount), brighter);
-        return brighter;
     }
 
     private static Mat WithNoise(Mat picture, int amplitude, int seed)
