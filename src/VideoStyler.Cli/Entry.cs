@@ -15,6 +15,7 @@ public static class Entry
           live --input SRC --output SINK   stylize a camera or stream live (latency held)
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
+          eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
           inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
 

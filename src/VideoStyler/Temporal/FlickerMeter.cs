@@ -93,7 +93,7 @@ public static class FlickerMeter
 
     private static double Ratio(double value, double baseline) => baseline == 0 ? (value == 0 ? 1 : double.PositiveInfinity) : value / baseline;
 
-    private static VideoCapture Open(string path, string role)
+    internal static VideoCapture Open(string path, string role)
     {
         ArgumentException.ThrowIfNullOrEmpty(path, role);
         if (!path.Contains('%') && !File.Exists(path))
@@ -120,7 +120,7 @@ public static class FlickerMeter
         return gotInput && gotOutput && gotReference;
     }
 
-    private static bool Read(VideoCapture capture, Mat frame) => capture.Read(frame) && !frame.Empty();
+    internal static bool Read(VideoCapture capture, Mat frame) => capture.Read(frame) && !frame.Empty();
 
     /// <summary>Frames still readable after the lockstep loop (the one frame already read counts, if any).</summary>
     private static int CountRemaining(VideoCapture capture, Mat frame)
@@ -139,7 +139,7 @@ public static class FlickerMeter
         return count;
     }
 
-    private static void CheckSize(Mat frame, int width, int height, string path, int index)
+    internal static void CheckSize(Mat frame, int width, int height, string path, int index)
     {
         if (frame.Cols != width || frame.Rows != height || frame.Type() != MatType.CV_8UC3)
         {

@@ -20,6 +20,9 @@ internal sealed class OcclusionAwareFlow : IDisposable
     private const float RelativeBoundary = 0.01f;
     private const float AbsoluteBoundary = 0.002f;
 
+    private const int DefaultGridStep = 8;
+    private const int MinimumSide = 32;
+
     private readonly MatCalls _cv = new();
     private readonly Mat _noMap = new();
     private readonly Mat _grid;
@@ -28,11 +31,22 @@ internal sealed class OcclusionAwareFlow : IDisposable
     private readonly Mat _forwardAtTarget;
     private readonly int _width;
     private readonly int _height;
+    private readonly int _gridStep;
 
     public OcclusionAwareFlow(int width, int height)
     {
+        if (width < MinimumSide || height < MinimumSide)
+        {
+            throw new InvalidDataException($"Frames of {width}x{height} are too small to measure motion (at least {MinimumSide}x{MinimumSide}).");
+        }
+
         _width = width;
         _height = height;
+
+        // The edge-aware interpolation draws on its 128 nearest matches: OpenCV's default 8-pixel grid leaves
+        // small frames (under about 100x100) with fewer than that, and the native code then crashes at random.
+        // Keep at least 1024 grid points (full-size clips still use the 8-pixel grid).
+        _gridStep = Math.Clamp((int)Math.Sqrt(width * (double)height / 1024), 1, DefaultGridStep);
         _grid = FlowMaps.CreateGrid(width, height);
         _backward = new Mat(height, width, MatType.CV_32FC2);
         _forward = new Mat(height, width, MatType.CV_32FC2);
@@ -53,8 +67,8 @@ internal sealed class OcclusionAwareFlow : IDisposable
     /// </summary>
     public int Compute(Mat previousLuma, Mat currentLuma)
     {
-        CvOptFlow.CalcOpticalFlowSparseToDense(currentLuma, previousLuma, _backward);
-        CvOptFlow.CalcOpticalFlowSparseToDense(previousLuma, currentLuma, _forward);
+        CvOptFlow.CalcOpticalFlowSparseToDense(currentLuma, previousLuma, _backward, _gridStep);
+        CvOptFlow.CalcOpticalFlowSparseToDense(previousLuma, currentLuma, _forward, _gridStep);
         FlowMaps.ToSamplingMap(_cv, _backward, _grid, Map);
         Cv2.Remap(_forward, _forwardAtTarget, Map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
 

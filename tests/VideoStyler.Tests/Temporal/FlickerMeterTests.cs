@@ -110,6 +110,34 @@ public sealed class FlickerMeterTests : IDisposable
     }
 
     [Fact]
+    public void SmallFrames_AreMeasured()
+    {
+        // OpenCV's sparse-to-dense flow crashed the process at random on frames under about 100x100 with its
+        // default 8-pixel grid (too few matches for its 128-neighbour interpolation); the meter now adapts it.
+        var scene = Keep(TestClips.Texture(80, 72, seed: 5));
+        var input = Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 8 - t, 8 - t, 64, 64)));
+        var path = TestClips.Write(_folder, "small.mkv", input);
+
+        for (var run = 0; run < 5; run++)
+        {
+            var report = FlickerMeter.Measure(path, path, path);
+            Assert.Equal(6, report.Frames);
+            Assert.Equal(1, report.FlickerRatio!.Value, 12);
+        }
+    }
+
+    [Fact]
+    public void TinyFrames_FailClearly()
+    {
+        var picture = Keep(TestClips.Texture(24, 24, seed: 6));
+        var path = TestClips.Write(_folder, "tiny.mkv", Enumerable.Repeat(picture, 3).ToList());
+
+        var error = Assert.Throws<InvalidDataException>(() => FlickerMeter.Measure(path, path, null));
+
+        Assert.Contains("too small to measure motion", error.Message);
+    }
+
+    [Fact]
     public void MissingFile_FailsClearly()
     {
         var missing = Path.Combine(_folder, "missing.mkv");
