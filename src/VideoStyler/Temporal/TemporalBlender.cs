@@ -27,17 +27,20 @@ namespace VideoStyler.Temporal;
 /// <para>
 /// Why the lookahead: measured on the shared webcam clips, the stylization of the static background
 /// changes by 20-26 levels per frame on average (the style networks restyle the whole picture as the person
-/// moves), and much of that change lasts rather than flickers back. A single limit must either hold the
+/// moves), and much of that change lasts a few frames rather than flickering straight back (though it does
+/// not add up: frames 40 apart differ by 39 levels, neighbours by 27). A single limit must either hold the
 /// lasting changes back for several frames (lost style) or let the passing ones through (flicker). Letting
 /// a change through fast only when the next frame agrees with its direction, and slowly otherwise, keeps
 /// about 0.02-0.03 more retention at the same or a lower flicker ratio. The price is one frame of latency.
 /// </para>
 /// <para>
-/// What limits it: on the static pixels even the non-causal per-pixel optimum of this trade-off (the whole
-/// clip known, absolute loss against squared change) keeps only about 0.85 (candy) to 0.89 (mosaic) of the
-/// style at a 0.15 flicker ratio; the moving person, where the flow is least reliable, adds flicker on top;
-/// and an h264 output (crf 18, 4:2:0) differs from the per-frame output by 6-7 levels per channel on these
-/// styles, which costs another 0.06 of retention and 0.04 of sharpness as the flicker meter measures them.
+/// What limits it, measured with <see cref="FlickerFrontier"/> (<c>eval frontier</c>): on the pixels that stay
+/// still through the clip, the best output that knows every frame in advance keeps 0.865 (help.mkv, candy) to
+/// 0.903 (walk.mkv, mosaic) retention at a 0.15 flicker ratio. This stage comes within 0.02-0.03 of that optimum
+/// at its own flicker ratio on lossless frames. The optimum leaves out the h264 output: the same frames
+/// through h264 lose another 0.055-0.06 retention on those pixels. It also leaves out sharpness, and the moving
+/// person, where flow errors add most of the remaining flicker. Issue 3's targets (0.15 / 0.85 / 0.85 at once)
+/// are therefore out of reach for these models through h264, for any method of this kind.
 /// </para>
 /// </remarks>
 public sealed class TemporalBlender : IDisposable
