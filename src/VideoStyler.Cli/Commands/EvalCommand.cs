@@ -84,13 +84,7 @@ public static class EvalCommand
             throw new UsageException("eval frontier: give INPUT and --ref PERFRAME (see videostyler eval --help)");
         }
 
-        var target = 0.15;
-        if (line.Get("--flicker") is { } text
-            && (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out target) || target is <= 0 or >= 1))
-        {
-            throw new UsageException($"eval frontier: --flicker must be a ratio between 0 and 1, not '{text}'");
-        }
-
+        var target = line.GetDouble("--flicker", 0.15, 0.001, 0.999);
         try
         {
             var report = FlickerFrontier.Measure(line.Positionals[0], reference, line.Get("--output"), target);

@@ -29,7 +29,7 @@ public sealed class EvalCommandTests : IDisposable
         var run = await Support.Cli.RunAsync("eval", "frontier", input, "--ref", input, "--flicker", "1.5");
 
         Assert.Equal(2, run.ExitCode);
-        CliAssert.OneLineError(run, "--flicker must be a ratio between 0 and 1");
+        CliAssert.OneLineError(run, "--flicker must be a number from 0.001 to 0.999");
     }
 
     [Fact]
