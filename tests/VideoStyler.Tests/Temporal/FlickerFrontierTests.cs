@@ -11,11 +11,11 @@ public sealed class FlickerFrontierTests : IDisposable
     private const int Height = 120;
     private const int FrameCount = 12;
     private readonly string _folder = TestPaths.NewTempFolder();
-    private readonly List<Mat> _frames = [];
+    private readonly FrameKeeper _frames = new();
 
     public void Dispose()
     {
-        TestClips.DisposeAll(_frames);
+        _frames.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -82,10 +82,10 @@ public sealed class FlickerFrontierTests : IDisposable
     public void Frontier_OnAStaticClip_BoundsAnOutputFromAbove()
     {
         // A still scene whose "stylization" (inversion) flickers: each frame 30% of the values jump by 40.
-        var picture = Keep(TestClips.Texture(Width, Height, seed: 11));
-        var stylized = Keep(Frames.Invert(picture));
+        var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 11));
+        var stylized = _frames.Keep(Frames.Invert(picture));
         var random = new Random(13);
-        var reference = Keep(Enumerable.Range(0, FrameCount).Select(_ =>
+        var reference = _frames.Keep(Enumerable.Range(0, FrameCount).Select(_ =>
         {
             using var noise = new Mat(Height, Width, MatType.CV_8UC3);
             random.NextBytes(noise.AsSpan<byte>());
@@ -97,10 +97,10 @@ public sealed class FlickerFrontierTests : IDisposable
         }));
 
         // A simple causal filter: each output frame halfway between the last output and the reference.
-        var smoothed = new List<Mat> { Keep(reference[0].Clone()) };
+        var smoothed = new List<Mat> { _frames.Keep(reference[0].Clone()) };
         foreach (var frame in reference.Skip(1))
         {
-            var next = Keep(new Mat());
+            var next = _frames.Keep(new Mat());
             Cv2.AddWeighted(smoothed[^1], 0.5, frame, 0.5, 0, next);
             smoothed.Add(next);
         }
@@ -136,18 +136,5 @@ public sealed class FlickerFrontierTests : IDisposable
         Assert.Equal(
             ["frames", "static_share", "sampled_series", "target_flicker_ratio", "best_retention", "curve", "output"],
             json.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
-    }
-
-    private Mat Keep(Mat frame)
-    {
-        _frames.Add(frame);
-        return frame;
-    }
-
-    private List<Mat> Keep(IEnumerable<Mat> frames)
-    {
-        var list = frames.ToList();
-        _frames.AddRange(list);
-        return list;
     }
 }

@@ -10,19 +10,19 @@ public sealed class FlickerMeterTests : IDisposable
     private const int Width = 160;
     private const int Height = 120;
     private readonly string _folder = TestPaths.NewTempFolder();
-    private readonly List<Mat> _frames = [];
+    private readonly FrameKeeper _frames = new();
 
     public void Dispose()
     {
-        TestClips.DisposeAll(_frames);
+        _frames.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
     [Fact]
     public void StaticClipStylizedIdentically_HasZeroWarpError()
     {
-        var picture = Keep(TestClips.Texture(Width, Height, seed: 1));
-        var stylized = Keep(Frames.Invert(picture));
+        var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 1));
+        var stylized = _frames.Keep(Frames.Invert(picture));
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
         var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(stylized, 6).ToList());
 
@@ -42,10 +42,10 @@ public sealed class FlickerMeterTests : IDisposable
         // exactly; the flickering version adds +Delta to every channel on odd frames, so each consecutive pair
         // differs by Delta in all three channels: E_warp = 3 (Delta / 255)^2 wherever the pair is visible.
         const double delta = 20;
-        var scene = Keep(TestClips.Texture(Width + 20, Height + 10, seed: 2));
-        var input = Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 20 - 2 * t, 10 - t, Width, Height)));
-        var steady = Keep(input.Select(Frames.Invert));
-        var flickering = Keep(steady.Select((frame, t) => Frames.Brighten(frame, t % 2 == 1 ? delta : 0)));
+        var scene = _frames.Keep(TestClips.Texture(Width + 20, Height + 10, seed: 2));
+        var input = _frames.Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 20 - 2 * t, 10 - t, Width, Height)));
+        var steady = _frames.Keep(input.Select(Frames.Invert));
+        var flickering = _frames.Keep(steady.Select((frame, t) => Frames.Brighten(frame, t % 2 == 1 ? delta : 0)));
         var inputPath = TestClips.Write(_folder, "in.mkv", input);
         var steadyPath = TestClips.Write(_folder, "steady.mkv", steady);
         var flickeringPath = TestClips.Write(_folder, "flickering.mkv", flickering);
@@ -84,7 +84,7 @@ public sealed class FlickerMeterTests : IDisposable
     [Fact]
     public void DifferentFrameCounts_FailWithBothCounts()
     {
-        var picture = Keep(TestClips.Texture(Width, Height, seed: 3));
+        var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 3));
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
         var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(picture, 5).ToList());
 
@@ -98,8 +98,8 @@ public sealed class FlickerMeterTests : IDisposable
     [Fact]
     public void DifferentSizes_FailNamingTheFile()
     {
-        var picture = Keep(TestClips.Texture(Width, Height, seed: 4));
-        var small = Keep(TestClips.Texture(Width / 2, Height / 2, seed: 4));
+        var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 4));
+        var small = _frames.Keep(TestClips.Texture(Width / 2, Height / 2, seed: 4));
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 3).ToList());
         var reference = TestClips.Write(_folder, "ref.mkv", Enumerable.Repeat(small, 3).ToList());
 
@@ -114,8 +114,8 @@ public sealed class FlickerMeterTests : IDisposable
     {
         // OpenCV's sparse-to-dense flow crashed the process at random on frames under about 100x100 with its
         // default 8-pixel grid (too few matches for its 128-neighbour interpolation); the meter now adapts it.
-        var scene = Keep(TestClips.Texture(80, 72, seed: 5));
-        var input = Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 8 - t, 8 - t, 64, 64)));
+        var scene = _frames.Keep(TestClips.Texture(80, 72, seed: 5));
+        var input = _frames.Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 8 - t, 8 - t, 64, 64)));
         var path = TestClips.Write(_folder, "small.mkv", input);
 
         for (var run = 0; run < 5; run++)
@@ -129,7 +129,7 @@ public sealed class FlickerMeterTests : IDisposable
     [Fact]
     public void TinyFrames_FailClearly()
     {
-        var picture = Keep(TestClips.Texture(24, 24, seed: 6));
+        var picture = _frames.Keep(TestClips.Texture(24, 24, seed: 6));
         var path = TestClips.Write(_folder, "tiny.mkv", Enumerable.Repeat(picture, 3).ToList());
 
         var error = Assert.Throws<InvalidDataException>(() => FlickerMeter.Measure(path, path, null));
@@ -145,18 +145,5 @@ public sealed class FlickerMeterTests : IDisposable
         var error = Assert.Throws<FileNotFoundException>(() => FlickerMeter.Measure(missing, missing, null));
 
         Assert.Contains("missing.mkv", error.Message);
-    }
-
-    private Mat Keep(Mat frame)
-    {
-        _frames.Add(frame);
-        return frame;
-    }
-
-    private List<Mat> Keep(IEnumerable<Mat> frames)
-    {
-        var list = frames.ToList();
-        _frames.AddRange(list);
-        return list;
     }
 }

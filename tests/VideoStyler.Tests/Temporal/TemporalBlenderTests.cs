@@ -8,20 +8,20 @@ public sealed class TemporalBlenderTests : IDisposable
 {
     private const int Width = 160;
     private const int Height = 120;
-    private readonly List<Mat> _frames = [];
+    private readonly FrameKeeper _frames = new();
 
-    public void Dispose() => TestClips.DisposeAll(_frames);
+    public void Dispose() => _frames.Dispose();
 
     [Fact]
     public void StrengthZero_PassesStylizedFramesThrough()
     {
-        var input = Keep(TestClips.Texture(Width, Height, seed: 1));
+        var input = _frames.Keep(TestClips.Texture(Width, Height, seed: 1));
         using var blender = new TemporalBlender(Width, Height, new TemporalOptions { Strength = 0 });
         using var output = new Mat(Height, Width, MatType.CV_8UC3);
 
         for (var t = 0; t < 3; t++)
         {
-            var stylized = Keep(TestClips.Texture(Width, Height, seed: 10 + t));
+            var stylized = _frames.Keep(TestClips.Texture(Width, Height, seed: 10 + t));
             blender.Process(input, stylized, output);
             Assert.Equal(0, TestClips.MeanAbsoluteDifference(output, stylized));
         }
@@ -30,9 +30,9 @@ public sealed class TemporalBlenderTests : IDisposable
     [Fact]
     public void FirstFrame_AndFirstFrameAfterReset_PassThrough()
     {
-        var input = Keep(TestClips.Texture(Width, Height, seed: 2));
-        var first = Keep(TestClips.Texture(Width, Height, seed: 20));
-        var second = Keep(TestClips.Texture(Width, Height, seed: 21));
+        var input = _frames.Keep(TestClips.Texture(Width, Height, seed: 2));
+        var first = _frames.Keep(TestClips.Texture(Width, Height, seed: 20));
+        var second = _frames.Keep(TestClips.Texture(Width, Height, seed: 21));
         using var blender = new TemporalBlender(Width, Height, new TemporalOptions());
         using var output = new Mat(Height, Width, MatType.CV_8UC3);
 
@@ -50,10 +50,10 @@ public sealed class TemporalBlenderTests : IDisposable
     public void StaticScene_LargeFlickerIsHeldBack()
     {
         // A still picture whose "stylization" flickers by up to +-60 levels per pixel and frame.
-        var input = Keep(TestClips.Texture(Width, Height, seed: 3));
-        var style = Keep(TestClips.Texture(Width, Height, seed: 30));
-        var stylized = Keep(Enumerable.Range(0, 8).Select(t => WithNoise(style, amplitude: 60, seed: 300 + t)));
-        var output = Keep(BlendWithLookahead(Enumerable.Repeat(input, 8).ToList(), stylized, new TemporalOptions(), out _));
+        var input = _frames.Keep(TestClips.Texture(Width, Height, seed: 3));
+        var style = _frames.Keep(TestClips.Texture(Width, Height, seed: 30));
+        var stylized = _frames.Keep(Enumerable.Range(0, 8).Select(t => WithNoise(style, amplitude: 60, seed: 300 + t)));
+        var output = _frames.Keep(BlendWithLookahead(Enumerable.Repeat(input, 8).ToList(), stylized, new TemporalOptions(), out _));
         double outputChange = 0, stylizedChange = 0;
 
         for (var t = 1; t < 8; t++)
@@ -68,15 +68,15 @@ public sealed class TemporalBlenderTests : IDisposable
     [Fact]
     public void StaticScene_ChangesWithinTheTolerancePassUntouched()
     {
-        var input = Keep(TestClips.Texture(Width, Height, seed: 7));
-        var style = Keep(TestClips.Texture(Width, Height, seed: 70));
+        var input = _frames.Keep(TestClips.Texture(Width, Height, seed: 7));
+        var style = _frames.Keep(TestClips.Texture(Width, Height, seed: 70));
         var options = new TemporalOptions();
         using var blender = new TemporalBlender(Width, Height, options);
         using var output = new Mat(Height, Width, MatType.CV_8UC3);
 
         for (var t = 0; t < 6; t++)
         {
-            var stylized = Keep(new Mat());
+            var stylized = _frames.Keep(new Mat());
             Cv2.Add(style, Scalar.All(t % 2 == 0 ? 0 : options.Tolerance / 2), stylized);
             blender.Process(input, stylized, output);
             Assert.Equal(0, TestClips.MeanAbsoluteDifference(output, stylized));
@@ -89,13 +89,13 @@ public sealed class TemporalBlenderTests : IDisposable
         // The scene moves 3 px right per frame; its "stylization" is the inverted picture plus strong per-frame
         // noise. If the history were warped the wrong way or smeared, the output would drift away from the
         // clean stylization; following the motion it gets closer to it than the noisy per-frame frames are.
-        var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 4));
-        var input = Keep(Enumerable.Range(0, 10).Select(t => TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height)));
-        var clean = Keep(input.Select(Frames.Invert));
-        var stylized = Keep(clean.Select((frame, t) => WithNoise(frame, amplitude: 50, seed: 400 + t)));
+        var scene = _frames.Keep(TestClips.Texture(Width + 40, Height, seed: 4));
+        var input = _frames.Keep(Enumerable.Range(0, 10).Select(t => TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height)));
+        var clean = _frames.Keep(input.Select(Frames.Invert));
+        var stylized = _frames.Keep(clean.Select((frame, t) => WithNoise(frame, amplitude: 50, seed: 400 + t)));
         var interior = new Rect(24, 8, Width - 48, Height - 16);
 
-        var output = Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
+        var output = _frames.Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
 
         Assert.Empty(cuts);
         double outputError = 0, perFrameError = 0;
@@ -118,15 +118,15 @@ public sealed class TemporalBlenderTests : IDisposable
         var options = new TemporalOptions();
         var small = options.Tolerance / options.Strength;
         var both = small + (options.ConfirmedTolerance / options.Strength);
-        var input = Enumerable.Repeat(Keep(TestClips.Texture(Width, Height, seed: 8)), 6).ToList();
-        var style = Keep(TestClips.Texture(Width, Height, seed: 80));
-        var brighter = Keep(Frames.Brighten(style, delta));
+        var input = Enumerable.Repeat(_frames.Keep(TestClips.Texture(Width, Height, seed: 8)), 6).ToList();
+        var style = _frames.Keep(TestClips.Texture(Width, Height, seed: 80));
+        var brighter = _frames.Keep(Frames.Brighten(style, delta));
         var lasting = Enumerable.Range(0, 6).Select(t => t >= 3 ? brighter : style).ToList();
         var passing = Enumerable.Range(0, 6).Select(t => t == 3 ? brighter : style).ToList();
         var inner = new Rect(8, 8, Width - 16, Height - 16);
 
-        var followed = Keep(BlendWithLookahead(input, lasting, options, out _));
-        var held = Keep(BlendWithLookahead(input, passing, options, out _));
+        var followed = _frames.Keep(BlendWithLookahead(input, lasting, options, out _));
+        var held = _frames.Keep(BlendWithLookahead(input, passing, options, out _));
 
         // Mean brightening over the texture's inner part (the texture stays within 40..216, so +36 never clips).
         double Rise(Mat frame) => Cv2.Mean(frame[inner]).Val0 - Cv2.Mean(style[inner]).Val0;
@@ -143,12 +143,12 @@ public sealed class TemporalBlenderTests : IDisposable
         // and its "stylization" follows it exactly. A blend that re-samples its history every frame would soften
         // a little more each frame; here the per-frame result passes wherever the warped history is close to
         // it, so after 12 frames the output is as sharp as the stylized frame.
-        var scene = Keep(TestClips.Texture(Width + 40, Height, seed: 12));
-        var input = Keep(Enumerable.Range(0, 12).Select(t => Shift(scene, 1.3 * t)));
-        var stylized = Keep(input.Select(Frames.Invert));
+        var scene = _frames.Keep(TestClips.Texture(Width + 40, Height, seed: 12));
+        var input = _frames.Keep(Enumerable.Range(0, 12).Select(t => Shift(scene, 1.3 * t)));
+        var stylized = _frames.Keep(input.Select(Frames.Invert));
         var inner = new Rect(16, 8, Width - 32, Height - 16);
 
-        var output = Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
+        var output = _frames.Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));
 
         Assert.Empty(cuts);
         var ratio = LaplacianVariance(output[^1][inner]) / LaplacianVariance(stylized[^1][inner]);
@@ -158,8 +158,8 @@ public sealed class TemporalBlenderTests : IDisposable
     [Fact]
     public void DifferentPictures_AreASceneCut()
     {
-        var first = Keep(TestClips.Texture(Width, Height, seed: 5));
-        var second = Keep(TestClips.Texture(Width, Height, seed: 6));
+        var first = _frames.Keep(TestClips.Texture(Width, Height, seed: 5));
+        var second = _frames.Keep(TestClips.Texture(Width, Height, seed: 6));
         using var blender = new TemporalBlender(Width, Height, new TemporalOptions());
         using var output = new Mat(Height, Width, MatType.CV_8UC3);
 
@@ -251,18 +251,5 @@ public sealed class TemporalBlenderTests : IDisposable
     {
         var norm = Cv2.Norm(a, b, NormTypes.L2);
         return norm * norm / (3.0 * a.Rows * a.Cols);
-    }
-
-    private Mat Keep(Mat frame)
-    {
-        _frames.Add(frame);
-        return frame;
-    }
-
-    private List<Mat> Keep(IEnumerable<Mat> frames)
-    {
-        var list = frames.ToList();
-        _frames.AddRange(list);
-        return list;
     }
 }

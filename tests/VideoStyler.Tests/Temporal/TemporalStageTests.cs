@@ -9,17 +9,17 @@ public sealed class TemporalStageTests : IDisposable
     private const int Width = 160;
     private const int Height = 120;
     private const int Count = 5;
-    private readonly List<Mat> _frames = [];
+    private readonly FrameKeeper _frames = new();
 
-    public void Dispose() => TestClips.DisposeAll(_frames);
+    public void Dispose() => _frames.Dispose();
 
     [Fact]
     public async Task FramesLeaveInOrderOneLate_FinishedWithTheNextFrameAsLookahead()
     {
-        var scene = Keep(TestClips.Texture(Width + 20, Height, seed: 11));
-        var input = Keep(Enumerable.Range(0, Count).Select(t => TestClips.Crop(scene, 16 - 3 * t, 0, Width, Height)));
-        var stylized = Keep(input.Select((frame, t) => Noisy(frame, seed: 110 + t)));
-        var expected = Keep(TemporalBlenderTests.BlendWithLookahead(input, stylized, new TemporalOptions(), out _));
+        var scene = _frames.Keep(TestClips.Texture(Width + 20, Height, seed: 11));
+        var input = _frames.Keep(Enumerable.Range(0, Count).Select(t => TestClips.Crop(scene, 16 - 3 * t, 0, Width, Height)));
+        var stylized = _frames.Keep(input.Select((frame, t) => Noisy(frame, seed: 110 + t)));
+        var expected = _frames.Keep(TemporalBlenderTests.BlendWithLookahead(input, stylized, new TemporalOptions(), out _));
         using var pool = new FramePool(Width, Height, Count);
         var stats = new PipelineStats();
         var finished = new List<Frame>();
@@ -78,18 +78,5 @@ public sealed class TemporalStageTests : IDisposable
         var result = new Mat();
         Cv2.AddWeighted(frame, 0.8, noise, 0.2, 0, result);
         return result;
-    }
-
-    private List<Mat> Keep(IEnumerable<Mat> frames)
-    {
-        var list = frames.ToList();
-        _frames.AddRange(list);
-        return list;
-    }
-
-    private Mat Keep(Mat frame)
-    {
-        _frames.Add(frame);
-        return frame;
     }
 }
