@@ -13,6 +13,8 @@ public static class Entry
         commands:
           stylize INPUT -o OUTPUT   stylize a video file (batch, nothing dropped)
           live --input SRC --output SINK   stylize a camera or stream live (latency held)
+          styles list|show|add|remove   every style (paintings and ONNX networks): find by tag or
+                                    likeness, describe, add a picture as a style, remove
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
@@ -53,6 +55,7 @@ public static class Entry
                 "stylize" => await StylizeCommand.RunAsync(tail),
                 "live" => await LiveCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
+                "styles" => StylesCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
