@@ -40,18 +40,21 @@ public static class StyleImageLoader
         try
         {
             // A 1/8 decode first tells the size cheaply; then decode at the largest reduction that keeps the long side within MaxSide.
-            using var probe = Cv2.ImRead(path, ImreadModes.ReducedColor8);
+            // (A picture under 8 px decodes to nothing at 1/8: it is then read whole.)
+            using var reduced = ReadReduced(path);
+            var whole = reduced.Empty();
+            using var probe = whole ? Cv2.ImRead(path, ImreadModes.Color) : reduced.Clone();
             if (probe.Empty())
             {
                 throw new UserFacingException($"style image {path} is not a picture OpenCV can read (JPEG, PNG, WebP, BMP, TIFF)");
             }
 
-            var approxLong = Math.Max(probe.Cols, probe.Rows) * 8;
+            var approxLong = Math.Max(probe.Cols, probe.Rows) * (whole ? 1 : 8);
             var mode = approxLong <= MaxSide ? ImreadModes.Color
                 : approxLong <= MaxSide * 2 ? ImreadModes.ReducedColor2
                 : approxLong <= MaxSide * 4 ? ImreadModes.ReducedColor4
                 : ImreadModes.ReducedColor8;
-            var image = mode == ImreadModes.ReducedColor8 ? probe.Clone() : Cv2.ImRead(path, mode);
+            var image = whole || mode == ImreadModes.ReducedColor8 ? probe.Clone() : Cv2.ImRead(path, mode);
             if (image.Empty())
             {
                 image.Dispose();
@@ -77,6 +80,18 @@ public static class StyleImageLoader
         catch (OpenCVException ex)
         {
             throw new UserFacingException($"style image {path} could not be decoded: {ex.Message}");
+        }
+    }
+
+    private static Mat ReadReduced(string path)
+    {
+        try
+        {
+            return Cv2.ImRead(path, ImreadModes.ReducedColor8);
+        }
+        catch (OpenCVException)
+        {
+            return new Mat(); // OpenCV cannot scale a picture of a few pixels to 1/8
         }
     }
 
