@@ -30,6 +30,8 @@ public static class LiveCommand
 
         options:
           --style NAME|FILE     style name or .onnx file (default: the embedded 'toon')
+          --style-image FILE    any picture as the style (Magenta arbitrary style transfer: its
+                                style vector is predicted once, the transformer runs every frame)
           --size N              processing size, short side (default 360: candy-class models take
                                 ~0.3-0.6 s per 480x360 keyframe on 2 CPU cores, which keeps keyframes
                                 ~10-15 frames apart; larger sizes space them further and the flow
@@ -72,7 +74,7 @@ public static class LiveCommand
 
     private static readonly string[] ValueOptions =
     [
-        "--input", "-i", "--output", "-o", "--style", "--size", "--fps", "--video-size", "--control-port", "--control-host", "--token",
+        "--input", "-i", "--output", "-o", "--style", "--style-image", "--size", "--fps", "--video-size", "--control-port", "--control-host", "--token",
         "--stats", "--duration", "--device", "--threads", "--models-dir", "--strength", "--flow-width",
         "--stall-timeout", "--reconnect-timeout",
     ];
@@ -133,6 +135,7 @@ public static class LiveCommand
             Sinks = sinks,
             Library = StyleLibrary.CreateDefault(line.Get("--models-dir")),
             Style = line.Get("--style"),
+            Arbitrary = StyleImageOption(line),
             ProcessingSize = line.GetInt("--size", 360, 16, 8192),
             Device = device,
             Threads = line.GetInt("--threads", 1, 0, 256),
@@ -183,5 +186,21 @@ public static class LiveCommand
         }
 
         return 0;
+    }
+
+    /// <summary>--style-image FILE: the picture's style vector for the Magenta transformer (exclusive with --style).</summary>
+    private static Stylize.Arbitrary.ArbitraryStyle? StyleImageOption(CommandLine line)
+    {
+        if (line.Get("--style-image") is not { } path)
+        {
+            return null;
+        }
+
+        if (line.Get("--style") is not null)
+        {
+            throw new UsageException("live: give --style or --style-image, not both");
+        }
+
+        return Stylize.Arbitrary.ArbitraryStyle.FromImage(path);
     }
 }

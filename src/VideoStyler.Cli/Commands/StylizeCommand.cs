@@ -32,12 +32,17 @@ public static class StylizeCommand
           --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
                                 default: the embedded 'toon' style. A weighted mix of styles:
                                 --style candy:0.6,mosaic:0.4
+          --style-image FILE    any picture as the style (Magenta arbitrary style transfer, Apache-2.0:
+                                the picture's 100-number style vector is predicted once, then a small
+                                transformer network stylizes each frame with it)
           --temporal T          0..1 temporal consistency (default 0.5): each frame's change against
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
           --no-temporal         per-frame stylization (no temporal stage)
-          --strength S          0..1, how much of the style to keep (default 1)
+          --strength S          0..1, how much of the style to keep (default 1); with --style-image,
+                                interpolates between the first frame's own style vector and the
+                                picture's (Magenta's way; 0 gives back nearly the content)
           --preserve-colors     keep the source's colours, take only the style's luminance
           --mask FILE           image or video; white = styled, black = original
           --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
@@ -55,7 +60,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -97,6 +102,21 @@ public static class StylizeCommand
                 Watermark = line.Get("--watermark"),
             },
         };
+        if (line.Get("--style-image") is { } styleImage)
+        {
+            if (template.Style is not null)
+            {
+                throw new UsageException("stylize: give --style or --style-image, not both");
+            }
+
+            // The strength moves into the style vector (content vector <-> style vector), not an output blend.
+            template = template with
+            {
+                Arbitrary = Stylize.Arbitrary.ArbitraryStyle.FromImage(styleImage, template.Controls.Strength, template.Threads),
+                Controls = template.Controls with { Strength = 1.0 },
+            };
+        }
+
         var statsPath = line.Get("--stats");
 
         using var stop = new CancellationTokenSource();

@@ -59,7 +59,7 @@ public sealed class LiveSession
     {
         var source = _options.Source;
         var (width, height) = (source.Width, source.Height);
-        var stylizer = LoadStylizer(_options.Style);
+        var stylizer = LoadStylizer(_options.Style, _options.Arbitrary);
         using var warper = new FlowWarper(width, height, _options.FlowWidth);
         _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats);
         try
@@ -183,11 +183,12 @@ public sealed class LiveSession
         }
     }
 
-    private FrameStylizer LoadStylizer(string? styleSpec)
+    private FrameStylizer LoadStylizer(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
     {
         var source = _options.Source;
         return FrameStylizer.Create(
-            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null);
+            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
+            arbitrary: arbitrary);
     }
 
     private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)

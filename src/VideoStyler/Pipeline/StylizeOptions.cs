@@ -14,6 +14,12 @@ public sealed record StylizeOptions
     /// <summary>--style: a name, a path to an .onnx file, or null for the embedded default.</summary>
     public string? Style { get; init; }
 
+    /// <summary>
+    /// A style vector run with the Magenta transformer (--style-image); when set it replaces
+    /// <see cref="Style"/>, and its own Strength replaces the output blend of Controls.Strength.
+    /// </summary>
+    public Stylize.Arbitrary.ArbitraryStyle? Arbitrary { get; init; }
+
     /// <summary>Where style names are looked up.</summary>
     public required StyleLibrary Library { get; init; }
 

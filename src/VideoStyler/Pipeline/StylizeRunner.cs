@@ -41,7 +41,7 @@ public sealed class StylizeRunner
             // Resolved after the input and output checks, so those errors come first.
             var stats = new PipelineStats();
             using var style = FrameStylizer.Create(
-                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile);
+                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary);
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);

@@ -55,6 +55,11 @@ public sealed class OnnxStylizer : IStylizer
         _binding = style.Session.CreateIoBinding();
         _binding.BindInput(convention.InputName, _inputValue);
         _binding.BindOutput(convention.OutputName, _outputValue);
+        if (style.StyleVectorValue is { } vector)
+        {
+            // An arbitrary-style model's second input: bound once, its values changed in place.
+            _binding.BindInput(style.StyleVectorInputName!, vector);
+        }
 
         _content = new Mat(ch, cw, MatType.CV_8UC3);
         _padded = new Mat(th, tw, MatType.CV_8UC3);

@@ -34,6 +34,7 @@ public sealed class StyleSession : IDisposable
     private readonly byte[] _modelBytes;
     private readonly ExecutionDevice _device;
     private readonly int _intraOpThreads;
+    private float[]? _styleVector;
 
     private StyleSession(
         InferenceSession session, ModelConvention convention, string name, string provider, string? notice,
@@ -60,6 +61,55 @@ public sealed class StyleSession : IDisposable
 
     /// <summary>One line for the user about the provider choice (e.g. the CPU fallback), or null.</summary>
     public string? Notice { get; }
+
+    /// <summary>
+    /// The second input of an arbitrary-style model (Magenta's transformer): a float [1,1,1,N] style
+    /// vector, or null for an ordinary one-input style model.
+    /// </summary>
+    public string? StyleVectorInputName { get; private set; }
+
+    /// <summary>
+    /// The style vector as a tensor over pinned memory: every <see cref="OnnxStylizer"/> of this
+    /// session binds it once, and <see cref="SetStyleVector"/> rewrites its values in place (ONNX
+    /// Runtime reads them at each run, so a new style costs no rebinding and no reload).
+    /// </summary>
+    public OrtValue? StyleVectorValue { get; private set; }
+
+    /// <summary>N of the style vector input, 0 when there is none.</summary>
+    public int StyleVectorLength => _styleVector?.Length ?? 0;
+
+    /// <summary>Sets the style vector the next runs use; call it between runs, not during one.</summary>
+    public void SetStyleVector(ReadOnlySpan<float> vector)
+    {
+        if (_styleVector is null)
+        {
+            throw new InvalidOperationException($"style '{Name}' takes no style vector");
+        }
+
+        if (vector.Length != _styleVector.Length)
+        {
+            throw new UserFacingException($"a style vector for '{Name}' needs {_styleVector.Length} numbers, not {vector.Length}");
+        }
+
+        vector.CopyTo(_styleVector);
+    }
+
+    private void FindStyleVectorInput()
+    {
+        foreach (var (name, node) in Session.InputMetadata)
+        {
+            if (name != Convention.InputName && node.IsTensor && node.ElementType == typeof(float)
+                && node.Dimensions is [1, 1, 1, > 0] or [1, > 0, 1, 1] or [1, > 0])
+            {
+                var length = node.Dimensions.Max();
+                _styleVector = GC.AllocateArray<float>(length, pinned: true);
+                StyleVectorInputName = name;
+                StyleVectorValue = OrtValue.CreateTensorValueFromMemory(
+                    OrtMemoryInfo.DefaultInstance, _styleVector.AsMemory(), [.. node.Dimensions.Select(d => (long)d)]);
+                return;
+            }
+        }
+    }
 
     public static StyleSession Load(StyleSource source, ExecutionDevice device, int intraOpThreads = 0)
     {
@@ -93,7 +143,9 @@ public sealed class StyleSession : IDisposable
                 convention = convention with { Notes = [.. convention.Notes, $"fixed dims kept ({rewrite.FailureReason}): frames are letterboxed"] };
             }
 
-            return new StyleSession(session, convention, source.Name, provider, notice, modelBytes, device, intraOpThreads);
+            var loaded = new StyleSession(session, convention, source.Name, provider, notice, modelBytes, device, intraOpThreads);
+            loaded.FindStyleVectorInput();
+            return loaded;
         }
         catch
         {
@@ -234,5 +286,9 @@ public sealed class StyleSession : IDisposable
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        StyleVectorValue?.Dispose();
+        Session.Dispose();
+    }
 }
