@@ -1,14 +1,14 @@
 using OpenCvSharp;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Cli.Commands;
 
-/// <summary>
-/// Where style vectors come from: the Magenta style predictor (picture -> 100 numbers) when this build
-/// has it, otherwise null (picture styles are then made without a vector and say so).
-/// </summary>
+/// <summary>Style vectors for the styles commands: the shipped Magenta style predictor, loaded once on first use.</summary>
 public static class StyleVectorSource
 {
-    public const string Missing = "the style predictor is not in this build, so no style vector was computed";
+    public const string Missing = "no style vector: run `videostyler styles generate` to compute it";
 
-    public static Func<Mat, float[]>? TryCreate() => null;
+    private static readonly Lazy<StylePredictor> Predictor = new(() => StylePredictor.Load());
+
+    public static Func<Mat, float[]> Create() => picture => Predictor.Value.Predict(picture);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using VideoStyler.Models;
 using VideoStyler.Styles;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Cli.Commands;
 
@@ -152,8 +153,8 @@ public static class StylesCommand
 
         if (File.Exists(like))
         {
-            var predict = StyleVectorSource.TryCreate() ?? throw new UserFacingException($"--like {like}: {StyleVectorSource.Missing}");
-            using var picture = StyleImageLoader.Load(like);
+            var predict = StyleVectorSource.Create();
+            using var picture = StyleImage.Load(like);
             return predict(picture);
         }
 
@@ -327,7 +328,7 @@ public static class StylesCommand
         }
 
         var folder = line.Get("--styles-dir") ?? StyleCatalog.UserStylesFolder();
-        var predict = StyleVectorSource.TryCreate();
+        var predict = StyleVectorSource.Create();
         var manifest = StyleMaker.Create(
             new StyleManifest
             {
@@ -426,7 +427,7 @@ public static class StylesCommand
         var names = line.Positionals.Count > 0
             ? line.Positionals
             : [.. Directory.EnumerateDirectories(folder).Where(d => File.Exists(Path.Combine(d, StyleManifest.FileName))).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)];
-        var predict = StyleVectorSource.TryCreate();
+        var predict = StyleVectorSource.Create();
         foreach (var name in names)
         {
             var styleFolder = Path.Combine(folder, name);

@@ -17,7 +17,7 @@ public static class PaletteExtractor
     public static IReadOnlyList<PaletteColor> Extract(Mat bgr, int colors = DefaultColors)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(colors, 1);
-        using var small = StyleImageLoader.FitWithin(bgr, WorkingSide);
+        using var small = PictureFit.FitWithin(bgr, WorkingSide);
         using var floats = new Mat();
         small.ConvertTo(floats, MatType.CV_32FC3, 1.0 / 255);
         using var lab = new Mat();

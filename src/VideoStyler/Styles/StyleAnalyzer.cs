@@ -30,7 +30,7 @@ public static class StyleAnalyzer
 
     private static (double Warmth, double Chroma, double Value, double Contrast) ColourStatistics(Mat bgr)
     {
-        using var small = StyleImageLoader.FitWithin(bgr, ColourSide);
+        using var small = PictureFit.FitWithin(bgr, ColourSide);
         small.GetArray(out Vec3b[] pixels);
         double chromaSum = 0, chromaSquares = 0, valueSum = 0, warm = 0, cool = 0, lumaSum = 0, lumaSquares = 0;
         foreach (var p in pixels)

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Styles;
 
@@ -15,8 +16,8 @@ public static class StyleMaker
     /// <summary>Makes STYLES_FOLDER/NAME from the picture at <paramref name="imagePath"/>.</summary>
     public static StyleManifest Create(StyleManifest given, string imagePath, string stylesFolder, Func<Mat, float[]>? predict, bool force)
     {
-        using var picture = StyleImageLoader.Load(imagePath);
-        using var stored = StyleImageLoader.FitWithin(picture, ImageSide);
+        using var picture = StyleImage.Load(imagePath);
+        using var stored = PictureFit.FitWithin(picture, ImageSide);
         var target = Path.Combine(stylesFolder, given.Name);
         if (Directory.Exists(target) && !force)
         {
@@ -65,7 +66,7 @@ public static class StyleMaker
     {
         var manifest = StyleManifest.Load(Path.Combine(styleFolder, StyleManifest.FileName));
         var imageFile = Path.Combine(styleFolder, manifest.Image);
-        using var picture = StyleImageLoader.Load(imageFile);
+        using var picture = StyleImage.Load(imageFile);
         var given = manifest.Tags.Where(t => !manifest.ComputedTags.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
         return Complete(manifest with { Tags = given, Vector = predict is null ? manifest.Vector : null }, picture, styleFolder, predict);
     }
@@ -83,7 +84,7 @@ public static class StyleMaker
         var vector = predict?.Invoke(picture) ?? given.Vector;
         if (vector is not null)
         {
-            StyleVectors.Validate(vector, $"style '{given.Name}'");
+            StyleManifest.ValidateVector(vector, $"style '{given.Name}'");
         }
 
         var manifest = given with

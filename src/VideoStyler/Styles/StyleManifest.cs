@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VideoStyler.Models;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Styles;
 
@@ -13,7 +14,7 @@ public sealed record StyleManifest
 {
     public const string FileName = "style.json";
     public const string ImageFileName = "painting.jpg";
-    public const int VectorLength = 100;
+    public const int VectorLength = MagentaModels.VectorLength;
 
     public required string Name { get; init; }
 
@@ -73,10 +74,27 @@ public sealed record StyleManifest
 
         if (manifest.Vector is { } vector)
         {
-            StyleVectors.Validate(vector, path);
+            ValidateVector(vector, path);
         }
 
         return manifest;
+    }
+
+    /// <summary>Throws a one-line error when <paramref name="vector"/> is not <see cref="VectorLength"/> finite numbers.</summary>
+    public static void ValidateVector(ReadOnlySpan<float> vector, string origin)
+    {
+        if (vector.Length != VectorLength)
+        {
+            throw new UserFacingException($"style vector in {origin} has {vector.Length} numbers; a style vector has {VectorLength}");
+        }
+
+        foreach (var v in vector)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new UserFacingException($"style vector in {origin} holds a number that is not finite");
+            }
+        }
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);

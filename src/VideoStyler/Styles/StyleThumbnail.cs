@@ -10,7 +10,7 @@ public static class StyleThumbnail
 
     public static void Write(Mat painting, string path)
     {
-        using var small = StyleImageLoader.FitWithin(painting, Side);
+        using var small = PictureFit.FitWithin(painting, Side);
         if (!Cv2.ImWrite(path, small, new ImageEncodingParam(ImwriteFlags.JpegQuality, 85)))
         {
             throw new UserFacingException($"cannot write thumbnail {path}");

@@ -1,3 +1,5 @@
+using VideoStyler.Stylize.Arbitrary;
+
 namespace VideoStyler.Styles;
 
 /// <summary>

@@ -44,9 +44,12 @@ public sealed class FrameStylizer : IDisposable
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null)
     {
+        // Picture styles (and the default, a built-in painting) are style vectors for the shared transformer;
+        // their strength is the content/style vector interpolation, not an output blend.
+        arbitrary ??= Styles.PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
         if (arbitrary is not null)
         {
-            return CreateArbitrary(arbitrary, controls, width, height, processingSize, device, threads, stats, maxTile);
+            return CreateArbitrary(arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile);
         }
 
         var mix = StyleMixSpec.Parse(styleSpec);

@@ -39,13 +39,13 @@ public class StylizeEndToEndTests
     }
 
     [Fact]
-    public async Task Default_embedded_style_stylizes_help()
+    public async Task Embedded_toon_style_stylizes_help()
     {
         var dir = TestPaths.NewTempFolder();
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(dir, "help-toon.mkv");
 
-        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "360");
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "360", "--style", "toon");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("style toon", run.StdOut);

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Styles;
 using VideoStyler.Tests.Support;
 
@@ -92,7 +93,7 @@ public class StyleAnalyzerTests
     {
         var folder = Path.Combine(TestPaths.RepoRoot, "styles", name);
         var manifest = StyleManifest.Load(Path.Combine(folder, StyleManifest.FileName));
-        using var picture = StyleImageLoader.Load(Path.Combine(folder, manifest.Image));
+        using var picture = StyleImage.Load(Path.Combine(folder, manifest.Image));
         var analysis = StyleAnalyzer.Analyze(picture);
 
         Assert.Equal(palette, analysis.Tags["palette"]);

@@ -1,4 +1,5 @@
 using VideoStyler.Styles;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Tests.Styles;
 
@@ -15,8 +16,8 @@ public class StyleVectorsTests
     {
         var a = Vector(1);
         var b = Vector(2);
-        Assert.Equal(a, StyleVectors.Mix([(a, 1f), (b, 0f)]));
-        Assert.Equal(b, StyleVectors.Mix([(a, 0f), (b, 3f)]));
+        Assert.Equal(a, StyleVectors.Mix([(a, 1.0), (b, 0.0)]));
+        Assert.Equal(b, StyleVectors.Mix([(a, 0.0), (b, 3.0)]));
     }
 
     [Fact]
@@ -24,7 +25,7 @@ public class StyleVectorsTests
     {
         var a = Vector(1);
         var b = Vector(2);
-        var mixed = StyleVectors.Mix([(a, 0.7f), (b, 0.3f)]);
+        var mixed = StyleVectors.Mix([(a, 0.7), (b, 0.3)]);
         for (var i = 0; i < a.Length; i++)
         {
             Assert.Equal((0.7 * a[i]) + (0.3 * b[i]), mixed[i], 5);
@@ -44,7 +45,7 @@ public class StyleVectorsTests
     [Fact]
     public void A_vector_of_the_wrong_length_is_one_clear_error()
     {
-        var error = Assert.Throws<UserFacingException>(() => StyleVectors.Validate(new float[99], "x.json"));
+        var error = Assert.Throws<UserFacingException>(() => StyleManifest.ValidateVector(new float[99], "x.json"));
         Assert.Equal("style vector in x.json has 99 numbers; a style vector has 100", error.Message);
     }
 

@@ -139,7 +139,7 @@ public class StylesCliTests
         [
             (text, "is not a picture OpenCV can read"),
             (empty, "is empty (0 bytes)"),
-            (tiny, "is 1x1: too small to carry a style (at least 16x16)"),
+            (tiny, "is 1x1 pixels; a style needs at least 16x16"),
             (Path.Combine(dir, "missing.jpg"), "style image not found"),
         ];
         foreach (var (file, message) in cases)
@@ -164,7 +164,7 @@ public class StylesCliTests
     {
         var dir = TestPaths.NewTempFolder();
         var withAlpha = Path.Combine(dir, "alpha.png");
-        using (var rgba = new Mat(64, 64, MatType.CV_8UC4, new Scalar(200, 60, 20, 0)))
+        using (var rgba = new Mat(64, 64, MatType.CV_8UC4, new Scalar(200, 60, 20, 255)))
         {
             Cv2.ImWrite(withAlpha, rgba);
         }
@@ -175,6 +175,6 @@ public class StylesCliTests
 
         var alpha = await Run("styles", "add", "blue", "--from", withAlpha);
         Assert.True(alpha.ExitCode == 0, alpha.ToString());
-        Assert.StartsWith("cool,vivid", StyleManifest.Load(Path.Combine(UserStyles, "blue", "style.json")).Tags["palette"]); // alpha ignored: the colour counts
+        Assert.StartsWith("cool,vivid", StyleManifest.Load(Path.Combine(UserStyles, "blue", "style.json")).Tags["palette"]); // opaque alpha: the colour counts
     }
 }
