@@ -66,6 +66,17 @@ public sealed class StyleCatalog
             }
         }
 
+        if (_shippedFolder is null || !Directory.Exists(_shippedFolder))
+        {
+            foreach (var entry in Embedded())
+            {
+                if (seen.Add(entry.Name))
+                {
+                    result.Add(entry);
+                }
+            }
+        }
+
         var shippedModels = StyleLibrary.FindShippedModelsFolder() is { } m ? Path.GetFullPath(m) : null;
         foreach (var (manifest, origin) in Networks.ListManifests())
         {
@@ -77,6 +88,20 @@ public sealed class StyleCatalog
         }
 
         return result;
+    }
+
+    /// <summary>The built-in picture styles' manifests embedded in this assembly (used when the project's styles/ folder is not found).</summary>
+    public static IEnumerable<StyleEntry> Embedded()
+    {
+        const string prefix = "VideoStyler.styles.";
+        var assembly = typeof(StyleCatalog).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            var manifest = StyleManifest.Parse(reader.ReadToEnd(), $"embedded {resource[prefix.Length..]}");
+            yield return StyleEntry.FromPicture(manifest, "embedded", builtIn: true) with { ThumbnailPath = null, ImagePath = null };
+        }
     }
 
     public StyleEntry? Find(string name) => All().FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
@@ -93,7 +118,9 @@ public sealed class StyleCatalog
             }
         }
 
-        return null;
+        return _shippedFolder is null || !Directory.Exists(_shippedFolder)
+            ? Embedded().FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.Ordinal))
+            : null;
     }
 
     /// <summary>Names close to <paramref name="name"/> (for "did you mean"), at most three.</summary>

@@ -61,20 +61,25 @@ public sealed record StyleManifest
             throw new UserFacingException($"cannot read style manifest {path}: {ex.Message}");
         }
 
+        return Parse(json, path);
+    }
+
+    public static StyleManifest Parse(string json, string origin)
+    {
         StyleManifest manifest;
         try
         {
             manifest = JsonSerializer.Deserialize<StyleManifest>(json, ModelManifest.JsonOptions)
-                ?? throw new UserFacingException($"style manifest {path} is empty");
+                ?? throw new UserFacingException($"style manifest {origin} is empty");
         }
         catch (JsonException ex)
         {
-            throw new UserFacingException($"style manifest {path} is not valid: {ex.Message}");
+            throw new UserFacingException($"style manifest {origin} is not valid: {ex.Message}");
         }
 
         if (manifest.Vector is { } vector)
         {
-            ValidateVector(vector, path);
+            ValidateVector(vector, origin);
         }
 
         return manifest;

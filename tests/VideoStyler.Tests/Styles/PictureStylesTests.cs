@@ -41,6 +41,25 @@ public class PictureStylesTests
     }
 
     [Fact]
+    public void Built_in_manifests_are_embedded_so_the_default_works_from_anywhere()
+    {
+        var embedded = StyleCatalog.Embedded().ToDictionary(e => e.Name);
+        var folders = Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "styles")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(folders, embedded.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(PictureStyleResolver.DefaultName, embedded.Keys);
+        foreach (var (name, entry) in embedded)
+        {
+            var onDisk = StyleManifest.Load(Path.Combine(TestPaths.RepoRoot, "styles", name, StyleManifest.FileName));
+            Assert.Equal(onDisk.Vector, entry.Vector);
+            Assert.True(entry.BuiltIn);
+        }
+
+        // A catalog without the project's styles/ folder falls back to them.
+        var catalog = new StyleCatalog(TestPaths.NewTempFolder(), null, new VideoStyler.Models.StyleLibrary([]));
+        Assert.NotNull(catalog.FindPicture(PictureStyleResolver.DefaultName)?.Vector);
+    }
+
+    [Fact]
     public async Task Default_style_is_a_built_in_painting_and_mix_weights_one_and_zero_equal_the_single_style()
     {
         var dir = TestPaths.NewTempFolder();
