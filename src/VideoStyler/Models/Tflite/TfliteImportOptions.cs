@@ -4,10 +4,11 @@ namespace VideoStyler.Models.Tflite;
 public sealed record TfliteImportOptions
 {
     /// <summary>
-    /// Keep int8 weights as int8 initializers behind a DequantizeLinear (a quarter of the bytes);
-    /// false dequantizes them to float32 at import. Float16 weights always become float32.
+    /// Keep int8 weights as int8 initializers behind a DequantizeLinear (a quarter of the bytes; the
+    /// default, and how the shipped predictor is stored); false dequantizes them to float32 at import.
+    /// Float16 weights always become float32.
     /// </summary>
-    public bool KeepInt8Weights { get; init; }
+    public bool KeepInt8Weights { get; init; } = true;
 
     /// <summary>
     /// Quantize-dequantize (QDQ) every int8 activation the TFLite graph has, with its own scale and
