@@ -9,8 +9,9 @@ namespace VideoStyler.Live;
 
 /// <summary>
 /// The live control endpoint (HttpListener): GET / (a page listing the styles with the MJPEG preview),
-/// GET /status (JSON), GET /styles (JSON), GET /preview.mjpg, GET /snapshot.jpg, POST /style, /strength,
-/// /temporal, /pause. Binds to loopback unless told otherwise; then every request needs the token
+/// GET /status (JSON), GET /styles (JSON), GET /thumb/NAME (a style's thumbnail), GET /preview.mjpg,
+/// GET /snapshot.jpg, POST /style, /strength, /temporal, /pause, POST /styles/upload?name=NAME (a picture
+/// as the body: saved as a new picture style in the user style folder and switched to). Binds to loopback unless told otherwise; then every request needs the token
 /// (Authorization: Bearer TOKEN, or ?token=TOKEN).
 /// </summary>
 public sealed class ControlServer : IAsyncDisposable
@@ -102,7 +103,7 @@ public sealed class ControlServer : IAsyncDisposable
             {
                 case ("GET", "/"):
                 case ("GET", "/index.html"):
-                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(_session.Options.Library.ListManifests(), _session.StyleName));
+                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(Catalog().All(), _session.StyleName));
                     break;
                 case ("GET", "/status"):
                     await SendJsonAsync(response, 200, _session.Status(recent: true));
@@ -118,6 +119,12 @@ public sealed class ControlServer : IAsyncDisposable
                     break;
                 case ("POST", "/style"):
                     await SwitchStyleAsync(request, response);
+                    break;
+                case ("POST", "/styles/upload"):
+                    await UploadStyleAsync(request, response);
+                    break;
+                case ("GET", _) when path.StartsWith("/thumb/", StringComparison.Ordinal):
+                    await ThumbnailAsync(response, Uri.UnescapeDataString(path["/thumb/".Length..]));
                     break;
                 case ("POST", "/strength"):
                     await SetAsync(request, response, "strength", v =>
@@ -171,27 +178,122 @@ public sealed class ControlServer : IAsyncDisposable
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(_token));
     }
 
+    private Styles.StyleCatalog Catalog() =>
+        new(Styles.StyleCatalog.UserStylesFolder(), Styles.StyleCatalog.FindShippedStylesFolder(), _session.Options.Library);
+
     private JsonArray StylesJson()
     {
         var list = new JsonArray();
-        foreach (var (manifest, origin) in _session.Options.Library.ListManifests())
+        foreach (var style in Catalog().All())
         {
             var tags = new JsonObject();
-            foreach (var (key, value) in manifest.Tags)
+            foreach (var (key, value) in style.Tags)
             {
                 tags[key] = value;
             }
 
+            var palette = new JsonArray();
+            foreach (var colour in style.Palette)
+            {
+                palette.Add(new JsonObject { ["hex"] = colour.Hex, ["share"] = colour.Share });
+            }
+
             list.Add(new JsonObject
             {
-                ["name"] = manifest.Name,
-                ["title"] = manifest.Title,
+                ["name"] = style.Name,
+                ["kind"] = style.Kind == Styles.StyleKind.Picture ? "picture" : "network",
+                ["title"] = style.Title,
                 ["tags"] = tags,
-                ["origin"] = origin,
+                ["palette"] = palette,
+                ["thumbnail"] = style.ThumbnailPath is null ? null : "thumb/" + Uri.EscapeDataString(style.Name),
+                ["origin"] = style.Origin,
             });
         }
 
         return list;
+    }
+
+    private async Task ThumbnailAsync(HttpListenerResponse response, string name)
+    {
+        var style = Catalog().FindPicture(name);
+        if (style?.ThumbnailPath is not { } path || !File.Exists(path))
+        {
+            await SendAsync(response, 404, "text/plain; charset=utf-8", $"no thumbnail for style '{name}'\n");
+            return;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        response.StatusCode = 200;
+        response.ContentType = "image/jpeg";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes, _stop.Token);
+    }
+
+    /// <summary>The body is a picture: it becomes the picture style NAME in the user style folder, and the live style switches to it.</summary>
+    private async Task UploadStyleAsync(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        const long maxBytes = 32L << 20;
+        var name = request.QueryString["name"]?.Trim() ?? "";
+        if (name.Length == 0 || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give the new style a name (?name=NAME: letters, digits, - and _)" });
+            return;
+        }
+
+        if (request.ContentLength64 > maxBytes)
+        {
+            await SendJsonAsync(response, 413, new JsonObject { ["error"] = $"the picture is over {maxBytes >> 20} MB" });
+            return;
+        }
+
+        var catalog = Catalog();
+        if (catalog.Find(name) is not null)
+        {
+            await SendJsonAsync(response, 409, new JsonObject { ["error"] = $"a style named '{name}' already exists" });
+            return;
+        }
+
+        var upload = Path.Combine(Path.GetTempPath(), $"videostyler-upload-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var file = File.Create(upload))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await request.InputStream.ReadAsync(buffer, _stop.Token)) > 0)
+                {
+                    total += read;
+                    if (total > maxBytes)
+                    {
+                        throw new UserFacingException($"the picture is over {maxBytes >> 20} MB");
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                }
+            }
+
+            await Task.Run(() =>
+            {
+                using var predictor = Stylize.Arbitrary.StylePredictor.Load(intraOpThreads: 1);
+                Styles.StyleMaker.Create(
+                    new Styles.StyleManifest { Name = name, Title = name, Source = "uploaded on the live page" },
+                    upload,
+                    catalog.UserFolder,
+                    predictor.Predict,
+                    force: false);
+            });
+            var switched = await _session.SwitchStyleAsync(name);
+            await SendJsonAsync(response, 200, new JsonObject { ["style"] = switched, ["added"] = name, ["status"] = "switching at the next keyframe" });
+        }
+        catch (UserFacingException ex)
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = ex.Message });
+        }
+        finally
+        {
+            File.Delete(upload);
+        }
     }
 
     private async Task SwitchStyleAsync(HttpListenerRequest request, HttpListenerResponse response)
