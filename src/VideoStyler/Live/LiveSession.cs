@@ -143,6 +143,7 @@ public sealed class LiveSession
         var source = _options.Source;
         json["style"] = StyleName;
         json["loading_style"] = _loadingStyle;
+        json["style_vector_switches"] = _worker?.VectorSwitches ?? 0;
         json["execution_provider"] = _worker?.ExecutionProvider;
         json["paused"] = Controls.Paused;
         json["strength"] = Math.Round(Controls.Strength, 3);
@@ -173,6 +174,13 @@ public sealed class LiveSession
         _loadingStyle = styleSpec;
         try
         {
+            // A picture style while a picture style runs: only the vector changes (no model load).
+            if (Styles.PictureStyleResolver.TryResolve(_options.Library, styleSpec, 1.0) is { } picture
+                && worker.TryChangeVector(picture.Vector, picture.Name))
+            {
+                return picture.Name;
+            }
+
             var next = await RunLowPriority(() => LoadStylizer(styleSpec));
             worker.Replace(next);
             return next.Name;

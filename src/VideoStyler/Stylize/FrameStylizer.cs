@@ -39,6 +39,27 @@ public sealed class FrameStylizer : IDisposable
 
     public IStylizer Primary => _parts[0].Stylizer;
 
+    /// <summary>True when this runs a style vector with the shared Magenta transformer (its vector can be changed in place).</summary>
+    public bool IsArbitrary { get; private set; }
+
+    /// <summary>
+    /// Runs another style vector from the next frame on, without loading anything (the transformer
+    /// stays; only its vector input changes). Call it between two <see cref="Process"/> calls, on the
+    /// thread that calls them. False when this is not a style-vector stylizer.
+    /// </summary>
+    public bool TrySetStyleVector(float[] vector, string name)
+    {
+        if (!IsArbitrary || _parts.Count != 1 || _parts[0].Session.StyleVectorLength != vector.Length)
+        {
+            return false;
+        }
+
+        _pendingContentBlend = null;
+        _parts[0].Session.SetStyleVector(vector);
+        Name = name;
+        return true;
+    }
+
     /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
@@ -114,6 +135,7 @@ public sealed class FrameStylizer : IDisposable
             }
 
             stylizer._pendingContentBlend = arbitrary.Strength < 1.0 ? arbitrary : null;
+            stylizer.IsArbitrary = true;
             stylizer.Name = arbitrary.Strength < 1.0 ? $"{arbitrary.Name}@{arbitrary.Strength:0.##}" : arbitrary.Name;
             return stylizer;
         }

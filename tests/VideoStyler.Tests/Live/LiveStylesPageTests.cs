@@ -89,6 +89,9 @@ public class LiveStylesPageTests
         }
 
         Assert.Equal("ducks", style);
+        // starry-night -> ducks changed the transformer's style vector only: no model was loaded.
+        var afterUpload = (await LiveTestSupport.TryStatusAsync(http, port))!.Value;
+        Assert.Equal(1, afterUpload.GetProperty("style_vector_switches").GetInt64());
         var styles = JsonDocument.Parse(await http.GetStringAsync(url + "styles")).RootElement;
         var ducks = styles.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "ducks");
         Assert.Equal("picture", ducks.GetProperty("kind").GetString());
