@@ -29,7 +29,8 @@ public static class LiveCommand
           preview               an OpenCV window (skipped with a notice when there is no display)
 
         options:
-          --style NAME|FILE     style name or .onnx file (default: the embedded 'toon')
+          --style NAME|FILE     style name or .onnx file (default: the painting 'starry-night'; 'toon'
+                                is the non-neural one)
           --style-image FILE    any picture as the style (Magenta arbitrary style transfer: its
                                 style vector is predicted once, the transformer runs every frame)
           --size N              processing size, short side (default 360: candy-class models take

@@ -29,9 +29,11 @@ public static class StylizeCommand
 
         options:
           -o, --output FILE     output file (required); never overwritten without --force
-          --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
-                                default: the embedded 'toon' style. A weighted mix of styles:
-                                --style candy:0.6,mosaic:0.4
+          --style NAME|FILE     a style name (see `videostyler styles list`: built-in paintings,
+                                your own, ONNX networks like 'toon') or an .onnx file; default: the
+                                painting 'starry-night'. A weighted mix: --style great-wave:0.7,scream:0.3
+                                averages picture styles' vectors; networks (candy:0.6,mosaic:0.4)
+                                blend their outputs
           --style-image FILE    any picture as the style (Magenta arbitrary style transfer, Apache-2.0:
                                 the picture's 100-number style vector is predicted once, then a small
                                 transformer network stylizes each frame with it)

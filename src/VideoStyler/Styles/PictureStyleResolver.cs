@@ -34,6 +34,14 @@ public static class PictureStyleResolver
             var style = name is null || LooksLikePath(name) ? null : catalog.FindPicture(name);
             if (style is null)
             {
+                if (name is not null && !LooksLikePath(name) && !networks.AllNames().Contains(name, StringComparer.Ordinal))
+                {
+                    var close = catalog.Close(name);
+                    throw new UserFacingException($"unknown style '{name}': " + (close.Count > 0
+                        ? $"did you mean {string.Join(", ", close)}?"
+                        : "`videostyler styles list` shows them") + " (or give a path to an .onnx file)");
+                }
+
                 networkNames.Add(name ?? StyleLibrary.DefaultStyleName);
                 continue;
             }
