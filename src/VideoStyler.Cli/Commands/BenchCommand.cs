@@ -7,6 +7,7 @@ using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
+using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Temporal;
 
 namespace VideoStyler.Cli.Commands;
@@ -20,7 +21,7 @@ namespace VideoStyler.Cli.Commands;
 public static class BenchCommand
 {
     public const string Help = """
-        usage: videostyler bench [--style S] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+        usage: videostyler bench [--style S | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
 
         Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
         (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
@@ -30,6 +31,10 @@ public static class BenchCommand
 
         options:
           --style S       style name or .onnx file (default: the embedded toon)
+          --style-image F measure the Magenta arbitrary-style transformer with F's style vector
+          --transformer M with --style-image: another transformer (e.g. an int8 import made with
+                          `models import --qdq`); also reports its mean absolute output
+                          difference (0..255) against the shipped float transformer on one frame
           --size N        processing size, short side (default 480)
           --frames K      frames to measure (default 30)
           --input FILE    clip to run the pipeline on
@@ -40,7 +45,7 @@ public static class BenchCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var line = CommandLine.Parse("bench", args, ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir"], ["--json"]);
+        var line = CommandLine.Parse("bench", args, ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer"], ["--json"]);
         if (line.HelpRequested)
         {
             Console.Out.WriteLine(Help);
@@ -53,6 +58,7 @@ public static class BenchCommand
         var device = StylizeCommand.ParseDevice(line.Get("--device"));
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
         var styleSpec = line.Get("--style");
+        var arbitrary = ArbitraryOption(line, threads);
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
@@ -61,8 +67,10 @@ public static class BenchCommand
             var info = await VideoProbe.ProbeAsync(input);
 
             // (a) the bare model on a prepared tensor of the same size.
-            var source = library.Resolve(styleSpec);
+            var source = arbitrary is null ? library.Resolve(styleSpec) : arbitrary.Transformer ?? MagentaModels.Transformer();
             double modelFps;
+            double? differenceToShipped = null;
+            double modelCpuMs;
             string provider;
             int effectiveThreads;
             FrameGeometry geometry;
@@ -71,8 +79,18 @@ public static class BenchCommand
             using (var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0)))
             {
                 Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+                if (arbitrary is not null)
+                {
+                    style.SetStyleVector(arbitrary.Vector);
+                    if (arbitrary.Transformer is not null)
+                    {
+                        differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
+                    }
+                }
+
                 stylizer.Preprocess(frame);
                 stylizer.RunModelOnly(); // warm-up: first runs allocate ONNX Runtime's arenas
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < frames; i++)
                 {
@@ -80,23 +98,28 @@ public static class BenchCommand
                 }
 
                 modelFps = frames / clock.Elapsed.TotalSeconds;
+                // CPU time is what the model costs even when other processes share the cores (wall time is not).
+                modelCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / frames;
                 provider = style.ExecutionProvider;
                 effectiveThreads = threads > 0 ? threads : Environment.ProcessorCount;
                 geometry = stylizer.Geometry;
             }
 
             // (b) the whole pipeline, same frames, same size.
-            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0);
-            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength);
+            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
+            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
 
             var result = new JsonObject
             {
                 ["style"] = plain.Result.Style,
+                ["transformer"] = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
+                ["mean_abs_diff_vs_shipped"] = differenceToShipped is { } d ? Round(d) : null,
                 ["input"] = input,
                 ["frame_size"] = $"{info.Width}x{info.Height}",
                 ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
                 ["frames"] = frames,
                 ["model_fps"] = Round(modelFps),
+                ["model_cpu_ms_per_frame"] = Round(modelCpuMs),
                 ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
                 ["pipeline_fps_wall"] = Round(plain.Result.Fps),
                 ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
@@ -146,7 +169,8 @@ public static class BenchCommand
     private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2);
 
     private static async Task<PipelineRun> RunPipelineAsync(
-        string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal)
+        string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
+        ArbitraryStyle? arbitrary)
     {
         var options = new StylizeOptions
         {
@@ -160,6 +184,7 @@ public static class BenchCommand
             Threads = threads,
             TemporalStrength = temporal,
             Force = true,
+            Arbitrary = arbitrary,
         };
         var gen0 = GC.CollectionCount(0);
         var gen1 = GC.CollectionCount(1);
@@ -185,6 +210,61 @@ public static class BenchCommand
         var counted = last - first;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
         return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+    }
+
+    private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
+    {
+        var image = line.Get("--style-image");
+        var transformer = line.Get("--transformer");
+        if (image is null)
+        {
+            return transformer is null ? null : throw new UsageException("bench: --transformer needs --style-image");
+        }
+
+        if (line.Get("--style") is not null)
+        {
+            throw new UsageException("bench: give --style or --style-image, not both");
+        }
+
+        return ArbitraryStyle.FromImage(image, 1.0, threads) with { Transformer = transformer is null ? null : StyleLibrary.FromPath(transformer) };
+    }
+
+    /// <summary>Mean absolute difference (0..255) between this transformer's and the shipped one's output on the clip's first frame.</summary>
+    private static async Task<double> DifferenceToShippedAsync(
+        string input, OnnxStylizer stylizer, StyleSession style, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
+    {
+        using var frame = await FirstFrameAsync(input);
+        using var shipped = StyleSession.Load(MagentaModels.Transformer(), device, threads);
+        shipped.SetStyleVector(arbitrary.Vector);
+        using var reference = new OnnxStylizer(shipped, frame.Width, frame.Height, size);
+        using var a = new Mat(frame.Size(), MatType.CV_8UC3);
+        using var b = new Mat(frame.Size(), MatType.CV_8UC3);
+        stylizer.Process(frame, a);
+        reference.Process(frame, b);
+        using var diff = new Mat();
+        Cv2.Absdiff(a, b, diff);
+        var mean = Cv2.Mean(diff);
+        return (mean.Val0 + mean.Val1 + mean.Val2) / 3.0;
+    }
+
+    private static async Task<Mat> FirstFrameAsync(string input)
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"videostyler-bench-frame-{Environment.ProcessId}.png");
+        try
+        {
+            var (exit, _, stderr) = await ProcessRunner.RunAsync(
+                "ffmpeg", ["-v", "error", "-y", "-i", input, "-frames:v", "1", png], CancellationToken.None);
+            if (exit != 0)
+            {
+                throw new UserFacingException($"could not read the first frame of {input}: {stderr.Trim()}");
+            }
+
+            return Cv2.ImRead(png, ImreadModes.Color);
+        }
+        finally
+        {
+            File.Delete(png);
+        }
     }
 
     private static async Task<string> MakeClipAsync(string work, int frames)
@@ -236,8 +316,13 @@ public static class BenchCommand
 
     private static void PrintText(JsonObject r)
     {
+        if (r["transformer"] is not null)
+        {
+            Console.Out.WriteLine($"transformer:   {r["transformer"]}" + (r["mean_abs_diff_vs_shipped"] is { } d ? $"; mean |output - shipped float output| {d} (0..255)" : ""));
+        }
+
         Console.Out.WriteLine($"style {r["style"]} on {r["execution_provider"]}, {r["threads"]} threads; frame {r["frame_size"]}, tensor {r["tensor_size"]}, {r["frames"]} frames");
-        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor)");
+        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor; {r["model_cpu_ms_per_frame"]} ms CPU time per frame, all threads)");
         Console.Out.WriteLine($"pipeline fps:  {r["pipeline_fps"]}   (steady; wall incl. start-up: {r["pipeline_fps_wall"]})");
         Console.Out.WriteLine($"efficiency:    {r["efficiency"]}");
         if (r["pipeline_fps_temporal"] is not null)

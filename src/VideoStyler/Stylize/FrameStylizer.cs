@@ -82,6 +82,12 @@ public sealed class FrameStylizer : IDisposable
                 var session = StyleSession.Load(library.Resolve(style), device, threads);
                 try
                 {
+                    if (session.StyleVectorInputName is not null)
+                    {
+                        throw new UserFacingException(
+                            $"style '{session.Name}' is an arbitrary-style transformer: it needs a style vector, so give a picture with --style-image instead");
+                    }
+
                     IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
                         : new OnnxStylizer(session, width, height, processingSize, stats);

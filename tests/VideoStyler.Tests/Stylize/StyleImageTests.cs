@@ -89,6 +89,9 @@ public class StyleImageTests
             "--style-image", Path.Combine(TestPaths.Shared, "styles", "hokusai-great-wave.jpg"), "--strength", "0.8");
         var bad = await Support.Cli.RunAsync(
             "stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "bad.mp4"), "--frames", "3", "--style-image", notAPicture);
+        var noVector = await Support.Cli.RunAsync(
+            "stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "novector.mp4"), "--frames", "3",
+            "--style", Path.Combine(TestPaths.RepoRoot, "models", "magenta", "style_transfer.onnx"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("style hokusai-great-wave@0.8", run.StdOut);
@@ -99,6 +102,8 @@ public class StyleImageTests
         CliAssert.OneLineError(bad, "not a picture");
         Assert.Equal(1, bad.ExitCode);
         Assert.False(File.Exists(Path.Combine(folder, "bad.mp4")));
+        CliAssert.OneLineError(noVector, "needs a style vector");
+        Assert.False(File.Exists(Path.Combine(folder, "novector.mp4")));
         Directory.Delete(folder, recursive: true);
     }
 

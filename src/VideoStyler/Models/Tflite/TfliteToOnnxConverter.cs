@@ -353,13 +353,18 @@ public sealed class TfliteToOnnxConverter
     }
 
     /// <summary>QuantizeLinear then DequantizeLinear with the tensor's own (per-tensor) parameters.</summary>
+    /// <remarks>
+    /// Activations are quantized as uint8 with the zero point moved up by 128 (the same grid: int8
+    /// q maps to q + 128), because ONNX Runtime's CPU kernels fuse QDQ convolutions with uint8
+    /// activations and int8 weights (u8s8); with int8 activations it fused 2 of the transformer's 42.
+    /// </remarks>
     private string FakeQuantize(string value, TfliteTensor tensor)
     {
         var q = tensor.Quantization!;
-        var type = tensor.Type == TfliteTensorType.UInt8 ? DataType.Uint8 : DataType.Int8;
+        var zeroPoint = tensor.Type == TfliteTensorType.UInt8 ? q.ZeroPoints[0] : q.ZeroPoints[0] + 128;
         var scale = _b.Constant(q.Scales[0]);
         var zero = _b.UniqueName("zero_point");
-        _b.Graph.Initializer.Add(IntTensor(zero, type, [q.ZeroPoints[0]]));
+        _b.Graph.Initializer.Add(IntTensor(zero, DataType.Uint8, [zeroPoint]));
         var quantized = _b.Apply("QuantizeLinear", [value, scale, zero]);
         return _b.Apply("DequantizeLinear", [quantized, scale, zero]);
     }
