@@ -30,7 +30,7 @@ public static class BenchCommand
         (each stage on its own thread, after a warm-up of 16 frames) and by the whole process.
 
         options:
-          --style S       style name or .onnx file (default: the embedded toon)
+          --style S       style name or .onnx file (default: the painting starry-night)
           --style-image F measure the Magenta arbitrary-style transformer with F's style vector
           --transformer M with --style-image: another transformer (e.g. an int8 import made with
                           `models import --qdq`); also reports its mean absolute output
@@ -58,7 +58,8 @@ public static class BenchCommand
         var device = StylizeCommand.ParseDevice(line.Get("--device"));
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
         var styleSpec = line.Get("--style");
-        var arbitrary = ArbitraryOption(line, threads);
+        // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
+        var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
