@@ -177,4 +177,19 @@ public class StylesCliTests
         Assert.True(alpha.ExitCode == 0, alpha.ToString());
         Assert.StartsWith("cool,vivid", StyleManifest.Load(Path.Combine(UserStyles, "blue", "style.json")).Tags["palette"]); // opaque alpha: the colour counts
     }
+
+    [Fact]
+    public async Task A_style_file_with_a_vector_of_the_wrong_length_is_one_line()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(UserStyles, "short")).FullName;
+        var manifest = new StyleManifest { Name = "short", Vector = new float[99] };
+        await File.WriteAllTextAsync(Path.Combine(folder, StyleManifest.FileName), manifest.ToJson());
+
+        var list = await Run("styles", "list");
+        CliAssert.OneLineError(list, "has 99 numbers; a style vector has 100");
+        Assert.Contains(Path.Combine(folder, StyleManifest.FileName), list.StdErr);
+        var stylize = await Run("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(_home, "x.mkv"), "--style", "short", "--frames", "1");
+        CliAssert.OneLineError(stylize, "has 99 numbers; a style vector has 100");
+        Assert.False(File.Exists(Path.Combine(_home, "x.mkv")));
+    }
 }
