@@ -53,7 +53,7 @@ public static class InspectCommand
     {
         using var image = ImageDecoder.Read(path);
         var found = ImageMarking.Read(File.ReadAllBytes(path));
-        Console.Out.WriteLine($"file:         {path} ({image.Width}x{image.Height}, {format.ToString().ToUpperInvariant()} image)");
+        Console.Out.WriteLine($"file:         {path} ({image.Width}x{image.Height}, {ImageFormats.Name(format)} image)");
         return PrintMarking(found?.Marking, found?.Where);
     }
 

@@ -52,10 +52,20 @@ public static class ImageDecoder
             throw new UserFacingException($"{name} is damaged or truncated: the PNG data ends before its IEND chunk", DamagedExitCode);
         }
 
-        using var raw = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
+        using var raw = NativeStderr.Capture(() => Cv2.ImDecode(bytes, ImreadModes.Unchanged), out var decoderLog);
         if (raw.Empty())
         {
-            throw new UserFacingException($"{name} is damaged: the {format} decoder could not read a picture from it", DamagedExitCode);
+            throw new UserFacingException($"{name} is damaged: the {ImageFormats.Name(format)} decoder could not read a picture from it", DamagedExitCode)
+            {
+                Details = decoderLog,
+            };
+        }
+
+        if (DamageReport(decoderLog) is { } damage)
+        {
+            // libjpeg and libpng carry on past some corruption and hand back a picture with a grey or
+            // smeared part; we do not stylize a picture the decoder had to patch up.
+            throw new UserFacingException($"{name} is damaged: {damage}", DamagedExitCode) { Details = decoderLog };
         }
 
         var orientation = ExifOrientation.Read(bytes, format);
@@ -100,6 +110,14 @@ public static class ImageDecoder
 
         return new DecodedImage(uprightBgr, uprightAlpha, format, orientation, sourceChannels);
     }
+
+    /// <summary>The decoder's first line that reports corruption it worked around, or null.</summary>
+    private static string? DamageReport(string decoderLog) =>
+        decoderLog.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(l => l.Contains("Corrupt JPEG", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("Premature end", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("libpng error", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("CRC error", StringComparison.OrdinalIgnoreCase));
 
     private static Mat ToEightBit(Mat raw)
     {

@@ -72,11 +72,16 @@ public static class StillStylizer
             style.Process(image.Bgr, styled);
             style.ApplyControls(image.Bgr, styled);
 
+            if (style.Notice is { } providerNotice)
+            {
+                notices.Add(providerNotice);
+            }
+
             var encodeMark = StageClock.Start();
             var keepAlpha = image.Alpha is not null && ImageFormats.KeepsAlpha(format);
             if (image.Alpha is not null && !keepAlpha)
             {
-                notices.Add($"{Path.GetFileName(options.InputPath)} has an alpha channel, which {format} cannot hold: transparent parts are white in {Path.GetFileName(options.OutputPath)}");
+                notices.Add($"{Path.GetFileName(options.InputPath)} has an alpha channel, which {ImageFormats.Name(format)} cannot hold: transparent parts are white in {Path.GetFileName(options.OutputPath)}");
             }
 
             if (!ImageFormats.CarriesMarking(format))
@@ -152,12 +157,12 @@ public static class StillStylizer
         }
         catch (OpenCVException ex)
         {
-            throw new UserFacingException($"the {format} encoder failed on a {picture.Width}x{picture.Height} picture: {ex.Message}");
+            throw new UserFacingException($"the {ImageFormats.Name(format)} encoder failed on a {picture.Width}x{picture.Height} picture: {ex.Message}");
         }
 
         if (encoded.Length == 0)
         {
-            throw new UserFacingException($"the {format} encoder wrote nothing for a {picture.Width}x{picture.Height} picture");
+            throw new UserFacingException($"the {ImageFormats.Name(format)} encoder wrote nothing for a {picture.Width}x{picture.Height} picture");
         }
 
         return ImageMarking.Write(encoded, format, marking, StylizeRunner.ToolVersion, picture.Width, picture.Height, withAlpha is not null);
