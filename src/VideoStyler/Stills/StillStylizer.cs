@@ -68,6 +68,11 @@ public static class StillStylizer
             using var style = FrameStylizer.Create(
                 options.Library, options.Style, options.Controls, image.Width, image.Height,
                 ProcessingSize(options, image.Width, image.Height), options.Device, options.Threads, stats, options.MaxTile);
+            if (style.Primary is TiledStylizer tiled)
+            {
+                notices.Add($"{image.Width}x{image.Height} stylized in {tiled.Columns}x{tiled.Rows} tiles of {tiled.TileWidth}x{tiled.TileHeight} (--max-tile {options.MaxTile})");
+            }
+
             using var styled = new Mat(image.Height, image.Width, MatType.CV_8UC3);
             style.Process(image.Bgr, styled);
             style.ApplyControls(image.Bgr, styled);
