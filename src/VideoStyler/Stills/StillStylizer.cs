@@ -60,7 +60,10 @@ public static class StillStylizer
         using var image = ImageDecoder.Read(options.InputPath);
         stats.Decode.AddSince(decodeMark);
         stats.CountIn();
+        // Checks the output name and proves the folder writable now, before the model runs; the empty
+        // temporary file is removed until the picture is ready, so a run killed meanwhile leaves nothing.
         var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
+        output.Discard();
         var succeeded = false;
         try
         {
