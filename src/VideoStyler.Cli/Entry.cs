@@ -11,13 +11,13 @@ public static class Entry
         usage: videostyler <command> [options]
 
         commands:
-          stylize INPUT -o OUTPUT   stylize a video file (batch, nothing dropped)
+          stylize INPUT -o OUTPUT   stylize a video or image file (batch, nothing dropped)
           live --input SRC --output SINK   stylize a camera or stream live (latency held)
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
-          inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
+          inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
 
         options:
           -h, --help                help (also after every command)

@@ -145,7 +145,7 @@ public static class StylizeCommand
 
         var summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"{result.FramesOut} frames in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
+            $"{result.FramesOut} {(stillRun ? "image" : "frames")} in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
         if (result.Interrupted)
         {
             Console.Out.WriteLine($"interrupted: {summary} (the frames done so far are finalized and playable)");

@@ -80,8 +80,12 @@ public static class PreviewImage
         Directory.CreateDirectory(scratch);
         try
         {
-            using var before = await FrameAtAsync(inputPath, middle, Path.Combine(scratch, "before.png"), cancel);
-            using var after = await FrameAtAsync(outputPath, middle, Path.Combine(scratch, "after.png"), cancel);
+            // A clip of a frame or two may have nothing to seek to at half its length: take its first frame.
+            using var after = await FrameAtAsync(outputPath, middle, Path.Combine(scratch, "after.png"), cancel)
+                ?? await FrameAtAsync(outputPath, middle = 0, Path.Combine(scratch, "after.png"), cancel)
+                ?? throw new UserFacingException($"could not take a frame from {outputPath} for the preview");
+            using var before = await FrameAtAsync(inputPath, middle, Path.Combine(scratch, "before.png"), cancel)
+                ?? throw new UserFacingException($"could not take the frame at {middle:0.###} s from {inputPath} for the preview");
             Write(previewPath, inputPath, before, after, style, force);
         }
         finally
@@ -90,16 +94,18 @@ public static class PreviewImage
         }
     }
 
-    private static async Task<Mat> FrameAtAsync(string video, double seconds, string png, CancellationToken cancel)
+    /// <summary>The frame shown at <paramref name="seconds"/> from the start, or null when there is none.</summary>
+    private static async Task<Mat?> FrameAtAsync(string video, double seconds, string png, CancellationToken cancel)
     {
+        File.Delete(png);
         var at = seconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var (code, _, stderr) = await ProcessRunner.RunAsync(
+        var (code, _, _) = await ProcessRunner.RunAsync(
             "ffmpeg", ["-nostdin", "-v", "error", "-ss", at, "-i", video, "-frames:v", "1", "-y", png], cancel);
         var frame = code == 0 && File.Exists(png) ? Cv2.ImRead(png, ImreadModes.Color) : new Mat();
         if (frame.Empty())
         {
             frame.Dispose();
-            throw new UserFacingException($"could not take the frame at {at} s from {video} for the preview") { Details = stderr };
+            return null;
         }
 
         return frame;

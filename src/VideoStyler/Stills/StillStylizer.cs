@@ -37,9 +37,18 @@ public static class StillStylizer
         return !outputIsVideo && File.Exists(inputPath) && (ImageFormats.IsImagePath(inputPath) || ImageFormats.SniffFile(inputPath) is not null);
     }
 
-    /// <summary>The processing short side: --size when given, else the image's own (full resolution).</summary>
+    /// <summary>
+    /// The longest processing short side used when --size is not given (8K's short side): a larger
+    /// picture is stylized at this size and scaled up to its own, so a huge scan does not take hours or
+    /// a full-size float canvas (12 bytes a pixel) in memory. --size goes higher when asked.
+    /// </summary>
+    public const int MaximumDefaultProcessingSize = 4320;
+
+    /// <summary>The processing short side: --size when given, else the image's own (full resolution) within the bounds above.</summary>
     public static int ProcessingSize(StylizeOptions options, int width, int height) =>
-        options.ProcessingSizeGiven ? options.ProcessingSize : Math.Max(MinimumProcessingSize, Math.Min(width, height));
+        options.ProcessingSizeGiven
+            ? options.ProcessingSize
+            : Math.Clamp(Math.Min(width, height), MinimumProcessingSize, MaximumDefaultProcessingSize);
 
     public static StylizeResult Run(StylizeOptions options)
     {
