@@ -5,8 +5,8 @@ namespace VideoStyler.Stills;
 /// <summary>
 /// Reads a still image into what the stylizer takes (<see cref="DecodedImage"/>): any of the formats in
 /// <see cref="ImageFormats"/>, 8 or 16 bits, grayscale (made BGR, so the output is colour) or colour,
-/// with or without alpha; the EXIF orientation is applied here (OpenCV is asked for the stored pixels),
-/// so the picture is upright whatever the format. A file that is empty, cut off, or that the decoder
+/// with or without alpha; the EXIF orientation is applied here (OpenCV is asked for the stored pixels;
+/// only its TIFF decoder turns a TIFF upright itself), so the picture is upright whatever the format. A file that is empty, cut off, or that the decoder
 /// rejects is damaged input (exit code 3); nothing is guessed from a partial picture.
 /// </summary>
 public static class ImageDecoder
@@ -69,6 +69,9 @@ public static class ImageDecoder
         }
 
         var orientation = ExifOrientation.Read(bytes, format);
+        // OpenCV's TIFF decoder turns the picture upright itself, even when asked for the stored
+        // pixels (seen with orientations 2, 3, 6 and 8); the other decoders leave it to us.
+        var toApply = format == ImageFormat.Tiff ? 1 : orientation;
         var sourceChannels = raw.Channels();
         using var eight = ToEightBit(raw);
         Mat bgr;
@@ -92,7 +95,7 @@ public static class ImageDecoder
                 throw new UserFacingException($"{name} has {eight.Channels()} channels; expected gray, colour or colour with alpha", DamagedExitCode);
         }
 
-        var uprightBgr = ExifOrientation.Apply(bgr, orientation);
+        var uprightBgr = ExifOrientation.Apply(bgr, toApply);
         if (!ReferenceEquals(uprightBgr, bgr))
         {
             bgr.Dispose();
@@ -101,7 +104,7 @@ public static class ImageDecoder
         Mat? uprightAlpha = null;
         if (alpha is not null)
         {
-            uprightAlpha = ExifOrientation.Apply(alpha, orientation);
+            uprightAlpha = ExifOrientation.Apply(alpha, toApply);
             if (!ReferenceEquals(uprightAlpha, alpha))
             {
                 alpha.Dispose();

@@ -80,6 +80,30 @@ public class StillStylizeTests
         Assert.DoesNotContain("Exif", System.Text.Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3, RotateFlags.Rotate180)]
+    [InlineData(6, RotateFlags.Rotate90Clockwise)]
+    [InlineData(8, RotateFlags.Rotate90Counterclockwise)]
+    public async Task A_TIFF_with_an_orientation_tag_comes_out_upright_once(int orientation, RotateFlags display)
+    {
+        // OpenCV's TIFF decoder turns TIFFs upright itself: the picture must be turned once, not twice.
+        var dir = TestPaths.NewTempFolder();
+        using var cat = TestImages.Cat(60, 40);
+        using var stored = cat.CvtColor(ColorConversionCodes.BGR2GRAY);
+        var input = TestImages.TiffWithOrientation(dir, "scan.tif", stored, orientation);
+        var output = Path.Combine(dir, "upright.png");
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--strength", "0");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var upright = new Mat();
+        Cv2.Rotate(stored, upright, display);
+        using var expected = upright.CvtColor(ColorConversionCodes.GRAY2BGR);
+        using var result = Cv2.ImRead(output, ImreadModes.Unchanged);
+        Assert.Equal(expected.Size(), result.Size());
+        Assert.True(Frames.MeanAbsDiff(expected, result) < 1.0, $"not the upright picture: {Frames.MeanAbsDiff(expected, result):0.00}");
+    }
+
     [Fact]
     public async Task Alpha_is_kept_in_PNG_and_flattened_onto_white_in_JPEG()
     {

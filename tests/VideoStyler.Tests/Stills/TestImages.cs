@@ -45,6 +45,56 @@ public static class TestImages
         return path;
     }
 
+    /// <summary>
+    /// An uncompressed 8-bit grayscale TIFF with an orientation tag, built byte by byte here (TIFF 6.0:
+    /// little-endian header, one IFD of ten SHORT/LONG entries in tag order, one strip of pixels).
+    /// </summary>
+    public static string TiffWithOrientation(string folder, string name, Mat gray, int orientation)
+    {
+        var (width, height) = (gray.Width, gray.Height);
+        const int entries = 10;
+        var dataOffset = 8 + 2 + (entries * 12) + 4;
+        using var file = new MemoryStream();
+        using var writer = new BinaryWriter(file);
+        writer.Write("II"u8);
+        writer.Write((ushort)42);
+        writer.Write(8u);
+        writer.Write((ushort)entries);
+        void Entry(ushort tag, ushort type, uint value)
+        {
+            writer.Write(tag);
+            writer.Write(type);
+            writer.Write(1u);
+            if (type == 3)
+            {
+                writer.Write((ushort)value);
+                writer.Write((ushort)0);
+            }
+            else
+            {
+                writer.Write(value);
+            }
+        }
+
+        Entry(256, 3, (uint)width);          // ImageWidth
+        Entry(257, 3, (uint)height);         // ImageLength
+        Entry(258, 3, 8);                    // BitsPerSample
+        Entry(259, 3, 1);                    // Compression: none
+        Entry(262, 3, 1);                    // PhotometricInterpretation: BlackIsZero
+        Entry(273, 4, (uint)dataOffset);     // StripOffsets
+        Entry(274, 3, (uint)orientation);    // Orientation
+        Entry(277, 3, 1);                    // SamplesPerPixel
+        Entry(278, 3, (uint)height);         // RowsPerStrip
+        Entry(279, 4, (uint)(width * height)); // StripByteCounts
+        writer.Write(0u);                    // no next IFD
+        gray.GetArray(out byte[] pixels);
+        writer.Write(pixels);
+        writer.Flush();
+        var path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, file.ToArray());
+        return path;
+    }
+
     /// <summary>Every file name in the folder, hidden ones too (temporary outputs start with a dot).</summary>
     public static string[] FilesIn(string folder) =>
         [.. Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
