@@ -42,17 +42,22 @@ public static class ImageDecoder
         var format = ImageFormats.Sniff(bytes)
             ?? throw new UserFacingException(
                 $"{name} is not an image in a format we read ({ImageFormats.ExtensionList}), or it is damaged", DamagedExitCode);
-        if (format == ImageFormat.Jpeg && !JpegSegments.EndsWithEoi(bytes))
-        {
-            throw new UserFacingException($"{name} is damaged or truncated: the JPEG data ends before its end marker", DamagedExitCode);
-        }
-
         if (format == ImageFormat.Png && PngChunks.Read(bytes).LastOrDefault().Type != "IEND")
         {
             throw new UserFacingException($"{name} is damaged or truncated: the PNG data ends before its IEND chunk", DamagedExitCode);
         }
 
         using var raw = NativeStderr.Capture(() => Cv2.ImDecode(bytes, ImreadModes.Unchanged), out var decoderLog);
+        if (raw.Empty() && format == ImageFormat.Jpeg && !JpegSegments.EndsWithEoi(bytes))
+        {
+            // Checked only after a failed decode: phones append data after the end marker (motion
+            // photos carry a whole video there), and such a JPEG is fine.
+            throw new UserFacingException($"{name} is damaged or truncated: the JPEG data ends before its end marker", DamagedExitCode)
+            {
+                Details = decoderLog,
+            };
+        }
+
         if (raw.Empty())
         {
             throw new UserFacingException($"{name} is damaged: the {ImageFormats.Name(format)} decoder could not read a picture from it", DamagedExitCode)

@@ -38,6 +38,25 @@ public class StillBadInputTests
     }
 
     [Fact]
+    public async Task A_JPEG_with_data_after_its_end_marker_is_fine()
+    {
+        // Phones append data after a JPEG's end marker (a motion photo carries its video there).
+        var dir = TestPaths.NewTempFolder();
+        using var cat = TestImages.Cat();
+        var jpeg = File.ReadAllBytes(TestImages.Write(dir, "plain.jpg", cat));
+        var trailer = new byte[100_000];
+        new Random(7).NextBytes(trailer);
+        var input = Path.Combine(dir, "motion.jpg");
+        File.WriteAllBytes(input, [.. jpeg, .. trailer]);
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.png"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var styled = Cv2.ImRead(Path.Combine(dir, "out.png"), ImreadModes.Color);
+        Assert.Equal((151, 101), (styled.Width, styled.Height));
+    }
+
+    [Fact]
     public async Task A_JPEG_with_garbled_data_is_damaged_input_and_the_decoder_warning_stays_hidden()
     {
         var dir = TestPaths.NewTempFolder();
