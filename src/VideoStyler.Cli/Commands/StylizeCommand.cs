@@ -29,8 +29,9 @@ public static class StylizeCommand
         metadata (not BMP, which has none); `videostyler inspect OUT` reads it back.
 
         With a folder as INPUT, every video and image in it is stylized into OUTPUT_DIR under the
-        same name (same container or image format when supported, else .mkv); outputs that exist are skipped unless --force;
-        a failing file does not stop the batch; a summary table ends it (exit 1 if any failed).
+        same name (same container or image format when supported, else .mkv); outputs that exist
+        are skipped unless --force; a failing file does not stop the batch; a summary table ends
+        it (exit 1 if any failed).
 
         exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
         3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
@@ -59,7 +60,7 @@ public static class StylizeCommand
                                 memory runs out, raise it to run larger frames whole)
           --force               overwrite OUTPUT if it exists
           --preview FILE.png    also write a before/after image (input left, output right) of the
-                                middle frame (any image extension)
+                                middle frame (any image extension; one INPUT file, not a folder)
           --stats FILE.json     write frame counts, timings per stage and the execution provider
           --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
           --threads N           ONNX Runtime intra-op threads (default: one per core)

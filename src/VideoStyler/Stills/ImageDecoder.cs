@@ -13,6 +13,12 @@ public static class ImageDecoder
 {
     public const int DamagedExitCode = 3;
 
+    /// <summary>
+    /// The largest picture read (e.g. 16000x12500): each full-size copy of a 200 MP picture is 600 MB
+    /// (decoded, stylized, encoded), beyond that memory, not the model, would end the run.
+    /// </summary>
+    public const long MaxPixels = 200_000_000;
+
     public static DecodedImage Read(string path)
     {
         byte[] bytes;
@@ -42,6 +48,12 @@ public static class ImageDecoder
         var format = ImageFormats.Sniff(bytes)
             ?? throw new UserFacingException(
                 $"{name} is not an image in a format we read ({ImageFormats.ExtensionList}), or it is damaged", DamagedExitCode);
+        if (ImageHeader.TryReadSize(bytes, format) is var (width, height) && width * height > MaxPixels)
+        {
+            throw new UserFacingException(
+                $"{name} is {width}x{height} ({width * height / 1_000_000} megapixels); stills of more than {MaxPixels / 1_000_000} megapixels are refused (scale it down first)");
+        }
+
         if (format == ImageFormat.Png && PngChunks.Read(bytes).LastOrDefault().Type != "IEND")
         {
             throw new UserFacingException($"{name} is damaged or truncated: the PNG data ends before its IEND chunk", DamagedExitCode);

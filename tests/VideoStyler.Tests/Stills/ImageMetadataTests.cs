@@ -97,6 +97,27 @@ public class ImageMetadataTests
     }
 
     [Theory]
+    [InlineData(".png", 3)]
+    [InlineData(".jpg", 3)]
+    [InlineData(".bmp", 3)]
+    [InlineData(".tif", 3)]
+    [InlineData(".webp", 3)]   // lossy: VP8
+    [InlineData(".webp", 4)]   // lossy with alpha: VP8X
+    [InlineData(".webp:lossless", 3)] // VP8L
+    public void The_header_gives_the_size_without_decoding(string kind, int channels)
+    {
+        using var cat = TestImages.Cat(151, 101);
+        using var picture = channels == 4 ? cat.CvtColor(ColorConversionCodes.BGR2BGRA) : cat.Clone();
+        var extension = kind.Split(':')[0];
+        ImageEncodingParam[] parameters = kind.EndsWith(":lossless", StringComparison.Ordinal) ? [new(ImwriteFlags.WebPQuality, 101)] : [];
+        Cv2.ImEncode(extension, picture, out var bytes, parameters);
+
+        var format = ImageFormats.Sniff(bytes)!.Value;
+
+        Assert.Equal((151L, 101L), ImageHeader.TryReadSize(bytes, format));
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(6)]
     [InlineData(8)]

@@ -91,6 +91,28 @@ public class StillBadInputTests
     }
 
     [Fact]
+    public async Task A_picture_too_large_to_decode_safely_is_refused_from_its_header()
+    {
+        // A PNG whose header says 30000x30000 (900 MP): refused before any decoding.
+        var dir = TestPaths.NewTempFolder();
+        byte[] ihdr = [0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0];
+        byte[] png =
+        [
+            0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A,
+            0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R', .. ihdr, 0, 0, 0, 0,
+            0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82,
+        ];
+        var input = Path.Combine(dir, "huge.png");
+        File.WriteAllBytes(input, png);
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.png"));
+
+        CliAssert.OneLineError(run, "is 30000x30000 (900 megapixels); stills of more than 200 megapixels are refused");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["huge.png"], TestImages.FilesIn(dir));
+    }
+
+    [Fact]
     public async Task A_one_pixel_image_gives_a_one_pixel_result()
     {
         var dir = TestPaths.NewTempFolder();
