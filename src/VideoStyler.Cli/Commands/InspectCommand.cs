@@ -51,9 +51,10 @@ public static class InspectCommand
 
     private static int InspectImage(string path, ImageFormat format)
     {
-        using var image = ImageDecoder.Read(path);
-        var found = ImageMarking.Read(File.ReadAllBytes(path));
-        Console.Out.WriteLine($"file:         {path} ({image.Width}x{image.Height}, {ImageFormats.Name(format)} image)");
+        var bytes = File.ReadAllBytes(path);
+        var found = ImageMarking.Read(bytes);
+        var size = ImageHeader.TryReadSize(bytes, format) is var (width, height) ? $"{width}x{height}" : "size unknown";
+        Console.Out.WriteLine($"file:         {path} ({size}, {ImageFormats.Name(format)} image)");
         return PrintMarking(found?.Marking, found?.Where);
     }
 

@@ -85,8 +85,8 @@ public static class ImageFormats
         }
     }
 
-    /// <summary>The format's name for messages: JPEG, PNG, WEBP, BMP, TIFF.</summary>
-    public static string Name(ImageFormat format) => format.ToString().ToUpperInvariant();
+    /// <summary>The format's name for messages: JPEG, PNG, WebP, BMP, TIFF.</summary>
+    public static string Name(ImageFormat format) => format == ImageFormat.WebP ? "WebP" : format.ToString().ToUpperInvariant();
 
     /// <summary>Whether the format can hold an alpha channel (PNG, WebP, TIFF).</summary>
     public static bool KeepsAlpha(ImageFormat format) => format is ImageFormat.Png or ImageFormat.WebP or ImageFormat.Tiff;
