@@ -59,7 +59,7 @@ public static class StillStylizer
         if (Directory.Exists(options.InputPath) || (File.Exists(options.InputPath) && ImageFormats.SniffFile(options.InputPath) is null && !ImageFormats.IsImagePath(options.InputPath)))
         {
             throw new UserFacingException(
-                $"{options.OutputPath} is an image but {options.InputPath} is not; to see one frame of a video, stylize it to a video with --preview FILE.png",
+                $"{options.OutputPath} is an image but {options.InputPath} is not a still image we read ({ImageFormats.ExtensionList}); for one frame of a video, stylize it to a video with --preview FILE.png",
                 2);
         }
 
