@@ -11,7 +11,7 @@ public static class Entry
         usage: videostyler <command> [options]
 
         commands:
-          stylize INPUT -o OUTPUT   stylize a video file (batch, nothing dropped)
+          stylize INPUT -o OUTPUT   stylize a video or image file (batch, nothing dropped)
           live --input SRC --output SINK   stylize a camera or stream live (latency held)
           styles list|show|add|remove   every style (paintings and ONNX networks): find by tag or
                                     likeness, describe, add a picture as a style, remove
@@ -19,7 +19,7 @@ public static class Entry
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
-          inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
+          inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
 
         options:
           -h, --help                help (also after every command)

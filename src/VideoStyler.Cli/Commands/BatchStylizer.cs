@@ -1,11 +1,12 @@
 using System.Globalization;
 using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
+using VideoStyler.Stills;
 
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>
-/// `stylize DIR -o OUTDIR`: every video in DIR, one after the other. Existing outputs are skipped
+/// `stylize DIR -o OUTDIR`: every video and image in DIR, one after the other. Existing outputs are skipped
 /// (unless --force), a failing file is reported and the batch goes on, and a summary table ends it.
 /// </summary>
 public static class BatchStylizer
@@ -31,12 +32,12 @@ public static class BatchStylizer
         }
 
         var inputs = Directory.EnumerateFiles(inputDir)
-            .Where(f => VideoExtensions.Contains(Path.GetExtension(f)) && !Path.GetFileName(f).StartsWith('.'))
+            .Where(f => (VideoExtensions.Contains(Path.GetExtension(f)) || ImageFormats.IsImagePath(f)) && !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal)
             .ToList();
         if (inputs.Count == 0)
         {
-            throw new UserFacingException($"no video files in {inputDir}");
+            throw new UserFacingException($"no video or image files in {inputDir}");
         }
 
         var rows = new List<(string Name, string Status, string Detail)>();
@@ -82,11 +83,11 @@ public static class BatchStylizer
         return stop.IsCancellationRequested ? 130 : failed > 0 ? 1 : 0;
     }
 
-    /// <summary>Same name; same container when we can write it, else Matroska (which carries anything).</summary>
+    /// <summary>Same name; same container or image format when we can write it, else Matroska (which carries anything).</summary>
     internal static string OutputName(string input)
     {
         var extension = Path.GetExtension(input);
-        var keep = ContainerProfile.SupportedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase);
+        var keep = ContainerProfile.SupportedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase) || ImageFormats.IsImagePath(input);
         return Path.GetFileNameWithoutExtension(input) + (keep ? extension.ToLowerInvariant() : ".mkv");
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
+using VideoStyler.Stills;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
 
@@ -20,12 +21,21 @@ public static class StylizeCommand
         requires it). The container follows OUTPUT's extension: .mp4/.mov/.m4v (h264), .mkv (h264),
         .webm (vp9). Ctrl-C stops cleanly and keeps the frames done so far as a playable OUTPUT.
 
-        With a folder as INPUT, every video in it is stylized into OUTPUT_DIR under the same name
-        (same container when supported, else .mkv); outputs that exist are skipped unless --force;
-        a failing file does not stop the batch; a summary table ends it (exit 1 if any failed).
+        A still image (.jpg/.jpeg/.png/.webp/.bmp/.tif/.tiff) to an image OUTPUT (any of those, by
+        extension) keeps the exact size, is written upright (the EXIF orientation is applied, no
+        orientation tag is written), JPEG at quality 95; alpha is kept where OUTPUT can hold it (PNG,
+        WebP, TIFF); grayscale comes out in colour. Stills are processed at their own size (large ones
+        in tiles, see --max-tile) unless --size is given. The AI-stylized marking goes into the image's
+        metadata (not BMP, which has none); `videostyler inspect OUT` reads it back.
+
+        With a folder as INPUT, every video and image in it is stylized into OUTPUT_DIR under the
+        same name (same container or image format when supported, else .mkv); outputs that exist
+        are skipped unless --force; a failing file does not stop the batch; a summary table ends
+        it (exit 1 if any failed).
 
         exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
-        3 damaged input (the frames that decoded are written, the loss is reported); 130 interrupted.
+        3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
+        or cut-off image writes nothing); 130 interrupted.
 
         options:
           -o, --output FILE     output file (required); never overwritten without --force
@@ -49,12 +59,15 @@ public static class StylizeCommand
           --mask FILE           image or video; white = styled, black = original
           --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
                                 AI-stylized in their metadata; `videostyler inspect FILE` shows it)
-          --size N              processing size: the short side in pixels (default 480)
+          --size N              processing size: the short side in pixels (default 480; for a
+                                still image, its own size)
           --max-tile N          frames whose processing size is longer than N pixels are stylized
                                 in overlapping tiles of at most N x N with feathered seams, so
                                 memory stays bounded at any resolution (default 1920; lower it if
                                 memory runs out, raise it to run larger frames whole)
           --force               overwrite OUTPUT if it exists
+          --preview FILE.png    also write a before/after image (input left, output right) of the
+                                middle frame (any image extension; one INPUT file, not a folder)
           --stats FILE.json     write frame counts, timings per stage and the execution provider
           --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
           --threads N           ONNX Runtime intra-op threads (default: one per core)
@@ -62,7 +75,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image", "--preview"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -90,6 +103,8 @@ public static class StylizeCommand
             Style = line.Get("--style"),
             Library = library,
             ProcessingSize = line.GetInt("--size", 480, 16, 8192),
+            ProcessingSizeGiven = line.Has("--size"),
+            PreviewPath = line.Get("--preview"),
             MaxTile = line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
             Force = line.Has("--force"),
             Device = ParseDevice(line.Get("--device")),
@@ -125,11 +140,26 @@ public static class StylizeCommand
         using var signals = InterruptHandler.Install(stop);
         if (Directory.Exists(template.InputPath))
         {
+            if (template.PreviewPath is not null)
+            {
+                throw new UsageException("stylize: --preview takes one INPUT file, not a folder");
+            }
+
             return await BatchStylizer.RunAsync(template, stop.Token);
         }
 
         var options = template;
+        var stillRun = StillStylizer.Handles(options.InputPath, options.OutputPath);
+        if (options.PreviewPath is { } preview)
+        {
+            PreviewImage.Validate(preview, options.InputPath, options.OutputPath, options.Force);
+        }
+
         var result = await RunOneAsync(options, stop.Token);
+        if (options.PreviewPath is { } videoPreview && !stillRun && !result.Interrupted)
+        {
+            await PreviewImage.WriteForVideoAsync(videoPreview, options.InputPath, result.OutputPath, result.Style, options.Force, CancellationToken.None);
+        }
 
         if (statsPath is not null)
         {
@@ -138,7 +168,7 @@ public static class StylizeCommand
 
         var summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"{result.FramesOut} frames in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
+            $"{result.FramesOut} {(stillRun ? "image" : "frames")} in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
         if (result.Interrupted)
         {
             Console.Out.WriteLine($"interrupted: {summary} (the frames done so far are finalized and playable)");
@@ -159,6 +189,17 @@ public static class StylizeCommand
 
     internal static async Task<StylizeResult> RunOneAsync(StylizeOptions options, CancellationToken stop)
     {
+        if (StillStylizer.Handles(options.InputPath, options.OutputPath))
+        {
+            var still = await Task.Run(() => StillStylizer.Run(options), CancellationToken.None);
+            foreach (var notice in still.Notices)
+            {
+                Console.Error.WriteLine($"notice: {notice}");
+            }
+
+            return still;
+        }
+
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
             (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));

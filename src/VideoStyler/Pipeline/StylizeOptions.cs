@@ -26,6 +26,9 @@ public sealed record StylizeOptions
     /// <summary>Processing size: the short side in pixels.</summary>
     public int ProcessingSize { get; init; } = 480;
 
+    /// <summary>--size was given: a still image is processed at its own size unless it was (see Stills.StillStylizer).</summary>
+    public bool ProcessingSizeGiven { get; init; }
+
     /// <summary>
     /// Default for <see cref="MaxTile"/>. What grows with the picture is the model's memory: the input
     /// and output tensors with their OpenCV views (~60 bytes per pixel) and ONNX Runtime's activations,
@@ -46,6 +49,9 @@ public sealed record StylizeOptions
     public int MaxTile { get; init; } = DefaultMaxTile;
 
     public bool Force { get; init; }
+
+    /// <summary>--preview FILE.png: a before/after image of the middle frame (of the picture, for a still), or null.</summary>
+    public string? PreviewPath { get; init; }
 
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 
