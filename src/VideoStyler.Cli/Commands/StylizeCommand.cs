@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using VideoStyler.Files;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
@@ -97,7 +98,10 @@ public static class StylizeCommand
                 Watermark = line.Get("--watermark"),
             },
         };
-        var statsPath = line.Get("--stats");
+        // Checked before the run: never the input or the output, never an existing file without --force, writable.
+        var stats = line.Get("--stats") is { } statsPath
+            ? SideFile.Prepare("--stats", statsPath, template.Force, [("input", template.InputPath), ("output", template.OutputPath)])
+            : null;
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
@@ -109,9 +113,9 @@ public static class StylizeCommand
         var options = template;
         var result = await RunOneAsync(options, stop.Token);
 
-        if (statsPath is not null)
+        if (stats is not null)
         {
-            StatsFile.Write(statsPath, result);
+            StatsFile.Write(stats, result);
         }
 
         var summary = string.Create(
@@ -120,7 +124,7 @@ public static class StylizeCommand
         if (result.Interrupted)
         {
             Console.Out.WriteLine($"interrupted: {summary} (the frames done so far are finalized and playable)");
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         Console.Out.WriteLine(summary);
@@ -129,7 +133,7 @@ public static class StylizeCommand
             // The output is good as far as it goes, but the run did not do all it was asked: exit 3.
             Console.Error.WriteLine(
                 $"error: {options.InputPath} is damaged or truncated: {result.FramesIn} of {result.FramesIn + missing} frames decoded, {missing} lost; {result.OutputPath} holds the {result.FramesOut} good frames");
-            return 3;
+            return ExitCodes.DamagedInput;
         }
 
         return 0;

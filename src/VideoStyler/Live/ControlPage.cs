@@ -4,10 +4,14 @@ using VideoStyler.Models;
 
 namespace VideoStyler.Live;
 
-/// <summary>The control web page: the styles with their tags (click to switch), the live MJPEG preview and the controls.</summary>
+/// <summary>
+/// The control web page: the styles with their tags (click to switch), the live MJPEG preview and the
+/// controls. Names and tags are HTML-encoded text and data attributes only; the page's one script (with
+/// the nonce of the page's Content-Security-Policy) attaches the handlers, so no data is ever inside script.
+/// </summary>
 public static class ControlPage
 {
-    public static string Render(IReadOnlyList<(ModelManifest Manifest, string Origin)> styles, string current)
+    public static string Render(IReadOnlyList<(ModelManifest Manifest, string Origin)> styles, string current, string nonce)
     {
         var rows = new StringBuilder();
         foreach (var (manifest, _) in styles.OrderBy(s => s.Manifest.Name, StringComparer.Ordinal))
@@ -19,12 +23,13 @@ public static class ControlPage
             var active = manifest.Name == current ? " active" : "";
             rows.Append(
                 $"""
-                    <li class="style{active}" data-style="{name}"><button type="button" onclick="setStyle('{name}')">{title}</button> <code>{name}</code> {tags}</li>
+                    <li class="style{active}" data-style="{name}"><button type="button">{title}</button> <code>{name}</code> {tags}</li>
 
                 """);
         }
 
         return Template
+            .Replace("{{NONCE}}", WebUtility.HtmlEncode(nonce), StringComparison.Ordinal)
             .Replace("{{CURRENT}}", WebUtility.HtmlEncode(current), StringComparison.Ordinal)
             .Replace("{{STYLES}}", rows.ToString(), StringComparison.Ordinal);
     }
@@ -35,7 +40,7 @@ public static class ControlPage
         <head>
         <meta charset="utf-8">
         <title>VideoStyler live</title>
-        <style>
+        <style nonce="{{NONCE}}">
           body { font-family: sans-serif; margin: 1em; background: #111; color: #eee; }
           main { display: flex; gap: 1.5em; flex-wrap: wrap; }
           img#preview { max-width: 640px; width: 100%; background: #000; border: 1px solid #444; }
@@ -52,9 +57,9 @@ public static class ControlPage
           <section>
             <img id="preview" alt="live preview" src="preview.mjpg">
             <p>
-              <label>strength <input id="strength" type="range" min="0" max="1" step="0.05" value="1" onchange="post('strength', this.value)"></label>
-              <label><input id="temporal" type="checkbox" checked onchange="post('temporal', this.checked)"> propagation</label>
-              <button type="button" onclick="post('pause', '')">pause / resume</button>
+              <label>strength <input id="strength" type="range" min="0" max="1" step="0.05" value="1"></label>
+              <label><input id="temporal" type="checkbox" checked> propagation</label>
+              <button id="pause" type="button">pause / resume</button>
             </p>
             <pre id="status">style: {{CURRENT}}</pre>
           </section>
@@ -64,17 +69,26 @@ public static class ControlPage
         {{STYLES}}    </ul>
           </section>
         </main>
-        <script>
+        <script nonce="{{NONCE}}">
           const token = new URLSearchParams(location.search).get('token');
           const withToken = p => token ? p + '?token=' + encodeURIComponent(token) : p;
           if (token) { document.getElementById('preview').src = withToken('preview.mjpg'); }
+          // JSON: a content type that needs a CORS preflight, so only this page's origin can send it.
           async function post(what, value) {
-            const r = await fetch(withToken(what), { method: 'POST', body: String(value) });
-            const j = await r.json();
+            const r = await fetch(withToken(what), {
+              method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ value: value }) });
+            const j = await r.json().catch(() => ({ error: 'HTTP ' + r.status }));
             if (j.error) { alert(j.error); }
             refresh();
           }
-          async function setStyle(name) { await post('style', name); }
+          for (const li of document.querySelectorAll('li.style')) {
+            li.querySelector('button').addEventListener('click', () => post('style', li.dataset.style));
+          }
+          const strength = document.getElementById('strength');
+          strength.addEventListener('change', () => post('strength', strength.value));
+          const temporal = document.getElementById('temporal');
+          temporal.addEventListener('change', () => post('temporal', temporal.checked));
+          document.getElementById('pause').addEventListener('click', () => post('pause', ''));
           async function refresh() {
             try {
               const s = await (await fetch(withToken('status'))).json();

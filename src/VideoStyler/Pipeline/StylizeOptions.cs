@@ -41,6 +41,12 @@ public sealed record StylizeOptions
 
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Folder mode: a run cut short by Ctrl-C keeps its frames as NAME.partial.EXT instead of OUTPUT, so
+    /// the next run does not take the clip as done.
+    /// </summary>
+    public bool InterruptedIsPartial { get; init; }
+
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
