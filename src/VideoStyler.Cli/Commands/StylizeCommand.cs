@@ -143,13 +143,23 @@ public static class StylizeCommand
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));
+            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
         foreach (var notice in result.Notices)
         {
             Console.Error.WriteLine($"notice: {notice}");
         }
 
         return result;
+    }
+
+    private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
+    {
+        if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        next(info, style);
     }
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch

@@ -80,4 +80,19 @@ public class InputLimitsTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(3, (await Ffprobe.ReadAsync(Path.Combine(dir, "z.mp4"))).Frames);
     }
+
+    [Fact]
+    public async Task A_size_far_above_the_input_is_said_before_the_run()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var input = await Clips.PatternAsync(dir, "small.mp4", 170, 90, 2);
+
+        var large = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "large.mp4"), "--size", "360", "--frames", "1");
+        var plain = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "plain.mp4"), "--size", "90", "--frames", "1");
+
+        Assert.True(large.ExitCode == 0, large.ToString());
+        Assert.Contains("notice: --size 360 is 4x the input's short side (170x90)", large.StdErr);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.DoesNotContain("notice: --size", plain.StdErr);
+    }
 }

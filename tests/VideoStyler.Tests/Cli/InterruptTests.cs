@@ -53,7 +53,7 @@ public class InterruptTests
         Assert.Contains(Path.GetFileName(kept), result.StdErr);
         Assert.InRange((await Ffprobe.ReadAsync(kept)).Frames, 1, 1188);
         Assert.DoesNotContain("onnxruntime", result.StdErr);
-        Assert.DoesNotContain("\u001b[", result.StdErr);
+        Assert.DoesNotContain("\u001b[", result.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

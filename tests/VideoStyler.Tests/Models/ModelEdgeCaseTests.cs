@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Google.Protobuf;
 using VideoStyler.Models;
+using VideoStyler.Models.Onnx;
+using VideoStyler.Models.Onnx.Proto;
 using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Models;
@@ -73,5 +76,27 @@ public class ModelEdgeCaseTests
         CliAssert.OneLineError(run, "cannot download candy");
         Assert.DoesNotContain(".part", run.StdErr);
         Assert.False(File.Exists(Path.Combine(models, "candy.onnx.part")));
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_while_running_is_one_error_line_without_onnxruntime_log()
+    {
+        // An image-shaped model whose Reshape only fits 64x64 pictures: ONNX Runtime fails inside the run.
+        var dir = TestPaths.NewTempFolder();
+        var model = Path.Combine(dir, "rigid.onnx");
+        var graph = new OnnxGraphBuilder("rigid")
+            .Opset(13)
+            .Input("x", TensorProto.Types.DataType.Float, 1, 3, OnnxDim.Symbolic("h"), OnnxDim.Symbolic("w"))
+            .Output("y", TensorProto.Types.DataType.Float, 1, 3, OnnxDim.Symbolic("oh"), OnnxDim.Symbolic("ow"));
+        graph.Node("Reshape", ["x", graph.Constant([1L, 3L, 64L, 64L], 4)], ["y"]);
+        await File.WriteAllBytesAsync(model, graph.Build().ToByteArray());
+        var input = await Clips.PatternAsync(dir, "in.mp4", 160, 120, 2);
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"), "--style", model, "--size", "96");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Single(run.StdErr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.DoesNotContain("onnxruntime:", run.StdErr);
+        Assert.DoesNotContain("\u001b[", run.StdErr, StringComparison.Ordinal);
     }
 }
