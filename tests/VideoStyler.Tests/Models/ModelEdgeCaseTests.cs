@@ -99,4 +99,26 @@ public class ModelEdgeCaseTests
         Assert.DoesNotContain("onnxruntime:", run.StdErr);
         Assert.DoesNotContain("\u001b[", run.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_model_that_outputs_nan_is_an_error_not_a_black_video()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var model = Path.Combine(dir, "nan.onnx");
+        var graph = new OnnxGraphBuilder("nan")
+            .Opset(13)
+            .Input("x", TensorProto.Types.DataType.Float, 1, 3, OnnxDim.Symbolic("h"), OnnxDim.Symbolic("w"))
+            .Output("y", TensorProto.Types.DataType.Float, 1, 3, OnnxDim.Symbolic("h"), OnnxDim.Symbolic("w"));
+        graph.Node("Mul", ["x", graph.Constant(float.NaN)], ["y"]);
+        await File.WriteAllBytesAsync(model, graph.Build().ToByteArray());
+        var input = await Clips.PatternAsync(dir, "in.mp4", 160, 120, 2);
+        var output = Path.Combine(dir, "out.mp4");
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", output, "--style", model, "--size", "96");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var error = Assert.Single(run.StdErr.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains("NaN or infinite", error);
+        Assert.False(File.Exists(output));
+    }
 }
