@@ -126,6 +126,27 @@ public class FileSafetyTests
     }
 
     [Fact]
+    public async Task Live_recording_or_stats_that_is_the_input_or_exists_is_refused_before_the_run()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var input = await SmallClipAsync(dir, "in.mkv");
+        var before = await HashAsync(input);
+        var link = Path.Combine(dir, "rec.mkv");
+        File.CreateSymbolicLink(link, input);
+        var notes = Path.Combine(dir, "notes.json");
+        await File.WriteAllTextAsync(notes, "keep me");
+
+        var recording = await Support.Cli.RunAsync("live", "--input", input, "--output", link, "--force");
+        var stats = await Support.Cli.RunAsync("live", "--input", input, "--output", Path.Combine(dir, "new.mkv"), "--stats", notes);
+
+        CliAssert.OneLineError(recording, "is the input");
+        CliAssert.OneLineError(stats, "already exists (use --force");
+        Assert.Equal(before, await HashAsync(input));
+        Assert.Equal("keep me", await File.ReadAllTextAsync(notes));
+        Assert.False(File.Exists(Path.Combine(dir, "new.mkv")));
+    }
+
+    [Fact]
     public async Task Two_runs_on_one_output_never_leave_a_broken_file()
     {
         var dir = TestPaths.NewTempFolder();

@@ -99,6 +99,69 @@ public class ControlSecurityTests
         missing.Dispose();
     }
 
+    [Fact]
+    public async Task With_a_token_any_scheme_case_works_and_the_token_allows_other_origins()
+    {
+        var controlPort = LiveTestSupport.FreeTcpPort();
+        var url = $"http://127.0.0.1:{controlPort}/";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var live = BackgroundProcess.StartCli([
+            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
+            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--token", "s3cret", "--duration", "120",
+        ]);
+        var until = DateTime.UtcNow.AddSeconds(40);
+        HttpStatusCode anonymous = 0;
+        while (DateTime.UtcNow < until && anonymous == 0)
+        {
+            Assert.False(live.HasExited, live.Output());
+            try
+            {
+                using var first = await http.GetAsync(url + "status");
+                anonymous = first.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(300);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+        foreach (var scheme in new[] { "Bearer", "bearer", "BEARER" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url + "status");
+            request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} s3cret");
+            using var answer = await http.SendAsync(request);
+            Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{scheme}: {(int)answer.StatusCode}");
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, url + "pause") { Content = new StringContent("true", Encoding.UTF8, "text/plain") })
+        {
+            request.Headers.Add("Origin", Evil);
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer s3cret");
+            using var answer = await http.SendAsync(request);
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+        }
+
+        // Ctrl-C once frames flow (a run stopped before its first frame is an error by design).
+        while (DateTime.UtcNow < until)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url + "status");
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer s3cret");
+            using var answer = await http.SendAsync(request);
+            using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            if (json.RootElement.GetProperty("frames_out").GetInt64() >= 5)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        live.Signal("INT");
+        var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string url, string body, string contentType, string? origin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, contentType) };
