@@ -7,8 +7,8 @@ namespace VideoStyler.Pipeline;
 
 /// <summary>
 /// The output side of a run's file safety: refuses to overwrite an existing output (unless forced) or
-/// the input (compared by identity, so a link to the input is refused too), holds a lock so a second run
-/// on the same output is refused while this one writes, writes to a temporary file of its own (a unique
+/// the input (compared by identity, so a link to the input is refused too), holds a lock
+/// (<see cref="OutputLock"/>) so a second run on the same output is refused while this one writes, writes to a temporary file of its own (a unique
 /// name beside the output) and renames it into place only when the run succeeded. A failed or cut-short
 /// run leaves either nothing or a clearly named NAME.partial.EXT.
 /// </summary>
@@ -19,9 +19,9 @@ public sealed class OutputFile : IDisposable
 
     private static readonly ConcurrentDictionary<OutputFile, byte> Active = new();
 
-    private readonly FileStream _lock;
+    private readonly OutputLock _lock;
 
-    private OutputFile(string finalPath, string temporaryPath, bool replaces, bool force, FileStream lockFile)
+    private OutputFile(string finalPath, string temporaryPath, bool replaces, bool force, OutputLock lockFile)
     {
         FinalPath = finalPath;
         TemporaryPath = temporaryPath;
@@ -67,21 +67,9 @@ public sealed class OutputFile : IDisposable
 
         var baseName = Path.GetFileNameWithoutExtension(final);
         var extension = Path.GetExtension(final);
-        var lockPath = Path.Combine(folder, FitName(".", baseName, ".videostyler-lock"));
-        FileStream lockFile;
-        try
-        {
-            // FileShare.None takes an exclusive flock: a second run on the same output cannot get it.
-            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-        }
-        catch (IOException) when (File.Exists(lockPath))
-        {
-            throw new UserFacingException($"another videostyler run is writing {outputPath} now; wait for it to end or choose another output name");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException($"cannot write to output folder {folder}: {ex.Message}");
-        }
+        // A second run on the same output is refused while this one writes (no lock file: see OutputLock).
+        var lockFile = OutputLock.TryAcquire(final)
+            ?? throw new UserFacingException($"another videostyler run is writing {outputPath} now; wait for it to end or choose another output name");
 
         var done = false;
         try

@@ -169,6 +169,25 @@ public class FileSafetyTests
     }
 
     [Fact]
+    public async Task A_killed_run_does_not_block_the_next_one_and_leaves_no_lock_file()
+    {
+        var dir = TestPaths.NewTempFolder();
+        var output = Path.Combine(dir, "out.mkv");
+        using (var killed = BackgroundProcess.StartCli(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "64", "--no-temporal"]))
+        {
+            await WaitForGrowingTempAsync(dir, 10_000, killed);
+            killed.Signal("KILL");
+            await killed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Empty(Directory.GetFiles(dir, "*lock*"));
+        var next = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "64", "--frames", "3");
+
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Assert.Equal(3, (await Ffprobe.ReadAsync(output)).Frames);
+    }
+
+    [Fact]
     public async Task Output_name_of_250_characters_works()
     {
         var dir = TestPaths.NewTempFolder();
