@@ -41,30 +41,27 @@ public readonly partial record struct FileIdentity(ulong DeviceMajor, ulong Devi
 
     /// <summary>
     /// Whether <paramref name="a"/> and <paramref name="b"/> name one file: the same identity when both
-    /// exist, else the same full path (a file that does not exist yet).
+    /// exist; otherwise (a file not written yet) the same name in the same folder, the folders compared
+    /// by identity too, so links or bind mounts anywhere in the path make no difference.
     /// </summary>
-    public static bool SameTarget(string a, string b) =>
-        Same(a, b) || string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
-
-    /// <summary>The full path with the folder's symbolic links resolved (the file itself may not exist yet).</summary>
-    public static string Resolve(string path)
+    public static bool SameTarget(string a, string b)
     {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full);
-        if (folder is null)
+        if (Same(a, b))
         {
-            return full;
+            return true;
         }
 
-        try
+        var first = Path.GetFullPath(a);
+        var second = Path.GetFullPath(b);
+        if (!string.Equals(Path.GetFileName(first), Path.GetFileName(second), StringComparison.Ordinal))
         {
-            var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder;
-            return Path.Combine(target, Path.GetFileName(full));
+            return false;
         }
-        catch (IOException)
-        {
-            return full;
-        }
+
+        var firstFolder = Path.GetDirectoryName(first);
+        var secondFolder = Path.GetDirectoryName(second);
+        return string.Equals(firstFolder, secondFolder, StringComparison.Ordinal)
+            || (firstFolder is not null && secondFolder is not null && Same(firstFolder, secondFolder));
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

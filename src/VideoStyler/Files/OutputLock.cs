@@ -29,7 +29,7 @@ public sealed class OutputLock : IDisposable
 
         var full = Path.GetFullPath(finalPath);
         var folder = Path.GetDirectoryName(full)!;
-        var identity = FileIdentity.Of(folder)?.ToString() ?? FileIdentity.Resolve(full);
+        var identity = FileIdentity.Of(folder)?.ToString() ?? folder;
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{identity}\n{Path.GetFileName(full)}")))[..40];
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try

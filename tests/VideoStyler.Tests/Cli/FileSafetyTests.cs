@@ -56,6 +56,13 @@ public class FileSafetyTests
         CliAssert.OneLineError(fresh, "is the output");
         Assert.False(File.Exists(output));
 
+        // Through a linked folder, while the output does not exist yet: the folders are compared by identity.
+        var linkedFolder = Path.Combine(dir, "same-folder");
+        Directory.CreateSymbolicLink(linkedFolder, dir);
+        var viaFolder = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "64", "--stats", Path.Combine(linkedFolder, "out.mp4"), "--force");
+        CliAssert.OneLineError(viaFolder, "is the output");
+        Assert.False(File.Exists(output));
+
         await File.WriteAllTextAsync(output, "an older output");
         var forced = await Support.Cli.RunAsync("stylize", input, "-o", output, "--size", "64", "--stats", Path.Combine(dir, ".", "out.mp4"), "--force");
         CliAssert.OneLineError(forced, "is the output");
