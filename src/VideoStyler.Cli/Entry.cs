@@ -40,7 +40,7 @@ public static class Entry
             if (rest.Length == 0 || rest[0] is "-h" or "--help" or "help")
             {
                 Console.Out.WriteLine(Usage);
-                return rest.Length == 0 ? 2 : 0;
+                return rest.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
             }
 
             if (rest[0] == "--version")
@@ -65,7 +65,7 @@ public static class Entry
         catch (UsageException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
         catch (UserFacingException ex)
         {
@@ -80,7 +80,7 @@ public static class Entry
         catch (Exception ex) when (IsNativeLoadFailure(ex))
         {
             Console.Error.WriteLine($"error: a native library failed to load ({OneLine(Innermost(ex).Message)}); run scripts/setup.sh to install ffmpeg and libgtk-3-0");
-            return 1;
+            return ExitCodes.Error;
         }
         catch (Exception ex)
         {
@@ -90,7 +90,7 @@ public static class Entry
                 Console.Error.WriteLine(ex);
             }
 
-            return 70;
+            return ExitCodes.InternalError;
         }
     }
 

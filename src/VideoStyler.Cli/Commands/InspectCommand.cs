@@ -31,7 +31,7 @@ public static class InspectCommand
         }
 
         var info = await VideoProbe.ProbeAsync(path);
-        var (_, json, _) = await ProcessRunner.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", path], CancellationToken.None);
+        var (_, json, _) = await ProcessRunner.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-i", path], CancellationToken.None);
         using var doc = JsonDocument.Parse(json);
         string? comment = null;
         if (doc.RootElement.TryGetProperty("format", out var format) && format.TryGetProperty("tags", out var tags))

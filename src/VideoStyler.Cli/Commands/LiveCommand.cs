@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VideoStyler.Files;
 using VideoStyler.Live;
 using VideoStyler.Models;
 
@@ -121,11 +122,26 @@ public static class LiveCommand
         var sinks = outputs.Select(LiveSink.Parse).ToList();
         foreach (var recording in sinks.Where(s => s.Kind == LiveSinkKind.File))
         {
+            // By identity (device + inode): a recording that is the input file through a link is refused even with --force.
+            if (FileIdentity.SameTarget(recording.Target, input))
+            {
+                throw new UserFacingException($"live: recording {recording.Target} is the input (the same file, maybe through a link); choose another name");
+            }
+
             if (File.Exists(recording.Target) && !line.Has("--force"))
             {
                 throw new UserFacingException($"live: {recording.Target} exists (use --force to overwrite it)");
             }
         }
+
+        // Checked before the run: not the input or a recording, no existing file without --force, writable.
+        var statsFile = statsPath is null
+            ? null
+            : SideFile.Prepare(
+                "--stats",
+                statsPath,
+                line.Has("--force"),
+                [("input", input), .. sinks.Where(s => s.Kind == LiveSinkKind.File).Select(s => ("recording", s.Target))]);
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
@@ -162,17 +178,7 @@ public static class LiveCommand
             },
             stop.Token);
 
-        if (statsPath is not null)
-        {
-            try
-            {
-                File.WriteAllText(statsPath, result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UserFacingException($"cannot write stats file {statsPath}: {ex.Message}");
-            }
-        }
+        statsFile?.Write(result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
         var stats = result.Stats;
         var losses = (long)stats["source_lost"]! > 0

@@ -60,7 +60,7 @@ public static class ModelsCommand
 
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
         var tag = line.Get("--tag");
-        var styles = library.ListManifests().Where(s => tag is null || MatchesTag(s.Manifest, tag)).ToList();
+        var styles = library.ListManifests(notice => Console.Error.WriteLine($"notice: {notice}")).Where(s => tag is null || MatchesTag(s.Manifest, tag)).ToList();
         if (line.Has("--json"))
         {
             var array = new JsonArray();
@@ -150,9 +150,10 @@ public static class ModelsCommand
 
         var file = line.Positionals[0];
         var name = line.Get("--name") ?? Path.GetFileNameWithoutExtension(file);
-        if (name.Length == 0 || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ']) >= 0)
+        // Not "." or ".." (which make "...onnx"), nor hidden, nor a path.
+        if (name.Length == 0 || name.StartsWith('.') || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ', '/', '\\']) >= 0)
         {
-            throw new UsageException($"models add: --name '{name}' must be a plain file name without spaces, ',' or ':'");
+            throw new UsageException($"models add: --name '{name}' must be a plain file name (letters, digits, '-', '_'; not starting with '.'), without spaces, ',' or ':'");
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);

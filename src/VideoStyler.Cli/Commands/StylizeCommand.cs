@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using VideoStyler.Files;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Stills;
@@ -134,7 +135,10 @@ public static class StylizeCommand
             };
         }
 
-        var statsPath = line.Get("--stats");
+        // Checked before the run: never the input or the output, never an existing file without --force, writable.
+        var stats = line.Get("--stats") is { } statsPath
+            ? SideFile.Prepare("--stats", statsPath, template.Force, [("input", template.InputPath), ("output", template.OutputPath)])
+            : null;
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
@@ -161,9 +165,9 @@ public static class StylizeCommand
             await PreviewImage.WriteForVideoAsync(videoPreview, options.InputPath, result.OutputPath, result.Style, options.Force, CancellationToken.None);
         }
 
-        if (statsPath is not null)
+        if (stats is not null)
         {
-            StatsFile.Write(statsPath, result);
+            StatsFile.Write(stats, result);
         }
 
         var summary = string.Create(
@@ -172,7 +176,7 @@ public static class StylizeCommand
         if (result.Interrupted)
         {
             Console.Out.WriteLine($"interrupted: {summary} (the frames done so far are finalized and playable)");
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         Console.Out.WriteLine(summary);
@@ -181,7 +185,7 @@ public static class StylizeCommand
             // The output is good as far as it goes, but the run did not do all it was asked: exit 3.
             Console.Error.WriteLine(
                 $"error: {options.InputPath} is damaged or truncated: {result.FramesIn} of {result.FramesIn + missing} frames decoded, {missing} lost; {result.OutputPath} holds the {result.FramesOut} good frames");
-            return 3;
+            return ExitCodes.DamagedInput;
         }
 
         return 0;
@@ -202,13 +206,23 @@ public static class StylizeCommand
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));
+            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
         foreach (var notice in result.Notices)
         {
             Console.Error.WriteLine($"notice: {notice}");
         }
 
         return result;
+    }
+
+    private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
+    {
+        if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        next(info, style);
     }
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch

@@ -11,8 +11,10 @@ namespace VideoStyler.Live;
 /// The live control endpoint (HttpListener): GET / (a page listing the styles with the MJPEG preview),
 /// GET /status (JSON), GET /styles (JSON), GET /thumb/NAME (a style's thumbnail), GET /preview.mjpg,
 /// GET /snapshot.jpg, POST /style, /strength, /temporal, /pause, POST /styles/upload?name=NAME (a picture
-/// as the body: saved as a new picture style in the user style folder and switched to). Binds to loopback unless told otherwise; then every request needs the token
-/// (Authorization: Bearer TOKEN, or ?token=TOKEN).
+/// as the body: saved as a new picture style in the user style folder and switched to). Binds to loopback
+/// unless told otherwise; then every request needs the token (Authorization: Bearer TOKEN, or ?token=TOKEN).
+/// Without a token, state-changing requests from other origins are refused (<see cref="RequestOriginPolicy"/>),
+/// and every value is checked (<see cref="ControlValues"/>: finite numbers, listed style names only).
 /// </summary>
 public sealed class ControlServer : IAsyncDisposable
 {
@@ -24,11 +26,14 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
 
-    private ControlServer(LiveSession session, string? token, string url)
+    private readonly RequestOriginPolicy _policy;
+
+    private ControlServer(LiveSession session, string? token, string url, string host)
     {
         _session = session;
         _token = token;
         Url = url;
+        _policy = new RequestOriginPolicy(host);
     }
 
     /// <summary>Where the page is, e.g. http://127.0.0.1:8090/.</summary>
@@ -48,7 +53,7 @@ public sealed class ControlServer : IAsyncDisposable
         var any = host is "0.0.0.0" or "::" or "*" or "+";
         var prefixHost = any ? "+" : host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         var url = string.Create(CultureInfo.InvariantCulture, $"http://{(any ? "127.0.0.1" : prefixHost)}:{port}/");
-        var server = new ControlServer(session, token, url);
+        var server = new ControlServer(session, token, url, host);
         server._listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://{prefixHost}:{port}/"));
         try
         {
@@ -98,12 +103,28 @@ public sealed class ControlServer : IAsyncDisposable
                 return;
             }
 
+            if (_policy.Refusal(
+                    request.HttpMethod,
+                    request.Headers["Host"],
+                    request.Headers["Origin"],
+                    request.Headers["Sec-Fetch-Site"],
+                    request.ContentType,
+                    carriesToken: !string.IsNullOrEmpty(_token)) is { } refusal)
+            {
+                await SendAsync(response, 403, "text/plain; charset=utf-8", refusal + "\n");
+                return;
+            }
+
             var path = request.Url?.AbsolutePath ?? "/";
             switch (request.HttpMethod, path)
             {
                 case ("GET", "/"):
                 case ("GET", "/index.html"):
-                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(Catalog().All(), _session.StyleName));
+                    var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+                    // Only the page's own script and style run: no inline handler, injected or not.
+                    response.Headers["Content-Security-Policy"] = $"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self'";
+                    response.Headers["X-Content-Type-Options"] = "nosniff";
+                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(Catalog().All(), _session.StyleName, nonce));
                     break;
                 case ("GET", "/status"):
                     await SendJsonAsync(response, 200, _session.Status(recent: true));
@@ -127,21 +148,13 @@ public sealed class ControlServer : IAsyncDisposable
                     await ThumbnailAsync(response, Uri.UnescapeDataString(path["/thumb/".Length..]));
                     break;
                 case ("POST", "/strength"):
-                    await SetAsync(request, response, "strength", v =>
-                    {
-                        if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s < 0 || s > 1)
-                        {
-                            throw new UserFacingException($"strength must be a number from 0 to 1, not '{v}'");
-                        }
-
-                        _session.Controls.Strength = s;
-                    });
+                    await SetAsync(request, response, "strength", v => _session.Controls.Strength = ControlValues.Number(v, "strength", 0, 1));
                     break;
                 case ("POST", "/temporal"):
-                    await SetAsync(request, response, "temporal", v => _session.Controls.Temporal = ParseBool(v, !_session.Controls.Temporal));
+                    await SetAsync(request, response, "temporal", v => _session.Controls.Temporal = ControlValues.Boolean(v, !_session.Controls.Temporal));
                     break;
                 case ("POST", "/pause"):
-                    await SetAsync(request, response, "paused", v => _session.Controls.Paused = ParseBool(v, !_session.Controls.Paused));
+                    await SetAsync(request, response, "paused", v => _session.Controls.Paused = ControlValues.Boolean(v, !_session.Controls.Paused));
                     break;
                 default:
                     await SendAsync(response, 404, "text/plain; charset=utf-8", $"no such endpoint: {request.HttpMethod} {path}\n");
@@ -171,7 +184,7 @@ public sealed class ControlServer : IAsyncDisposable
             return true;
         }
 
-        var given = request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        var given = request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? header["Bearer ".Length..].Trim()
             : request.QueryString["token"];
         return given is not null
@@ -301,13 +314,14 @@ public sealed class ControlServer : IAsyncDisposable
         var style = await ReadValueAsync(request, "style");
         if (string.IsNullOrWhiteSpace(style))
         {
-            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give a style name or .onnx path in the body" });
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give a style name (GET /styles) in the body" });
             return;
         }
 
         try
         {
-            var name = await _session.SwitchStyleAsync(style.Trim());
+            // Names from the listed styles only: a path would let any caller probe which files exist.
+            var name = await _session.SwitchStyleAsync(ControlValues.StyleName(style, Catalog().All().Select(s => s.Name).ToList()));
             await SendJsonAsync(response, 200, new JsonObject { ["style"] = name, ["status"] = "switching at the next keyframe" });
         }
         catch (UserFacingException ex)
@@ -336,14 +350,6 @@ public sealed class ControlServer : IAsyncDisposable
             ["paused"] = _session.Controls.Paused,
         });
     }
-
-    private static bool ParseBool(string value, bool toggled) => value.ToLowerInvariant() switch
-    {
-        "" or "toggle" => toggled,
-        "1" or "true" or "on" or "yes" => true,
-        "0" or "false" or "off" or "no" => false,
-        _ => throw new UserFacingException($"expected true or false, not '{value}'"),
-    };
 
     /// <summary>The value from ?value=, a JSON body {"key": v}, a form body key=v, or a plain-text body.</summary>
     private static async Task<string?> ReadValueAsync(HttpListenerRequest request, string key)

@@ -52,6 +52,11 @@ public sealed record StylizeOptions
 
     /// <summary>--preview FILE.png: a before/after image of the middle frame (of the picture, for a still), or null.</summary>
     public string? PreviewPath { get; init; }
+    /// <summary>
+    /// Folder mode: a run cut short by Ctrl-C keeps its frames as NAME.partial.EXT instead of OUTPUT, so
+    /// the next run does not take the clip as done.
+    /// </summary>
+    public bool InterruptedIsPartial { get; init; }
 
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 

@@ -33,7 +33,7 @@ public sealed class StylizeRunner
     {
         var profile = ContainerProfile.ForPath(options.OutputPath);
         var info = await VideoProbe.ProbeAsync(options.InputPath, CancellationToken.None);
-        var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
+        using var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
         var succeeded = false;
         FfmpegEncoder? encoder = null;
         try
@@ -100,7 +100,14 @@ public sealed class StylizeRunner
                     : $"no frames could be decoded from {options.InputPath}");
             }
 
-            output.Commit();
+            // In folder mode a clip cut short by Ctrl-C must not look done: it is kept as NAME.partial.EXT.
+            var interruptedPartial = stop.IsCancellationRequested && options.InterruptedIsPartial;
+            var written = interruptedPartial ? output.CommitAsPartial() : output.FinalPath;
+            if (!interruptedPartial)
+            {
+                output.Commit();
+            }
+
             succeeded = true;
             // The count is an estimate (duration x rate) for some containers: allow a little slack.
             long? missing = info.FrameCountEstimate is { } expected && options.MaxFrames == 0 && !stop.IsCancellationRequested
@@ -109,7 +116,7 @@ public sealed class StylizeRunner
                 : null;
             return new StylizeResult
             {
-                OutputPath = output.FinalPath,
+                OutputPath = written,
                 FramesIn = stats.FramesIn,
                 FramesOut = stats.FramesOut,
                 WallSeconds = clock.Elapsed.TotalSeconds,

@@ -47,10 +47,17 @@ public sealed class FfmpegDecoder
             {
                 Format = "matroska",
             };
-            var result = await DecoderArguments.Build(_info, sink)
+            var processor = DecoderArguments.Build(_info, sink)
                 .NotifyOnStandardError(stderr.Add)
-                .CancellableThrough(linked.Token, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false);
+                .CancellableThrough(linked.Token, TimeSpan.FromSeconds(2));
+            // ffmpeg is started synchronously inside this call: it inherits a mask without SIGINT (ChildSignals).
+            Task<FFMpegCore.FFMpegResult> running;
+            using (ChildSignals.Shield())
+            {
+                running = processor.ProcessAsynchronously(throwOnError: false);
+            }
+
+            var result = await running;
             abort.ThrowIfCancellationRequested();
             // Leaving the pipe early (a frame limit) makes ffmpeg fail its next write: not an error.
             if (!stop.IsCancellationRequested && !_limitReached && result.ExitCode != 0 && !result.Cancelled)

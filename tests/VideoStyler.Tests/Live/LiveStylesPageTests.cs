@@ -44,7 +44,8 @@ public class LiveStylesPageTests
                 TimeSpan.FromSeconds(60));
             Assert.True(dom.ExitCode == 0, dom.ToString());
             Assert.Contains("<img class=\"thumb\" alt=\"The Great Wave off Kanagawa\" src=\"thumb/great-wave\">", dom.StdOut);
-            Assert.Contains("class=\"swatch\" style=\"background:#", dom.StdOut);
+            // The page's script paints each swatch from its data-hex (no inline style in the markup: the CSP forbids it).
+            Assert.Matches("class=\"swatch\" data-hex=\"#[0-9a-f]{6}\" data-share=\"[0-9]+\" title=\"[^\"]*\" style=\"background: rgb\\(", dom.StdOut);
             Assert.Contains("palette=cool,vivid", dom.StdOut);
             Assert.Contains("data-style=\"toon\" data-kind=\"network\"", dom.StdOut);
             Assert.Contains("id=\"upload-file\"", dom.StdOut);
