@@ -17,6 +17,7 @@ public static class Entry
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
+          devices                   list execution providers (CPU, CUDA): usable, or why not
           inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
 
         options:
@@ -54,6 +55,7 @@ public static class Entry
                 "live" => await LiveCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
+                "devices" => DevicesCommand.Run(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
