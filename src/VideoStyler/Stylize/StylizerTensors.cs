@@ -18,6 +18,7 @@ public sealed class StylizerTensors : IDisposable
     private readonly IntPtr[] _inputData;  // host addresses of _inputs, read once: a frame costs no allocation
     private readonly IntPtr _outputData;
     private readonly int _count;
+    private readonly List<(string Name, OrtValue Value)> _hostInputs = [];
     private int _current;
 
     private StylizerTensors(TensorBindingMode mode, OrtValue[] inputs, OrtValue output, OrtAllocator? allocator, OrtMemoryInfo? memory)
@@ -92,22 +93,36 @@ public sealed class StylizerTensors : IDisposable
         }
     }
 
-    /// <summary>Binds input and output once (zero-copy), or the output once (rebind); call after creating a binding.</summary>
+    /// <summary>
+    /// Another input in host memory that the caller changes in place between runs (e.g. a style vector):
+    /// bound once on the CPU, again before every run on a device provider. Add before <see cref="BindOnce"/>.
+    /// </summary>
+    public void AddHostInput(string name, OrtValue value) => _hostInputs.Add((name, value));
+
+    /// <summary>Binds inputs and output once (zero-copy), or the output once (rebind); call after creating a binding.</summary>
     public void BindOnce(OrtIoBinding binding, string input, string output)
     {
         binding.BindOutput(output, _output);
         if (Mode == TensorBindingMode.ZeroCopy)
         {
             binding.BindInput(input, _inputs[0]);
+            foreach (var (name, value) in _hostInputs)
+            {
+                binding.BindInput(name, value);
+            }
         }
     }
 
-    /// <summary>Before every run: in rebind mode binds the current input again (ONNX Runtime copies it to the device now).</summary>
+    /// <summary>Before every run: in rebind mode binds the current input (and the other host inputs) again: ONNX Runtime copies them to the device now.</summary>
     public void BindForRun(OrtIoBinding binding, string input)
     {
         if (Mode == TensorBindingMode.Rebind)
         {
             binding.BindInput(input, _inputs[_current]);
+            foreach (var (name, value) in _hostInputs)
+            {
+                binding.BindInput(name, value);
+            }
         }
     }
 
