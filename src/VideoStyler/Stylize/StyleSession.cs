@@ -74,7 +74,9 @@ public sealed class StyleSession : IDisposable
         catch (OnnxRuntimeException ex)
         {
             options.Dispose();
-            throw new UserFacingException($"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}");
+            throw new UserFacingException(provider == ExecutionProviders.Cpu
+                ? $"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}"
+                : $"style '{source.Name}' ({source.Origin}) did not start on {provider}: {FirstLine(ex.Message)} (--device cpu runs it on the CPU)");
         }
 
         options.Dispose();
