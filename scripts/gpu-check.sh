@@ -29,6 +29,7 @@ limit=$((64 * 1024 * 1024))         # carried bytes per command, the working tre
 margin=$((3 * 1024 * 1024))         # for the tree growing a little between prepare and the calls
 frames=${GPU_CHECK_FRAMES:-30}
 sizes=${GPU_CHECK_SIZES:-"1280x720 1920x1080"}
+xz_level=${GPU_CHECK_XZ_LEVEL:-6}    # -9 packs a few % smaller but takes far longer here
 
 die() { echo "gpu-check: $*" >&2; exit 1; }
 
@@ -67,8 +68,8 @@ prepare() {
     done
   fi
 
-  echo "gpu-check: packing (xz -9)..." >&2
-  tar -C "$work/publish" -cf - . | xz -9 -T0 >"$work/app.tar.xz"
+  echo "gpu-check: packing (xz -$xz_level)..." >&2
+  tar -C "$work/publish" -cf - . | xz -"$xz_level" -T0 >"$work/app.tar.xz"
   local tree styles chunk
   tree=$(tree_bytes)
   styles=$(du -sb "$send/styles" | cut -f1)

@@ -46,6 +46,7 @@ internal static class InProcessBench
             // The bare model: rebinding included where the provider needs it (what every frame pays).
             double? bareFps = null;
             double? residentFps = null;
+            string? residentError = null;
             string? tensor = null;
             if (stylizer.Primary is OnnxStylizer whole)
             {
@@ -55,7 +56,14 @@ internal static class InProcessBench
                 bareFps = Fps(frames, whole.RunModelOnly);
                 if (provider != ExecutionProviders.Cpu)
                 {
-                    residentFps = DeviceResidentFps(whole, frames);
+                    try
+                    {
+                        residentFps = DeviceResidentFps(whole, frames);
+                    }
+                    catch (OnnxRuntimeException ex)
+                    {
+                        residentError = ex.Message.Split('\n')[0];
+                    }
                 }
             }
 
@@ -86,6 +94,8 @@ internal static class InProcessBench
                 ["binding"] = (stylizer.Primary as OnnxStylizer)?.BindingMode.ToString().ToLowerInvariant(),
                 ["model_fps"] = Round(bareFps),
                 ["model_fps_device_resident"] = Round(residentFps),
+                ["device_resident_error"] = residentError,
+                ["pinned_staging"] = (stylizer.Primary as OnnxStylizer)?.Tensors.IsPinnedStaging,
                 ["stage_ms"] = new JsonObject
                 {
                     ["preprocess"] = Round(pre),

@@ -15,14 +15,16 @@ public sealed class StylizerTensors : IDisposable
     private readonly OrtValue _output;
     private readonly OrtAllocator? _allocator;
     private readonly OrtMemoryInfo? _memory;
+    private readonly bool _device;        // the session runs on a device provider
     private readonly IntPtr[] _inputData;  // host addresses of _inputs, read once: a frame costs no allocation
     private readonly IntPtr _outputData;
     private readonly int _count;
     private readonly List<(string Name, OrtValue Value)> _hostInputs = [];
     private int _current;
 
-    private StylizerTensors(TensorBindingMode mode, OrtValue[] inputs, OrtValue output, OrtAllocator? allocator, OrtMemoryInfo? memory)
+    private StylizerTensors(TensorBindingMode mode, OrtValue[] inputs, OrtValue output, OrtAllocator? allocator, OrtMemoryInfo? memory, bool device)
     {
+        _device = device;
         Mode = mode;
         _inputs = inputs;
         _output = output;
@@ -49,29 +51,39 @@ public sealed class StylizerTensors : IDisposable
         var count = (int)shape.Aggregate(1L, (a, b) => a * b);
         if (mode == TensorBindingMode.ZeroCopy)
         {
-            return new StylizerTensors(mode, [Pinned(count, shape)], Pinned(count, shape), null, null);
+            return new StylizerTensors(mode, [Pinned(count, shape)], Pinned(count, shape), null, null, device: false);
         }
 
         if (provider == Providers.ExecutionProviders.Cpu)
         {
             var host = OrtAllocator.DefaultInstance;
-            return new StylizerTensors(mode, [Allocate(host, shape), Allocate(host, shape)], Allocate(host, shape), null, null);
+            return new StylizerTensors(mode, [Allocate(host, shape), Allocate(host, shape)], Allocate(host, shape), null, null, device: false);
         }
 
-        var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.CpuOutput);
-        OrtAllocator? allocator = null;
-        try
+        // CUDA-pinned staging memory from the session's allocator; if the provider offers none under
+        // these descriptions, plain host memory (the same rebinding, with pageable copies).
+        foreach (var memType in new[] { OrtMemType.CpuOutput, OrtMemType.Default })
         {
-            allocator = new OrtAllocator(session, memory);
-            return new StylizerTensors(mode, [Allocate(allocator, shape), Allocate(allocator, shape)], Allocate(allocator, shape), allocator, memory);
+            var memory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA_PINNED, OrtAllocatorType.DeviceAllocator, 0, memType);
+            OrtAllocator? allocator = null;
+            try
+            {
+                allocator = new OrtAllocator(session, memory);
+                return new StylizerTensors(mode, [Allocate(allocator, shape), Allocate(allocator, shape)], Allocate(allocator, shape), allocator, memory, device: true);
+            }
+            catch (OnnxRuntimeException)
+            {
+                allocator?.Dispose();
+                memory.Dispose();
+            }
         }
-        catch
-        {
-            allocator?.Dispose();
-            memory.Dispose();
-            throw;
-        }
+
+        var fallback = OrtAllocator.DefaultInstance;
+        return new StylizerTensors(mode, [Allocate(fallback, shape), Allocate(fallback, shape)], Allocate(fallback, shape), null, null, device: true);
     }
+
+    /// <summary>Whether the staging memory is CUDA-pinned (false: plain host memory).</summary>
+    public bool IsPinnedStaging => _memory is not null;
 
     /// <summary>The input tensor the next run reads (the one the last <see cref="NextInput"/> chose).</summary>
     public OrtValue InputValue => _inputs[_current];
@@ -129,7 +141,7 @@ public sealed class StylizerTensors : IDisposable
     /// <summary>After a run: on a device provider waits until the output is in host memory.</summary>
     public void AfterRun(OrtIoBinding binding)
     {
-        if (_memory is not null)
+        if (_device)
         {
             binding.SynchronizeBoundOutputs();
         }
