@@ -186,7 +186,7 @@ PY
   else
     echo "magenta: models/magenta/*.onnx not in this tree (the arbitrary-styles work has not landed): skipped" | tee -a "$summary"
   fi
-  echo "== summary"; column -t "$summary" 2>/dev/null || cat "$summary"
+  echo "== summary"; cat "$summary"
 }
 
 case "${1:-}" in
