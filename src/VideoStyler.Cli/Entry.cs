@@ -19,6 +19,7 @@ public static class Entry
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
+          devices                   list execution providers (CPU, CUDA): usable, or why not
           inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
 
         options:
@@ -57,6 +58,7 @@ public static class Entry
                 "models" => ModelsCommand.Run(tail),
                 "styles" => StylesCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
+                "devices" => DevicesCommand.Run(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),

@@ -22,6 +22,7 @@ public static class BenchCommand
 {
     public const string Help = """
         usage: videostyler bench [--style S | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+               videostyler bench --no-io [--frame-size WxH] [--style S | --style-image FILE] [--size N] [--frames K] [--device D] [--json]
 
         Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
         (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
@@ -41,15 +42,33 @@ public static class BenchCommand
           --threads T     ONNX Runtime intra-op threads (default: one per core)
           --device D      auto|cpu|cuda|tensorrt
           --json          print one JSON object instead of text
+
+        --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
+        bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
+        device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
+        largest absolute difference (0..255) to the CPU provider's output for the same frames.
+          --frame-size WxH     frame size (default 640x360)
+          --max-tile N         tile above this long side (default 1920)
+          --compare-frames K   frames compared with the CPU provider (default 3)
+          --compare-cpu        compare with the CPU provider even when running on it (a check of the check)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var line = CommandLine.Parse("bench", args, ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer"], ["--json"]);
+        var line = CommandLine.Parse(
+            "bench",
+            args,
+            ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
+            ["--json", "--no-io", "--compare-cpu"]);
         if (line.HelpRequested)
         {
             Console.Out.WriteLine(Help);
             return 0;
+        }
+
+        if (line.Has("--no-io"))
+        {
+            return RunInProcess(line);
         }
 
         var size = line.GetInt("--size", 480, 16, 8192);
@@ -165,6 +184,54 @@ public static class BenchCommand
             {
             }
         }
+    }
+
+    private static int RunInProcess(CommandLine line)
+    {
+        if (line.Get("--input") is not null)
+        {
+            throw new UsageException("--no-io generates its frames in memory: it takes --frame-size, not --input");
+        }
+
+        var (width, height) = InProcessBench.ParseFrameSize(line.Get("--frame-size") ?? "640x360");
+        var result = InProcessBench.Run(
+            StyleLibrary.CreateDefault(line.Get("--models-dir")),
+            line.Get("--style"),
+            width,
+            height,
+            line.GetInt("--size", 480, 16, 8192),
+            line.GetInt("--frames", 30, 2, 100000),
+            StylizeCommand.ParseDevice(line.Get("--device")),
+            line.GetInt("--threads", 0, 0, 256),
+            line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
+            line.GetInt("--compare-frames", 3, 1, 1000),
+            line.Has("--compare-cpu"));
+        if (result["notice"] is { } notice)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        if (line.Has("--json"))
+        {
+            Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+
+        Console.Out.WriteLine($"style {result["style"]} on {result["execution_provider"]} ({result["binding"]} binding), {result["threads"]} threads; frame {result["frame_size"]}, tensor {result["tensor_size"]}, {result["frames"]} frames generated in memory");
+        Console.Out.WriteLine($"model fps:       {result["model_fps"]}   (ONNX Runtime alone, with the per-frame binding/transfers)");
+        if (result["model_fps_device_resident"] is not null)
+        {
+            Console.Out.WriteLine($"model fps:       {result["model_fps_device_resident"]}   (tensors resident in device memory, no transfers)");
+        }
+
+        Console.Out.WriteLine($"stage ms:        {result["stage_ms"]!.ToJsonString()}");
+        Console.Out.WriteLine($"in-process fps:  {result["in_process_fps"]} (with temporal {result["in_process_fps_temporal"]})");
+        if (result["cpu_difference"] is JsonObject diff)
+        {
+            Console.Out.WriteLine($"vs CPU provider: mean abs diff {diff["mean_abs_diff"]}, max {diff["max_abs_diff"]}, share of values over 1 level {diff["share_over_1_level"]} ({diff["frames"]} frames)");
+        }
+
+        return 0;
     }
 
     private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2);

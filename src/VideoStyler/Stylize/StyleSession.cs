@@ -3,6 +3,7 @@ using Google.Protobuf;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
+using VideoStyler.Stylize.Providers;
 
 namespace VideoStyler.Stylize;
 
@@ -123,7 +124,9 @@ public sealed class StyleSession : IDisposable
         catch (OnnxRuntimeException ex)
         {
             options.Dispose();
-            throw new UserFacingException($"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}");
+            throw new UserFacingException(provider == ExecutionProviders.Cpu
+                ? $"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}"
+                : $"style '{source.Name}' ({source.Origin}) did not start on {provider}: {FirstLine(ex.Message)} (--device cpu runs it on the CPU)");
         }
 
         options.Dispose();
@@ -247,36 +250,46 @@ public sealed class StyleSession : IDisposable
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
 
-        if (device == ExecutionDevice.Cpu)
+        // Which provider (CUDA's libraries are found and preloaded here, once); an explicit device
+        // that is not usable is a one-line error, auto falls back to the CPU with a notice.
+        ProviderChoice choice;
+        try
         {
-            return (options, "CPUExecutionProvider", null);
+            choice = ExecutionProviders.Choose(device);
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
         }
 
-        if (device == ExecutionDevice.TensorRt)
+        if (choice.Device == ExecutionDevice.Cpu)
         {
-            try
-            {
-                options.AppendExecutionProvider_Tensorrt(0);
-                options.AppendExecutionProvider_CUDA(0);
-                return (options, "TensorrtExecutionProvider", null);
-            }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                return (options, "CPUExecutionProvider", $"TensorRT is not available ({FirstLine(ex.Message)}); running on CPU");
-            }
+            return (options, ExecutionProviders.Cpu, choice.Notice);
         }
 
         try
         {
-            options.AppendExecutionProvider_CUDA(0);
-            return (options, "CUDAExecutionProvider", null);
+            if (choice.Device == ExecutionDevice.TensorRt)
+            {
+                options.AppendExecutionProvider_Tensorrt(0);
+            }
+
+            // Through OrtCUDAProviderOptions: its failure names the library that did not load.
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0" });
+            options.AppendExecutionProvider_CUDA(cuda);
+            return (options, choice.Name, choice.Notice);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            var why = OrtBuild.IsGpuBuild
-                ? FirstLine(ex.Message)
-                : "this build uses the CPU package; build with -p:OnnxRuntimeGpu=true for CUDA";
-            return (options, "CPUExecutionProvider", $"CUDA not available ({why}); running on CPU");
+            if (device == ExecutionDevice.Auto)
+            {
+                return (options, ExecutionProviders.Cpu, $"CUDA not available ({FirstLine(ex.Message)}); running on CPU");
+            }
+
+            options.Dispose();
+            throw new UserFacingException($"--device {device.ToString().ToLowerInvariant()}: {choice.Name} did not start: {FirstLine(ex.Message)} (see `videostyler devices`)");
         }
     }
 
