@@ -18,6 +18,9 @@ public static class Entry
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
           inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
+          plan INPUT -o OUTPUT --segments N   cut a job into segments for Slurm, Kubernetes or local workers
+          run-segment JOBDIR [INDEX]          stylize one segment of a planned job
+          join JOBDIR               join a job's finished segments into its output
 
         options:
           -h, --help                help (also after every command)
@@ -56,6 +59,9 @@ public static class Entry
                 "bench" => await BenchCommand.RunAsync(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
+                "plan" => await PlanCommand.RunAsync(tail),
+                "run-segment" => await RunSegmentCommand.RunAsync(tail),
+                "join" => await JoinCommand.RunAsync(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }
