@@ -29,7 +29,7 @@ public static class PlanCommand
           --segments N          how many segments (1 to the frame count)
           --job DIR             the job folder (default OUTPUT.job)
           --warmup K            frames each segment stylizes before its first one so the temporal
-                                state has converged at the seam (default 8; see the README)
+                                state has converged at the seam (default 16; see the README)
           --emit slurm          also write DIR/slurm/: segments.sbatch (an array, one task per
                                 segment, requeued when a worker dies), join.sbatch and submit.sh
                                 (submits both, the join with --dependency=afterok)
