@@ -106,7 +106,16 @@ public sealed class SegmentRunner
                 finished.Writer,
                 abort);
             var encodeTask = StageTasks.Guard(() => EncodeAsync(finished.Reader, info, temporary, profile, stats, onProgress, abort.Token), null, abort);
-            await StageTasks.WhenAllReportingFirstFault(decodeTask, workTask, encodeTask);
+            try
+            {
+                await StageTasks.WhenAllReportingFirstFault(decodeTask, workTask, encodeTask);
+            }
+            catch (Exception ex) when (stop.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // Whatever a stage said while it was being stopped: the segment was interrupted.
+                throw new OperationCanceledException("interrupted", ex, stop);
+            }
+
             stop.ThrowIfCancellationRequested();
             clock.Stop();
 

@@ -121,4 +121,20 @@ public class EmitterTests
         Assert.Contains("already holds a job", ex.Message);
         Assert.Equal(2, JobFolder.Open(job.Path).Spec.Segments.Count);
     }
+
+    [Fact]
+    public void The_concat_list_gives_each_segment_but_the_last_its_exact_duration_to_the_next_cut()
+    {
+        var job = NewJob(TestPaths.NewTempFolder(), 3);
+
+        var list = JobJoiner.ConcatList(job).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("ffconcat version 1.0", list[0]);
+        Assert.Equal($"file '{job.SegmentFile(0)}'", list[1]);
+        Assert.Equal("duration 0.99", list[2]); // frames 0..29 at 33 ms: the next cut is at 990 ms
+        Assert.Equal($"file '{job.SegmentFile(1)}'", list[3]);
+        Assert.Equal("duration 0.99", list[4]);
+        Assert.Equal($"file '{job.SegmentFile(2)}'", list[5]);
+        Assert.Equal(6, list.Length);
+    }
 }
