@@ -78,7 +78,7 @@ munged --key-file="$tmp/munge/munge.key" --socket="$tmp/munge/munge.socket" --pi
 
 cat > "$tmp/slurm.conf" <<EOF
 ClusterName=videostyler-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=26817
 SlurmdPort=26818
 SlurmUser=root
