@@ -100,6 +100,12 @@ public static class PlanCommand
         var jobPath = line.Get("--job") ?? output + ".job";
         var warmup = line.GetInt("--warmup", JobPlanner.DefaultWarmupFrames, 0, 10000);
 
+        if (emit == "k8s")
+        {
+            // Before anything is written: the pods must see every path under the claim's mount.
+            KubernetesManifests.MountFolder(jobPath, line.Positionals[0], output);
+        }
+
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
         var job = await JobPlanner.CreateAsync(line.Positionals[0], output, jobPath, settings, segments, warmup, line.Has("--force"), stop.Token);

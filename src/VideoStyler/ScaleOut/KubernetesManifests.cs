@@ -15,11 +15,7 @@ public static class KubernetesManifests
     {
         var folder = Path.Combine(job.Path, "k8s");
         Directory.CreateDirectory(folder);
-        var mount = CommonFolder(job.Path, Path.GetDirectoryName(job.Spec.InputPath)!, Path.GetDirectoryName(job.Spec.OutputPath)!);
-        if (mount == "/")
-        {
-            throw new UserFacingException("for --emit k8s, keep the job folder, the input and the output under one folder (it is where the volume claim is mounted)");
-        }
+        var mount = MountFolder(job.Path, job.Spec.InputPath, job.Spec.OutputPath);
 
         var name = "videostyler-" + Slug(Path.GetFileName(job.Path));
         var count = job.Spec.Segments.Count;
@@ -98,6 +94,16 @@ public static class KubernetesManifests
             ["metadata"] = metadata,
             ["spec"] = spec,
         };
+    }
+
+    /// <summary>Where the claim is mounted: the deepest folder holding the job folder, the input and the output (not /).</summary>
+    public static string MountFolder(string jobPath, string inputPath, string outputPath)
+    {
+        var mount = CommonFolder(jobPath, Path.GetDirectoryName(Path.GetFullPath(inputPath))!, Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        return mount != "/"
+            ? mount
+            : throw new UserFacingException(
+                $"for --emit k8s, keep the job folder, the input and the output under one folder other than / (the volume claim is mounted there); they are {Path.GetFullPath(jobPath)}, {Path.GetFullPath(inputPath)} and {Path.GetFullPath(outputPath)}");
     }
 
     /// <summary>The deepest folder that holds all the given folders.</summary>

@@ -31,9 +31,11 @@ public static class SlurmScripts
             echo "segment ${SLURM_ARRAY_TASK_ID} on $(hostname), attempt $(( ${SLURM_RESTART_COUNT:-0} + 1 ))"
             "${tool[@]}" run-segment {{jobDir}} "${SLURM_ARRAY_TASK_ID}"
             rc=$?
-            # 0 done, 2 bad command line, 3 damaged input: retrying would not help. Anything else (the
-            # worker was killed, ran out of memory, lost its node) goes back into the queue, a few times.
-            if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ] && [ "$rc" -ne 3 ] && [ "${SLURM_RESTART_COUNT:-0}" -lt {{MaxRequeues}} ]; then
+            # 0 done, 2 bad command line, 3 damaged input: retrying would not help; 130: stopped on purpose
+            # (scancel). Anything else (the worker was killed, ran out of memory, crashed) goes back into
+            # the queue, a few times.
+            case "$rc" in 0|2|3|130) retry=0 ;; *) retry=1 ;; esac
+            if [ "$retry" -eq 1 ] && [ "${SLURM_RESTART_COUNT:-0}" -lt {{MaxRequeues}} ]; then
               echo "segment ${SLURM_ARRAY_TASK_ID}: worker exited with $rc; requeueing"
               scontrol requeue "${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
               sleep 30

@@ -151,6 +151,10 @@ public class ScaleOutFaultTests
         CliAssert.OneLineError(tooMany, "cannot cut 12 frames into 20 segments");
         Assert.Equal(1, tooMany.ExitCode);
 
+        // The Kubernetes claim is mounted where job, input and output meet: / will not do.
+        var k8s = await Support.Cli.RunAsync("plan", input, "-o", output, "--segments", "2", "--emit", "k8s", "--job", Path.Combine(folder, "job"));
+        CliAssert.OneLineError(k8s, "for --emit k8s, keep the job folder, the input and the output under one folder");
+
         var notJob = await Support.Cli.RunAsync("join", folder);
         CliAssert.OneLineError(notJob, "is not a job folder");
         Assert.Empty(Directory.GetFileSystemEntries(folder));
