@@ -40,7 +40,8 @@ public static class PlanCommand
           --claim NAME          the shared PersistentVolumeClaim (default videostyler-data)
           --namespace NS        Kubernetes namespace for the Jobs
           --emit local          run the segments here now, --workers W at a time, then join
-          --workers W           parallel local workers, and the Indexed Job's parallelism (default 2)
+          --workers W           parallel local workers (default 2), the Indexed Job's parallelism,
+                                and when given with --emit slurm, the array's limit (--array=0-N%W)
           --force               replace an existing job folder and OUTPUT
           stylize options:      --style, --size, --temporal, --no-temporal, --strength,
                                 --preserve-colors, --mask, --watermark, --max-tile, --device,
@@ -118,7 +119,7 @@ public static class PlanCommand
         switch (emit)
         {
             case "slurm":
-                var scripts = SlurmScripts.Write(job, CurrentTool(), line.Get("--partition"));
+                var scripts = SlurmScripts.Write(job, CurrentTool(), line.Get("--partition"), line.Has("--workers") ? workers : null);
                 Console.Out.WriteLine($"slurm: submit with {scripts[2]}");
                 break;
             case "k8s":

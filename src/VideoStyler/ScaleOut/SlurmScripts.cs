@@ -9,7 +9,8 @@ public static class SlurmScripts
     /// <summary>A task whose worker died (killed, node trouble) requeues itself this many times.</summary>
     public const int MaxRequeues = 3;
 
-    public static IReadOnlyList<string> Write(JobFolder job, ToolCommand tool, string? partition)
+    /// <param name="maxRunning">At most this many tasks at once (the array's %N throttle); null for no limit.</param>
+    public static IReadOnlyList<string> Write(JobFolder job, ToolCommand tool, string? partition, int? maxRunning = null)
     {
         var folder = Path.Combine(job.Path, "slurm");
         Directory.CreateDirectory(folder);
@@ -17,11 +18,12 @@ public static class SlurmScripts
         var logs = job.LogsFolder;
         var last = job.Spec.Segments.Count - 1;
         var partitionLine = partition is null ? "" : $"#SBATCH --partition={partition}\n";
+        var throttle = maxRunning is { } most ? $"%{most}" : "";
         var segments = $$"""
             #!/bin/bash
             # One Slurm array task per segment of the VideoStyler job in {{job.Path}}.
             #SBATCH --job-name=videostyler-segments
-            #SBATCH --array=0-{{last}}
+            #SBATCH --array=0-{{last}}{{throttle}}
             #SBATCH --requeue
             #SBATCH --ntasks=1
             #SBATCH --output={{logs}}/segment-%a.log

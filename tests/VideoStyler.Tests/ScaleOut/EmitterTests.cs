@@ -87,10 +87,10 @@ public class EmitterTests
         var root = TestPaths.NewTempFolder();
         var job = NewJob(root, 3);
 
-        var paths = SlurmScripts.Write(job, new ToolCommand(["/opt/it's here/dotnet", "/opt/vs/VideoStyler.Cli.dll"]), "batch");
+        var paths = SlurmScripts.Write(job, new ToolCommand(["/opt/it's here/dotnet", "/opt/vs/VideoStyler.Cli.dll"]), "batch", 2);
 
         var array = File.ReadAllText(paths[0]);
-        Assert.Contains("#SBATCH --array=0-2\n", array);
+        Assert.Contains("#SBATCH --array=0-2%2\n", array);
         Assert.Contains("#SBATCH --requeue\n", array);
         Assert.Contains("#SBATCH --partition=batch\n", array);
         Assert.Contains("run-segment '" + job.Path + "' \"${SLURM_ARRAY_TASK_ID}\"", array);
