@@ -39,6 +39,11 @@ public static class JobPlanner
             throw new UserFacingException($"output folder does not exist: {Path.GetDirectoryName(output)}");
         }
 
+        if (settings.MaskPath is { } mask && !File.Exists(mask))
+        {
+            throw new UserFacingException($"mask not found: {mask}");
+        }
+
         var styleIdentity = StyleIdentity.Of(settings.Library(), settings.Style);
         var times = (await FrameTimes.ProbeAsync(info, cancellationToken)).Take(settings.MaxFrames);
         var plan = SegmentPlanner.Plan(times, segments, warmupFrames);
