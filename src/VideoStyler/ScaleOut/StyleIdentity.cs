@@ -13,35 +13,46 @@ public static class StyleIdentity
 {
     public static string Of(StyleLibrary library, string? style)
     {
+        // Picture styles (the default among them) run the shared Magenta transformer with a style vector:
+        // the vector and the transformer's bytes are what must be equal on every worker.
+        if (Styles.PictureStyleResolver.TryResolve(library, style, 1.0) is { } picture)
+        {
+            var vector = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(picture.Vector.AsSpan())));
+            var transformer = Hash(Stylize.Arbitrary.MagentaModels.Transformer());
+            return $"picture:{picture.Name}:vector-sha256={vector}:transformer-sha256={transformer}";
+        }
+
         var parts = new List<string>();
         foreach (var (name, weight) in StyleMixSpec.Parse(style))
         {
             var source = library.Resolve(name);
-            string hash;
-            if (source.ModelBytes is { } bytes)
-            {
-                hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            }
-            else if (source.ModelPath is { } path)
-            {
-                try
-                {
-                    using var stream = File.OpenRead(path);
-                    hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    throw new UserFacingException($"cannot read style model {path}: {ex.Message}");
-                }
-            }
-            else
-            {
-                hash = "built-in";
-            }
-
+            var hash = Hash(source);
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{source.Name}:{weight:0.####}:sha256={hash}"));
         }
 
         return string.Join(",", parts);
+    }
+
+    private static string Hash(StyleSource source)
+    {
+        if (source.ModelBytes is { } bytes)
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(bytes));
+        }
+
+        if (source.ModelPath is { } path)
+        {
+            try
+            {
+                using var stream = File.OpenRead(path);
+                return Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UserFacingException($"cannot read style model {path}: {ex.Message}");
+            }
+        }
+
+        return "built-in";
     }
 }
