@@ -36,6 +36,10 @@ public static class StylizeCommand
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
+          --temporal-mode M     pixel|stats|stats+pixel (default stats+pixel): stats carries each
+                                instance norm's channel means and variances over frames (moving
+                                average, reset at scene cuts) inside the network, pixel is the
+                                flow-guided stage above; styles without instance norms get pixel
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)
           --preserve-colors     keep the source's colours, take only the style's luminance
@@ -55,7 +59,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--temporal-mode"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -89,6 +93,7 @@ public static class StylizeCommand
             Threads = line.GetInt("--threads", 0, 0, 256),
             MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
             TemporalStrength = line.Has("--no-temporal") ? 0 : line.GetDouble("--temporal", new TemporalOptions().Strength, 0.0, 1.0),
+            TemporalMode = ParseTemporalMode(line.Get("--temporal-mode")),
             Controls = new StyleControls
             {
                 Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
@@ -147,6 +152,11 @@ public static class StylizeCommand
 
         return result;
     }
+
+    private static TemporalMode ParseTemporalMode(string? text) =>
+        text is null ? TemporalModes.Default
+        : TemporalModes.TryParse(text, out var mode) ? mode
+        : throw new UsageException($"--temporal-mode must be pixel, stats or stats+pixel, not '{text}'");
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch
     {

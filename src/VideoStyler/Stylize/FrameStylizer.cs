@@ -37,9 +37,14 @@ public sealed class FrameStylizer : IDisposable
 
     public IStylizer Primary => _parts[0].Stylizer;
 
+    /// <summary>Lines for the user about how the styles run (e.g. a style that cannot smooth its statistics).</summary>
+    public IReadOnlyList<string> Notices => _notices;
+
+    private readonly List<string> _notices = [];
+
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false)
     {
         var mix = StyleMixSpec.Parse(styleSpec);
         var stylizer = new FrameStylizer(width, height, controls, mix.Count > 1);
@@ -52,7 +57,15 @@ public sealed class FrameStylizer : IDisposable
                 {
                     IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : new OnnxStylizer(session, width, height, processingSize, stats);
+                        : (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
+                            ?? new OnnxStylizer(session, width, height, processingSize, stats);
+                    if (smoothStatistics && part is not SmoothedNormStylizer)
+                    {
+                        stylizer._notices.Add(part is TiledStylizer
+                            ? $"style '{session.Name}' runs in tiles at this size: its instance-norm statistics are not smoothed over time"
+                            : $"style '{session.Name}' has no instance norms to smooth over time: only the pixel stage applies");
+                    }
+
                     stylizer._parts.Add((session, part, weight));
                 }
                 catch

@@ -1,0 +1,18 @@
+namespace VideoStyler.Temporal;
+
+/// <summary>
+/// Where temporal consistency happens (<c>--temporal-mode</c>): in the output pixels (<see cref="TemporalBlender"/>),
+/// inside the network (instance-norm statistics carried over time, <see cref="Stylize.SmoothedNormStylizer"/>),
+/// or both. Styles without instance norms get the pixel stage whatever the mode.
+/// </summary>
+public enum TemporalMode
+{
+    /// <summary>The flow-guided pixel stage only.</summary>
+    Pixel,
+
+    /// <summary>Instance-norm statistics smoothed over frames only.</summary>
+    Stats,
+
+    /// <summary>Both: smoothed statistics, then the pixel stage.</summary>
+    StatsAndPixel,
+}
