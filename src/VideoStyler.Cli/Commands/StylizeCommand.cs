@@ -36,10 +36,10 @@ public static class StylizeCommand
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
-          --temporal-mode M     pixel|stats|stats+pixel (default stats+pixel): stats carries each
-                                instance norm's channel means and variances over frames (moving
-                                average, reset at scene cuts) inside the network, pixel is the
-                                flow-guided stage above; styles without instance norms get pixel
+          --temporal-mode M     pixel|stats|stats+pixel (default pixel): pixel is the flow-guided
+                                stage above; stats carries each instance norm's channel means and
+                                variances over frames inside the network (moving average, reset
+                                at scene cuts); styles without instance norms get pixel
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)
           --preserve-colors     keep the source's colours, take only the style's luminance

@@ -9,7 +9,7 @@ namespace VideoStyler.Stylize;
 /// <summary>
 /// Whole-frame stylization with instance-norm statistics carried over time (<see cref="InstanceNormSmoother"/>):
 /// each frame is normalised with an exponential moving average of the channel means and variances the
-/// network measured on the frames before it (weight <see cref="Keep"/> for the past), reset to the frame's
+/// network measured on the frames before it (weight <see cref="DefaultKeep"/> for the past by default), reset to the frame's
 /// own statistics at the first frame and at every scene cut (<see cref="InputCutDetector"/>). What it removes
 /// is the network's global shimmer: tone and contrast that move with every small change of the picture's
 /// overall statistics. Nothing is blended in pixel space, so nothing blurs. Pre- and post-processing, tensors
@@ -22,7 +22,7 @@ public sealed class SmoothedNormStylizer : IStylizer
     /// Weight of the past in the moving average: 0.9 is a time constant of about ten frames (a third of a
     /// second at 30 fps), long against frame-to-frame noise, short against lighting changes.
     /// </summary>
-    public const float Keep = 0.9f;
+    public const float DefaultKeep = 0.9f;
 
     private readonly OnnxStylizer _frame;
     private readonly InferenceSession _session;
@@ -33,11 +33,14 @@ public sealed class SmoothedNormStylizer : IStylizer
     private readonly float[][] _previous; // per layer: means then variances, [2C]: what the last frame used
     private readonly float[][] _used;     // per layer: what this frame used (the model's outputs)
     private readonly float[] _keep = GC.AllocateArray<float>(1, pinned: true);
+    private readonly float _weight;
+    private bool _fresh = true;
     private readonly List<OrtValue> _values = [];
     private readonly OrtIoBinding _binding;
 
-    private SmoothedNormStylizer(StyleSession style, OnnxStylizer frame, InferenceSession session, InstanceNormSmoothing smoothing, int width, int height, PipelineStats? stats)
+    private SmoothedNormStylizer(StyleSession style, OnnxStylizer frame, InferenceSession session, InstanceNormSmoothing smoothing, int width, int height, PipelineStats? stats, float keep)
     {
+        _weight = keep;
         _frame = frame;
         _session = session;
         _smoothing = smoothing;
@@ -57,9 +60,9 @@ public sealed class SmoothedNormStylizer : IStylizer
         _binding = session.CreateIoBinding();
         _binding.BindInput(convention.InputName, frame.InputTensor);
         _binding.BindOutput(convention.OutputName, frame.OutputTensor);
-        var keep = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
-        _values.Add(keep);
-        _binding.BindInput(smoothing.KeepInput, keep);
+        var keepValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
+        _values.Add(keepValue);
+        _binding.BindInput(smoothing.KeepInput, keepValue);
         for (var i = 0; i < smoothing.Layers.Count; i++)
         {
             var layer = smoothing.Layers[i];
@@ -83,8 +86,12 @@ public sealed class SmoothedNormStylizer : IStylizer
     /// instance norms (or an NHWC layout, or a rewrite ONNX Runtime does not load): the caller falls back to
     /// a plain <see cref="OnnxStylizer"/> and says so.
     /// </summary>
-    public static SmoothedNormStylizer? TryCreate(StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null)
+    /// <param name="keep">Weight of the past in the moving average, 0..1 (1 freezes the first frame's statistics until a cut).</param>
+    public static SmoothedNormStylizer? TryCreate(
+        StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null, float keep = DefaultKeep)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
         if (style.Convention.Layout != TensorLayout.Nchw || style.ParseModel() is not { } model || InstanceNormSmoother.TryRewrite(model) is not { } smoothing)
         {
             return null;
@@ -95,7 +102,7 @@ public sealed class SmoothedNormStylizer : IStylizer
         try
         {
             session = style.CreateSession(smoothing.Model);
-            return new SmoothedNormStylizer(style, frame, session, smoothing, width, height, stats);
+            return new SmoothedNormStylizer(style, frame, session, smoothing, width, height, stats, keep);
         }
         catch (OnnxRuntimeException)
         {
@@ -106,7 +113,7 @@ public sealed class SmoothedNormStylizer : IStylizer
     }
 
     /// <summary>Starts afresh on the next frame, as after a scene cut.</summary>
-    public void Reset() => _keep[0] = 0;
+    public void Reset() => _fresh = true;
 
     public void Process(Mat source, Mat destination)
     {
@@ -116,8 +123,8 @@ public sealed class SmoothedNormStylizer : IStylizer
         _stats?.Preprocess.AddSince(mark);
 
         mark = StageClock.Start();
-        LastFrameWasReset = cut || _keep[0] == 0;
-        _keep[0] = LastFrameWasReset ? 0 : Keep;
+        LastFrameWasReset = cut || _fresh;
+        _keep[0] = LastFrameWasReset ? 0 : _weight;
         try
         {
             _session.RunWithBinding(_runOptions, _binding);
@@ -133,7 +140,7 @@ public sealed class SmoothedNormStylizer : IStylizer
             _used[i].CopyTo(_previous[i], 0);
         }
 
-        _keep[0] = Keep;
+        _fresh = false;
         _stats?.Model.AddSince(mark);
 
         mark = StageClock.Start();

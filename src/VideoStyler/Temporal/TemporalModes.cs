@@ -4,7 +4,9 @@ namespace VideoStyler.Temporal;
 public static class TemporalModes
 {
     /// <summary>The mode a run gets without --temporal-mode.</summary>
-    public const TemporalMode Default = TemporalMode.StatsAndPixel;
+    /// <remarks>pixel: measured on help.mkv with candy and mosaic (README), smoothing the statistics changes the
+    /// flicker ratio by less than 0.03 either way, alone or before the pixel stage, and costs model time.</remarks>
+    public const TemporalMode Default = TemporalMode.Pixel;
 
     public static bool TryParse(string? text, out TemporalMode mode)
     {
