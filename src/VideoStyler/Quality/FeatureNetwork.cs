@@ -70,7 +70,8 @@ public sealed class FeatureNetwork : IDisposable
             ?? throw new UserFacingException(
                 $"the ResNet18 feature network is missing: run `dotnet restore` (it comes with the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 {PackageVersion})");
         var mean = ReadMean(Path.Combine(root, PreprocessRelativePath));
-        var modelPath = CachedModel(Path.Combine(root, ModelRelativePath));
+        var sourcePath = Path.Combine(root, ModelRelativePath);
+        var (modelPath, modelBytes) = CachedModel(sourcePath);
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -78,7 +79,7 @@ public sealed class FeatureNetwork : IDisposable
         };
         try
         {
-            var session = new InferenceSession(modelPath, options);
+            var session = modelBytes is null ? new InferenceSession(modelPath, options) : new InferenceSession(modelBytes, options);
             return new FeatureNetwork(session, session.InputNames[0], mean);
         }
         catch (OnnxRuntimeException ex)
@@ -212,8 +213,11 @@ public sealed class FeatureNetwork : IDisposable
         return mean;
     }
 
-    /// <summary>The rewritten model's path in the user cache, writing it first if it is not there yet.</summary>
-    private static string CachedModel(string sourcePath)
+    /// <summary>
+    /// The rewritten model's path in the user cache, writing it first if it is not there yet; when the cache
+    /// cannot be written (a read-only home), the rewritten bytes to load from memory instead.
+    /// </summary>
+    private static (string Path, byte[]? Bytes) CachedModel(string sourcePath)
     {
         var source = new FileInfo(sourcePath);
         var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
@@ -223,25 +227,36 @@ public sealed class FeatureNetwork : IDisposable
         var path = Path.Combine(folder, $"resnet18-features-{CacheVersion}-{source.Length}.onnx");
         if (File.Exists(path))
         {
-            return path;
+            return (path, null);
         }
 
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(sourcePath));
         var rewritten = FeatureTapRewriter.TryRewrite(model, [.. LayerTable.Select(l => l.Name)], out _, out var error)
             ?? throw new UserFacingException($"the ResNet18 feature network ({sourcePath}) cannot be cut at its inner layers: {error}");
-        Directory.CreateDirectory(folder);
+        var bytes = rewritten.ToByteArray();
         // Written beside and renamed: a concurrent or interrupted first use never leaves half a model.
         var temporary = path + $".{Environment.ProcessId}.tmp";
         try
         {
-            File.WriteAllBytes(temporary, rewritten.ToByteArray());
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, path, overwrite: true);
+            return (path, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (sourcePath, bytes);
         }
         finally
         {
-            File.Delete(temporary);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Nothing was written there.
+            }
         }
-
-        return path;
     }
 }
