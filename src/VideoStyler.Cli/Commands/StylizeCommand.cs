@@ -36,10 +36,12 @@ public static class StylizeCommand
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
-          --temporal-mode M     pixel|stats|stats+pixel (default pixel): pixel is the flow-guided
-                                stage above; stats carries each instance norm's channel means and
-                                variances over frames inside the network (moving average, reset
-                                at scene cuts); styles without instance norms get pixel
+          --temporal-mode M     pixel|features|stats|stats+pixel (default pixel): pixel is the
+                                flow-guided stage above; features carries the network's bottleneck
+                                features along the optical flow (blended by the flow's confidence,
+                                reset at scene cuts) and lets the decoder draw the strokes; stats
+                                smooths each instance norm's channel means and variances over
+                                frames; styles where neither applies get pixel, with a notice
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)
           --preserve-colors     keep the source's colours, take only the style's luminance
@@ -156,7 +158,7 @@ public static class StylizeCommand
     private static TemporalMode ParseTemporalMode(string? text) =>
         text is null ? TemporalModes.Default
         : TemporalModes.TryParse(text, out var mode) ? mode
-        : throw new UsageException($"--temporal-mode must be pixel, stats or stats+pixel, not '{text}'");
+        : throw new UsageException($"--temporal-mode must be pixel, features, stats or stats+pixel, not '{text}'");
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch
     {

@@ -42,7 +42,8 @@ public sealed class StylizeRunner
             var stats = new PipelineStats();
             using var style = FrameStylizer.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile,
-                smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode != TemporalMode.Pixel);
+                smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
+                carryFeatures: options.TemporalStrength > 0 && options.TemporalMode == TemporalMode.Features);
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
@@ -53,8 +54,12 @@ public sealed class StylizeRunner
             var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var finished = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             // The pixel stage: asked for, or the only one left when the statistics could not be smoothed.
-            var pixelStage = options.TemporalStrength > 0
-                && (options.TemporalMode != TemporalMode.Stats || style.Primary is not SmoothedNormStylizer);
+            var pixelStage = options.TemporalStrength > 0 && options.TemporalMode switch
+            {
+                TemporalMode.Stats => style.Primary is not SmoothedNormStylizer,
+                TemporalMode.Features => style.Primary is not FeatureFlowStylizer,
+                _ => true,
+            };
             using var temporal = pixelStage
                 ? new TemporalStage(new TemporalBlender(info.Width, info.Height, new TemporalOptions { Strength = options.TemporalStrength }), stats)
                 : null;

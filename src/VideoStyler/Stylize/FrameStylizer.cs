@@ -44,7 +44,7 @@ public sealed class FrameStylizer : IDisposable
 
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false, bool carryFeatures = false)
     {
         var mix = StyleMixSpec.Parse(styleSpec);
         var stylizer = new FrameStylizer(width, height, controls, mix.Count > 1);
@@ -55,10 +55,20 @@ public sealed class FrameStylizer : IDisposable
                 var session = StyleSession.Load(library.Resolve(style), device, threads);
                 try
                 {
-                    IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
+                    var tiled = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile);
+                    string? reason = null;
+                    IStylizer part = tiled
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
+                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats) : null)
+                            ?? (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
                             ?? new OnnxStylizer(session, width, height, processingSize, stats);
+                    if (carryFeatures && part is not FeatureFlowStylizer)
+                    {
+                        stylizer._notices.Add(tiled
+                            ? $"style '{session.Name}' runs in tiles at this size: its features are not carried along the flow; the pixel stage applies"
+                            : $"style '{session.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
+                    }
+
                     if (smoothStatistics && part is not SmoothedNormStylizer)
                     {
                         stylizer._notices.Add(part is TiledStylizer

@@ -3,7 +3,7 @@ namespace VideoStyler.Temporal;
 /// <summary>
 /// Where temporal consistency happens (<c>--temporal-mode</c>): in the output pixels (<see cref="TemporalBlender"/>),
 /// inside the network (instance-norm statistics carried over time, <see cref="Stylize.SmoothedNormStylizer"/>),
-/// or both. Styles without instance norms get the pixel stage whatever the mode.
+/// or both; or the bottleneck features carried along the flow (<see cref="Stylize.FeatureFlowStylizer"/>). Styles without instance norms get the pixel stage whatever the mode.
 /// </summary>
 public enum TemporalMode
 {
@@ -15,4 +15,7 @@ public enum TemporalMode
 
     /// <summary>Both: smoothed statistics, then the pixel stage.</summary>
     StatsAndPixel,
+
+    /// <summary>Bottleneck features carried along the optical flow (<see cref="Stylize.FeatureFlowStylizer"/>).</summary>
+    Features,
 }

@@ -1,6 +1,6 @@
 namespace VideoStyler.Temporal;
 
-/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode pixel|stats|stats+pixel</c>).</summary>
+/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode pixel|stats|stats+pixel|features</c>).</summary>
 public static class TemporalModes
 {
     /// <summary>The mode a run gets without --temporal-mode.</summary>
@@ -18,7 +18,10 @@ public static class TemporalModes
             case "stats":
                 mode = TemporalMode.Stats;
                 return true;
-            case "stats+pixel" or "pixel+stats" or "both":
+            case "features":
+                mode = TemporalMode.Features;
+                return true;
+            case "stats+pixel" or "pixel+stats":
                 mode = TemporalMode.StatsAndPixel;
                 return true;
             default:
@@ -31,6 +34,7 @@ public static class TemporalModes
     {
         TemporalMode.Pixel => "pixel",
         TemporalMode.Stats => "stats",
+        TemporalMode.Features => "features",
         _ => "stats+pixel",
     };
 }
