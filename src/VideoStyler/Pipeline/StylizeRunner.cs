@@ -43,7 +43,9 @@ public sealed class StylizeRunner
             using var style = FrameStylizer.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile,
                 smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
-                carryFeatures: options.TemporalStrength > 0 && options.TemporalMode == TemporalMode.Features);
+                carryFeatures: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto,
+                quietFallback: options.TemporalMode == TemporalMode.Auto,
+                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength));
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
@@ -57,7 +59,7 @@ public sealed class StylizeRunner
             var pixelStage = options.TemporalStrength > 0 && options.TemporalMode switch
             {
                 TemporalMode.Stats => style.Primary is not SmoothedNormStylizer,
-                TemporalMode.Features => style.Primary is not FeatureFlowStylizer,
+                TemporalMode.Features or TemporalMode.Auto => style.Primary is not FeatureFlowStylizer,
                 _ => true,
             };
             using var temporal = pixelStage

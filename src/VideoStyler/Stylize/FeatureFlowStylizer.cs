@@ -26,6 +26,9 @@ public sealed class FeatureFlowStylizer : IStylizer
     /// </summary>
     public const float DefaultKeep = 0.8f;
 
+    /// <summary>The keep weight for a --temporal strength: 1.6 x strength (the default 0.5 gives <see cref="DefaultKeep"/>), at most 1.</summary>
+    public static float KeepFor(double strength) => (float)Math.Clamp(1.6 * strength, 0, 1);
+
     private readonly OnnxStylizer _frame;
     private readonly InferenceSession _encoder;
     private readonly InferenceSession _decoder;

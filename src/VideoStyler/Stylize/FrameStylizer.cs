@@ -44,7 +44,8 @@ public sealed class FrameStylizer : IDisposable
 
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false, bool carryFeatures = false)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false,
+        float featureKeep = FeatureFlowStylizer.DefaultKeep)
     {
         var mix = StyleMixSpec.Parse(styleSpec);
         var stylizer = new FrameStylizer(width, height, controls, mix.Count > 1);
@@ -59,10 +60,10 @@ public sealed class FrameStylizer : IDisposable
                     string? reason = null;
                     IStylizer part = tiled
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats) : null)
+                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep) : null)
                             ?? (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
                             ?? new OnnxStylizer(session, width, height, processingSize, stats);
-                    if (carryFeatures && part is not FeatureFlowStylizer)
+                    if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
                     {
                         stylizer._notices.Add(tiled
                             ? $"style '{session.Name}' runs in tiles at this size: its features are not carried along the flow; the pixel stage applies"

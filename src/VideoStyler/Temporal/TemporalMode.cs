@@ -7,6 +7,9 @@ namespace VideoStyler.Temporal;
 /// </summary>
 public enum TemporalMode
 {
+    /// <summary>Features where the style network has a bottleneck to cut at, else the pixel stage (no notice).</summary>
+    Auto,
+
     /// <summary>The flow-guided pixel stage only.</summary>
     Pixel,
 

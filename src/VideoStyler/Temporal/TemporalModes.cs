@@ -1,6 +1,6 @@
 namespace VideoStyler.Temporal;
 
-/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode pixel|stats|stats+pixel|features</c>).</summary>
+/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode auto|features|pixel|stats|stats+pixel</c>).</summary>
 public static class TemporalModes
 {
     /// <summary>The mode a run gets without --temporal-mode.</summary>
@@ -12,6 +12,9 @@ public static class TemporalModes
     {
         switch (text?.ToLowerInvariant())
         {
+            case "auto":
+                mode = TemporalMode.Auto;
+                return true;
             case "pixel":
                 mode = TemporalMode.Pixel;
                 return true;
@@ -32,6 +35,7 @@ public static class TemporalModes
 
     public static string Name(TemporalMode mode) => mode switch
     {
+        TemporalMode.Auto => "auto",
         TemporalMode.Pixel => "pixel",
         TemporalMode.Stats => "stats",
         TemporalMode.Features => "features",
