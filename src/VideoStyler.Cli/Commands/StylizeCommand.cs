@@ -32,16 +32,18 @@ public static class StylizeCommand
           --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
                                 default: the embedded 'toon' style. A weighted mix of styles:
                                 --style candy:0.6,mosaic:0.4
-          --temporal T          0..1 temporal consistency (default 0.5): each frame's change against
+          --temporal T          0..1 temporal consistency (default 0.5); pixel stage: each frame's change against
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
-          --temporal-mode M     pixel|features|stats|stats+pixel (default pixel): pixel is the
-                                flow-guided stage above; features carries the network's bottleneck
-                                features along the optical flow (blended by the flow's confidence,
-                                reset at scene cuts) and lets the decoder draw the strokes; stats
-                                smooths each instance norm's channel means and variances over
-                                frames; styles where neither applies get pixel, with a notice
+          --temporal-mode M     auto|features|pixel|stats|stats+pixel (default auto: features where
+                                the style network has a bottleneck, else pixel). features carries
+                                the network's bottleneck features along the optical flow (blended
+                                by the flow's confidence, weight 1.6 x --temporal, reset at scene
+                                cuts) and lets the decoder draw the strokes; pixel is the stage
+                                above; stats smooths each instance norm's channel means and
+                                variances over frames; a mode a style cannot do falls back to
+                                pixel with a notice
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1)
           --preserve-colors     keep the source's colours, take only the style's luminance
@@ -158,7 +160,7 @@ public static class StylizeCommand
     private static TemporalMode ParseTemporalMode(string? text) =>
         text is null ? TemporalModes.Default
         : TemporalModes.TryParse(text, out var mode) ? mode
-        : throw new UsageException($"--temporal-mode must be pixel, features, stats or stats+pixel, not '{text}'");
+        : throw new UsageException($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch
     {
