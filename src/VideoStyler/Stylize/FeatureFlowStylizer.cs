@@ -224,9 +224,9 @@ public sealed class FeatureFlowStylizer : IStylizer
             {
                 // features += keep x trust x (warped history - features)
                 _cv.Remap(_historyPlanes[c], _warped, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
-                Cv2.Subtract(_warped, _currentPlanes[c], _difference);
-                Cv2.Multiply(_difference, _trust, _difference);
-                Cv2.Add(_currentPlanes[c], _difference, _currentPlanes[c]);
+                _cv.Subtract(_warped, _currentPlanes[c], _difference);
+                _cv.Multiply(_difference, _trust, _difference);
+                _cv.Add(_currentPlanes[c], _difference, _currentPlanes[c]);
             }
         }
 

@@ -81,6 +81,25 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     }
 
     [Fact]
+    public void CarryingFeaturesAllocatesNothingAfterWarmUp()
+    {
+        var frames = Clip("help.mkv", 5);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        using var output = new Mat(Height, Width, MatType.CV_8UC3);
+        carried.Process(frames[0], output);
+        carried.Process(frames[1], output);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 2; i < frames.Count; i++)
+        {
+            carried.Process(frames[i], output);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.False(carried.LastFrameWasReset);
+        Assert.True(allocated == 0, $"carrying features allocated {allocated} bytes over 3 frames");
+    }
+
+    [Fact]
     public void HistoryResetsAtACut_TheFrameAfterItMatchesAFreshRun()
     {
         var help = Clip("help.mkv", 58).TakeLast(6).ToList();
