@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 # OpenCvSharp's official Linux runtime links against GTK 3.
-if ! ldconfig -p 2>/dev/null | grep -q 'libgtk-3.so.0'; then
+. scripts/lib/libraries.sh
+if ! has_library 'libgtk-3.so.0'; then
   missing+=(libgtk-3-0)
 fi
 

@@ -120,9 +120,10 @@ public sealed class CommandLine
             return fallback;
         }
 
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        // NaN compares false with everything and would slip through a range check: finite numbers only.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < min || value > max)
         {
-            throw new UsageException($"{_verb}: {name} must be a number from {min} to {max}, not '{text}'");
+            throw new UsageException($"{_verb}: {name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
         }
 
         return value;

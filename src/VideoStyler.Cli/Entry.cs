@@ -11,13 +11,19 @@ public static class Entry
         usage: videostyler <command> [options]
 
         commands:
-          stylize INPUT -o OUTPUT   stylize a video file (batch, nothing dropped)
+          stylize INPUT -o OUTPUT   stylize a video or image file (batch, nothing dropped)
           live --input SRC --output SINK   stylize a camera or stream live (latency held)
+          styles list|show|add|remove   every style (paintings and ONNX networks): find by tag or
+                                    likeness, describe, add a picture as a style, remove
           models list|inspect       list the styles and their tags; inspect a model's conventions
           eval flicker IN OUT       measure temporal flicker of a stylized clip
           eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
           bench                     measure bare-model vs pipeline speed
-          inspect FILE              show whether a video was AI-stylized by VideoStyler, and how
+          devices                   list execution providers (CPU, CUDA): usable, or why not
+          inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
+          plan INPUT -o OUTPUT --segments N   cut a job into segments for Slurm, Kubernetes or local workers
+          run-segment JOBDIR [INDEX]          stylize one segment of a planned job
+          join JOBDIR               join a job's finished segments into its output
 
         options:
           -h, --help                help (also after every command)
@@ -38,7 +44,7 @@ public static class Entry
             if (rest.Length == 0 || rest[0] is "-h" or "--help" or "help")
             {
                 Console.Out.WriteLine(Usage);
-                return rest.Length == 0 ? 2 : 0;
+                return rest.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
             }
 
             if (rest[0] == "--version")
@@ -53,16 +59,21 @@ public static class Entry
                 "stylize" => await StylizeCommand.RunAsync(tail),
                 "live" => await LiveCommand.RunAsync(tail),
                 "models" => ModelsCommand.Run(tail),
+                "styles" => StylesCommand.Run(tail),
                 "bench" => await BenchCommand.RunAsync(tail),
+                "devices" => DevicesCommand.Run(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
+                "plan" => await PlanCommand.RunAsync(tail),
+                "run-segment" => await RunSegmentCommand.RunAsync(tail),
+                "join" => await JoinCommand.RunAsync(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }
         catch (UsageException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
-            return 2;
+            return ExitCodes.Usage;
         }
         catch (UserFacingException ex)
         {
@@ -77,7 +88,7 @@ public static class Entry
         catch (Exception ex) when (IsNativeLoadFailure(ex))
         {
             Console.Error.WriteLine($"error: a native library failed to load ({OneLine(Innermost(ex).Message)}); run scripts/setup.sh to install ffmpeg and libgtk-3-0");
-            return 1;
+            return ExitCodes.Error;
         }
         catch (Exception ex)
         {
@@ -87,7 +98,7 @@ public static class Entry
                 Console.Error.WriteLine(ex);
             }
 
-            return 70;
+            return ExitCodes.InternalError;
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using VideoStyler.Pipeline;
+using VideoStyler.Sources;
 
 namespace VideoStyler.Cli;
 
@@ -26,12 +28,27 @@ public sealed class InterruptHandler : IDisposable
         context.Cancel = true;
         if (_stop.IsCancellationRequested)
         {
-            Console.Error.WriteLine("stopping now (second signal)");
-            Environment.Exit(130);
+            StopNow();
         }
 
         Console.Error.WriteLine($"{context.Signal}: stopping — finishing the frames in flight and finalizing the output (again to quit at once)");
         _stop.Cancel();
+    }
+
+    /// <summary>
+    /// The second signal: end the ffmpeg children now (SIGTERM, so the encoder still writes its trailer,
+    /// then SIGKILL), keep every unfinished output as NAME.partial.EXT (never under a hidden name) and exit.
+    /// </summary>
+    private static void StopNow()
+    {
+        Console.Error.WriteLine("stopping now (second signal)");
+        ChildProcesses.EndFfmpegChildren(TimeSpan.FromSeconds(3));
+        foreach (var kept in OutputFile.AbandonAll())
+        {
+            Console.Error.WriteLine($"interrupted: what was done is kept as {kept}");
+        }
+
+        Environment.Exit(ExitCodes.Interrupted);
     }
 
     public void Dispose()

@@ -1,11 +1,13 @@
 using System.Globalization;
+using VideoStyler.Files;
 using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
+using VideoStyler.Stills;
 
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>
-/// `stylize DIR -o OUTDIR`: every video in DIR, one after the other. Existing outputs are skipped
+/// `stylize DIR -o OUTDIR`: every video and image in DIR, one after the other. Existing outputs are skipped
 /// (unless --force), a failing file is reported and the batch goes on, and a summary table ends it.
 /// </summary>
 public static class BatchStylizer
@@ -24,19 +26,22 @@ public static class BatchStylizer
             throw new UserFacingException($"with a folder as input, -o must be a folder too; {outputDir} is a file");
         }
 
-        Directory.CreateDirectory(outputDir);
-        if (string.Equals(Path.GetFullPath(inputDir).TrimEnd('/'), Path.GetFullPath(outputDir).TrimEnd('/'), StringComparison.Ordinal))
+        if (FileIdentity.Same(inputDir, outputDir)
+            || string.Equals(Path.GetFullPath(inputDir).TrimEnd('/'), Path.GetFullPath(outputDir).TrimEnd('/'), StringComparison.Ordinal))
         {
-            throw new UserFacingException("the output folder is the input folder; choose another one so no input can be overwritten");
+            // Compared by identity (device + inode): a link or a bind mount to the input folder is refused too.
+            throw new UserFacingException($"the output folder {outputDir} is the input folder (maybe through a link); choose another one so no input can be overwritten");
         }
 
+        Directory.CreateDirectory(outputDir);
+
         var inputs = Directory.EnumerateFiles(inputDir)
-            .Where(f => VideoExtensions.Contains(Path.GetExtension(f)) && !Path.GetFileName(f).StartsWith('.'))
+            .Where(f => (VideoExtensions.Contains(Path.GetExtension(f)) || ImageFormats.IsImagePath(f)) && !Path.GetFileName(f).StartsWith('.'))
             .Order(StringComparer.Ordinal)
             .ToList();
         if (inputs.Count == 0)
         {
-            throw new UserFacingException($"no video files in {inputDir}");
+            throw new UserFacingException($"no video or image files in {inputDir}");
         }
 
         var rows = new List<(string Name, string Status, string Detail)>();
@@ -59,8 +64,8 @@ public static class BatchStylizer
             Console.Error.WriteLine($"[{rows.Count + 1}/{inputs.Count}] {name}");
             try
             {
-                var result = await StylizeCommand.RunOneAsync(template with { InputPath = input, OutputPath = output }, stop);
-                var detail = string.Create(CultureInfo.InvariantCulture, $"{result.FramesOut} frames, {result.Fps:0.00} fps -> {Path.GetFileName(output)}");
+                var result = await StylizeCommand.RunOneAsync(template with { InputPath = input, OutputPath = output, InterruptedIsPartial = true }, stop);
+                var detail = string.Create(CultureInfo.InvariantCulture, $"{result.FramesOut} frames, {result.Fps:0.00} fps -> {Path.GetFileName(result.OutputPath)}");
                 var status = result.Interrupted ? "interrupted" : result.FramesMissing is not null ? "damaged" : "done";
                 if (result.FramesMissing is { } missing)
                 {
@@ -79,14 +84,14 @@ public static class BatchStylizer
         PrintTable(rows);
         var failed = rows.Count(r => r.Status is "failed" or "damaged");
         Console.Out.WriteLine($"{rows.Count(r => r.Status == "done")} done, {rows.Count(r => r.Status == "skipped")} skipped, {failed} failed");
-        return stop.IsCancellationRequested ? 130 : failed > 0 ? 1 : 0;
+        return stop.IsCancellationRequested ? ExitCodes.Interrupted : failed > 0 ? ExitCodes.Error : ExitCodes.Ok;
     }
 
-    /// <summary>Same name; same container when we can write it, else Matroska (which carries anything).</summary>
+    /// <summary>Same name; same container or image format when we can write it, else Matroska (which carries anything).</summary>
     internal static string OutputName(string input)
     {
         var extension = Path.GetExtension(input);
-        var keep = ContainerProfile.SupportedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase);
+        var keep = ContainerProfile.SupportedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase) || ImageFormats.IsImagePath(input);
         return Path.GetFileNameWithoutExtension(input) + (keep ? extension.ToLowerInvariant() : ".mkv");
     }
 

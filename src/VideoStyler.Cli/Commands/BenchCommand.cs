@@ -7,6 +7,7 @@ using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
+using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Temporal;
 
 namespace VideoStyler.Cli.Commands;
@@ -20,7 +21,8 @@ namespace VideoStyler.Cli.Commands;
 public static class BenchCommand
 {
     public const string Help = """
-        usage: videostyler bench [--style S] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+        usage: videostyler bench [--style S | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+               videostyler bench --no-io [--frame-size WxH] [--style S | --style-image FILE] [--size N] [--frames K] [--device D] [--json]
 
         Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
         (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
@@ -29,22 +31,44 @@ public static class BenchCommand
         (each stage on its own thread, after a warm-up of 16 frames) and by the whole process.
 
         options:
-          --style S       style name or .onnx file (default: the embedded toon)
+          --style S       style name or .onnx file (default: the painting starry-night)
+          --style-image F measure the Magenta arbitrary-style transformer with F's style vector
+          --transformer M with --style-image: another transformer (e.g. an int8 import made with
+                          `models import --qdq`); also reports its mean absolute output
+                          difference (0..255) against the shipped float transformer on one frame
           --size N        processing size, short side (default 480)
           --frames K      frames to measure (default 30)
           --input FILE    clip to run the pipeline on
           --threads T     ONNX Runtime intra-op threads (default: one per core)
           --device D      auto|cpu|cuda|tensorrt
           --json          print one JSON object instead of text
+
+        --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
+        bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
+        device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
+        largest absolute difference (0..255) to the CPU provider's output for the same frames.
+          --frame-size WxH     frame size (default 640x360)
+          --max-tile N         tile above this long side (default 1920)
+          --compare-frames K   frames compared with the CPU provider (default 3)
+          --compare-cpu        compare with the CPU provider even when running on it (a check of the check)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var line = CommandLine.Parse("bench", args, ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir"], ["--json"]);
+        var line = CommandLine.Parse(
+            "bench",
+            args,
+            ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
+            ["--json", "--no-io", "--compare-cpu"]);
         if (line.HelpRequested)
         {
             Console.Out.WriteLine(Help);
             return 0;
+        }
+
+        if (line.Has("--no-io"))
+        {
+            return RunInProcess(line);
         }
 
         var size = line.GetInt("--size", 480, 16, 8192);
@@ -53,6 +77,8 @@ public static class BenchCommand
         var device = StylizeCommand.ParseDevice(line.Get("--device"));
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
         var styleSpec = line.Get("--style");
+        // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
+        var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
@@ -61,8 +87,10 @@ public static class BenchCommand
             var info = await VideoProbe.ProbeAsync(input);
 
             // (a) the bare model on a prepared tensor of the same size.
-            var source = library.Resolve(styleSpec);
+            var source = arbitrary is null ? library.Resolve(styleSpec) : arbitrary.Transformer ?? MagentaModels.Transformer();
             double modelFps;
+            double? differenceToShipped = null;
+            double modelCpuMs;
             string provider;
             int effectiveThreads;
             FrameGeometry geometry;
@@ -71,8 +99,18 @@ public static class BenchCommand
             using (var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0)))
             {
                 Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+                if (arbitrary is not null)
+                {
+                    style.SetStyleVector(arbitrary.Vector);
+                    if (arbitrary.Transformer is not null)
+                    {
+                        differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
+                    }
+                }
+
                 stylizer.Preprocess(frame);
                 stylizer.RunModelOnly(); // warm-up: first runs allocate ONNX Runtime's arenas
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < frames; i++)
                 {
@@ -80,23 +118,28 @@ public static class BenchCommand
                 }
 
                 modelFps = frames / clock.Elapsed.TotalSeconds;
+                // CPU time is what the model costs even when other processes share the cores (wall time is not).
+                modelCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / frames;
                 provider = style.ExecutionProvider;
                 effectiveThreads = threads > 0 ? threads : Environment.ProcessorCount;
                 geometry = stylizer.Geometry;
             }
 
             // (b) the whole pipeline, same frames, same size.
-            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0);
-            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength);
+            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
+            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
 
             var result = new JsonObject
             {
                 ["style"] = plain.Result.Style,
+                ["transformer"] = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
+                ["mean_abs_diff_vs_shipped"] = differenceToShipped is { } d ? Round(d) : null,
                 ["input"] = input,
                 ["frame_size"] = $"{info.Width}x{info.Height}",
                 ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
                 ["frames"] = frames,
                 ["model_fps"] = Round(modelFps),
+                ["model_cpu_ms_per_frame"] = Round(modelCpuMs),
                 ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
                 ["pipeline_fps_wall"] = Round(plain.Result.Fps),
                 ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
@@ -143,10 +186,59 @@ public static class BenchCommand
         }
     }
 
+    private static int RunInProcess(CommandLine line)
+    {
+        if (line.Get("--input") is not null)
+        {
+            throw new UsageException("--no-io generates its frames in memory: it takes --frame-size, not --input");
+        }
+
+        var (width, height) = InProcessBench.ParseFrameSize(line.Get("--frame-size") ?? "640x360");
+        var result = InProcessBench.Run(
+            StyleLibrary.CreateDefault(line.Get("--models-dir")),
+            line.Get("--style"),
+            width,
+            height,
+            line.GetInt("--size", 480, 16, 8192),
+            line.GetInt("--frames", 30, 2, 100000),
+            StylizeCommand.ParseDevice(line.Get("--device")),
+            line.GetInt("--threads", 0, 0, 256),
+            line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
+            line.GetInt("--compare-frames", 3, 1, 1000),
+            line.Has("--compare-cpu"));
+        if (result["notice"] is { } notice)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        if (line.Has("--json"))
+        {
+            Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+
+        Console.Out.WriteLine($"style {result["style"]} on {result["execution_provider"]} ({result["binding"]} binding), {result["threads"]} threads; frame {result["frame_size"]}, tensor {result["tensor_size"]}, {result["frames"]} frames generated in memory");
+        Console.Out.WriteLine($"model fps:       {result["model_fps"]}   (ONNX Runtime alone, with the per-frame binding/transfers)");
+        if (result["model_fps_device_resident"] is not null)
+        {
+            Console.Out.WriteLine($"model fps:       {result["model_fps_device_resident"]}   (tensors resident in device memory, no transfers)");
+        }
+
+        Console.Out.WriteLine($"stage ms:        {result["stage_ms"]!.ToJsonString()}");
+        Console.Out.WriteLine($"in-process fps:  {result["in_process_fps"]} (with temporal {result["in_process_fps_temporal"]})");
+        if (result["cpu_difference"] is JsonObject diff)
+        {
+            Console.Out.WriteLine($"vs CPU provider: mean abs diff {diff["mean_abs_diff"]}, max {diff["max_abs_diff"]}, share of values over 1 level {diff["share_over_1_level"]} ({diff["frames"]} frames)");
+        }
+
+        return 0;
+    }
+
     private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2);
 
     private static async Task<PipelineRun> RunPipelineAsync(
-        string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal)
+        string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
+        ArbitraryStyle? arbitrary)
     {
         var options = new StylizeOptions
         {
@@ -160,6 +252,7 @@ public static class BenchCommand
             Threads = threads,
             TemporalStrength = temporal,
             Force = true,
+            Arbitrary = arbitrary,
         };
         var gen0 = GC.CollectionCount(0);
         var gen1 = GC.CollectionCount(1);
@@ -185,6 +278,61 @@ public static class BenchCommand
         var counted = last - first;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
         return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+    }
+
+    private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
+    {
+        var image = line.Get("--style-image");
+        var transformer = line.Get("--transformer");
+        if (image is null)
+        {
+            return transformer is null ? null : throw new UsageException("bench: --transformer needs --style-image");
+        }
+
+        if (line.Get("--style") is not null)
+        {
+            throw new UsageException("bench: give --style or --style-image, not both");
+        }
+
+        return ArbitraryStyle.FromImage(image, 1.0, threads) with { Transformer = transformer is null ? null : StyleLibrary.FromPath(transformer) };
+    }
+
+    /// <summary>Mean absolute difference (0..255) between this transformer's and the shipped one's output on the clip's first frame.</summary>
+    private static async Task<double> DifferenceToShippedAsync(
+        string input, OnnxStylizer stylizer, StyleSession style, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
+    {
+        using var frame = await FirstFrameAsync(input);
+        using var shipped = StyleSession.Load(MagentaModels.Transformer(), device, threads);
+        shipped.SetStyleVector(arbitrary.Vector);
+        using var reference = new OnnxStylizer(shipped, frame.Width, frame.Height, size);
+        using var a = new Mat(frame.Size(), MatType.CV_8UC3);
+        using var b = new Mat(frame.Size(), MatType.CV_8UC3);
+        stylizer.Process(frame, a);
+        reference.Process(frame, b);
+        using var diff = new Mat();
+        Cv2.Absdiff(a, b, diff);
+        var mean = Cv2.Mean(diff);
+        return (mean.Val0 + mean.Val1 + mean.Val2) / 3.0;
+    }
+
+    private static async Task<Mat> FirstFrameAsync(string input)
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"videostyler-bench-frame-{Environment.ProcessId}.png");
+        try
+        {
+            var (exit, _, stderr) = await ProcessRunner.RunAsync(
+                "ffmpeg", ["-v", "error", "-y", "-i", input, "-frames:v", "1", png], CancellationToken.None);
+            if (exit != 0)
+            {
+                throw new UserFacingException($"could not read the first frame of {input}: {stderr.Trim()}");
+            }
+
+            return Cv2.ImRead(png, ImreadModes.Color);
+        }
+        finally
+        {
+            File.Delete(png);
+        }
     }
 
     private static async Task<string> MakeClipAsync(string work, int frames)
@@ -236,8 +384,13 @@ public static class BenchCommand
 
     private static void PrintText(JsonObject r)
     {
+        if (r["transformer"] is not null)
+        {
+            Console.Out.WriteLine($"transformer:   {r["transformer"]}" + (r["mean_abs_diff_vs_shipped"] is { } d ? $"; mean |output - shipped float output| {d} (0..255)" : ""));
+        }
+
         Console.Out.WriteLine($"style {r["style"]} on {r["execution_provider"]}, {r["threads"]} threads; frame {r["frame_size"]}, tensor {r["tensor_size"]}, {r["frames"]} frames");
-        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor)");
+        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor; {r["model_cpu_ms_per_frame"]} ms CPU time per frame, all threads)");
         Console.Out.WriteLine($"pipeline fps:  {r["pipeline_fps"]}   (steady; wall incl. start-up: {r["pipeline_fps_wall"]})");
         Console.Out.WriteLine($"efficiency:    {r["efficiency"]}");
         if (r["pipeline_fps_temporal"] is not null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VideoStyler.Files;
 using VideoStyler.Live;
 using VideoStyler.Models;
 
@@ -29,7 +30,10 @@ public static class LiveCommand
           preview               an OpenCV window (skipped with a notice when there is no display)
 
         options:
-          --style NAME|FILE     style name or .onnx file (default: the embedded 'toon')
+          --style NAME|FILE     style name or .onnx file (default: the painting 'starry-night'; 'toon'
+                                is the non-neural one)
+          --style-image FILE    any picture as the style (Magenta arbitrary style transfer: its
+                                style vector is predicted once, the transformer runs every frame)
           --size N              processing size, short side (default 360: candy-class models take
                                 ~0.3-0.6 s per 480x360 keyframe on 2 CPU cores, which keeps keyframes
                                 ~10-15 frames apart; larger sizes space them further and the flow
@@ -72,7 +76,7 @@ public static class LiveCommand
 
     private static readonly string[] ValueOptions =
     [
-        "--input", "-i", "--output", "-o", "--style", "--size", "--fps", "--video-size", "--control-port", "--control-host", "--token",
+        "--input", "-i", "--output", "-o", "--style", "--style-image", "--size", "--fps", "--video-size", "--control-port", "--control-host", "--token",
         "--stats", "--duration", "--device", "--threads", "--models-dir", "--strength", "--flow-width",
         "--stall-timeout", "--reconnect-timeout",
     ];
@@ -118,11 +122,26 @@ public static class LiveCommand
         var sinks = outputs.Select(LiveSink.Parse).ToList();
         foreach (var recording in sinks.Where(s => s.Kind == LiveSinkKind.File))
         {
+            // By identity (device + inode): a recording that is the input file through a link is refused even with --force.
+            if (FileIdentity.SameTarget(recording.Target, input))
+            {
+                throw new UserFacingException($"live: recording {recording.Target} is the input (the same file, maybe through a link); choose another name");
+            }
+
             if (File.Exists(recording.Target) && !line.Has("--force"))
             {
                 throw new UserFacingException($"live: {recording.Target} exists (use --force to overwrite it)");
             }
         }
+
+        // Checked before the run: not the input or a recording, no existing file without --force, writable.
+        var statsFile = statsPath is null
+            ? null
+            : SideFile.Prepare(
+                "--stats",
+                statsPath,
+                line.Has("--force"),
+                [("input", input), .. sinks.Where(s => s.Kind == LiveSinkKind.File).Select(s => ("recording", s.Target))]);
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
@@ -133,6 +152,7 @@ public static class LiveCommand
             Sinks = sinks,
             Library = StyleLibrary.CreateDefault(line.Get("--models-dir")),
             Style = line.Get("--style"),
+            Arbitrary = StyleImageOption(line),
             ProcessingSize = line.GetInt("--size", 360, 16, 8192),
             Device = device,
             Threads = line.GetInt("--threads", 1, 0, 256),
@@ -158,17 +178,7 @@ public static class LiveCommand
             },
             stop.Token);
 
-        if (statsPath is not null)
-        {
-            try
-            {
-                File.WriteAllText(statsPath, result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new UserFacingException($"cannot write stats file {statsPath}: {ex.Message}");
-            }
-        }
+        statsFile?.Write(result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
         var stats = result.Stats;
         var losses = (long)stats["source_lost"]! > 0
@@ -183,5 +193,21 @@ public static class LiveCommand
         }
 
         return 0;
+    }
+
+    /// <summary>--style-image FILE: the picture's style vector for the Magenta transformer (exclusive with --style).</summary>
+    private static Stylize.Arbitrary.ArbitraryStyle? StyleImageOption(CommandLine line)
+    {
+        if (line.Get("--style-image") is not { } path)
+        {
+            return null;
+        }
+
+        if (line.Get("--style") is not null)
+        {
+            throw new UsageException("live: give --style or --style-image, not both");
+        }
+
+        return Stylize.Arbitrary.ArbitraryStyle.FromImage(path);
     }
 }

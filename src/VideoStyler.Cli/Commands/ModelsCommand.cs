@@ -13,6 +13,7 @@ public static class ModelsCommand
                videostyler models inspect FILE.onnx|NAME
                videostyler models add FILE.onnx --name N [--tag KEY=VALUE ...] [--title T] [--artist A] [--license L]
                videostyler models pull NAME [--catalog FILE] [--models-dir DIR]
+               videostyler models import FILE.tflite [--name N] [--force] [--models-dir DIR]
                videostyler models generate-defaults [DIR]
 
         list      the styles in models/, the user model folder and the embedded default, with tags
@@ -22,6 +23,8 @@ public static class ModelsCommand
                   (your tags, the detected conventions), so --style N and --tag find it
         pull      download a catalogued public model (models/catalog.json) into the user model
                   folder; resumes partial downloads and refuses a file whose sha256 differs
+        import    convert a TensorFlow Lite model to ONNX (our own importer) and write it with its
+                  manifest into the user model folder (see `models import --help`)
         generate-defaults  rebuild the project's own default style (models/toon.onnx)
         """;
 
@@ -41,6 +44,7 @@ public static class ModelsCommand
             "generate-defaults" => GenerateDefaultsCommand.Run(rest),
             "add" => Add(rest),
             "pull" => Pull(rest),
+            "import" => ModelsImportCommand.Run(rest),
             _ => throw new UsageException($"models: unknown subcommand '{args[0]}' (list, inspect)"),
         };
     }
@@ -56,7 +60,7 @@ public static class ModelsCommand
 
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
         var tag = line.Get("--tag");
-        var styles = library.ListManifests().Where(s => tag is null || MatchesTag(s.Manifest, tag)).ToList();
+        var styles = library.ListManifests(notice => Console.Error.WriteLine($"notice: {notice}")).Where(s => tag is null || MatchesTag(s.Manifest, tag)).ToList();
         if (line.Has("--json"))
         {
             var array = new JsonArray();
@@ -146,9 +150,10 @@ public static class ModelsCommand
 
         var file = line.Positionals[0];
         var name = line.Get("--name") ?? Path.GetFileNameWithoutExtension(file);
-        if (name.Length == 0 || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ']) >= 0)
+        // Not "." or ".." (which make "...onnx"), nor hidden, nor a path.
+        if (name.Length == 0 || name.StartsWith('.') || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ', '/', '\\']) >= 0)
         {
-            throw new UsageException($"models add: --name '{name}' must be a plain file name without spaces, ',' or ':'");
+            throw new UsageException($"models add: --name '{name}' must be a plain file name (letters, digits, '-', '_'; not starting with '.'), without spaces, ',' or ':'");
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);

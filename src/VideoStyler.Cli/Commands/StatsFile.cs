@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VideoStyler.Files;
 using VideoStyler.Pipeline;
 
 namespace VideoStyler.Cli.Commands;
@@ -41,15 +42,7 @@ public static class StatsFile
         };
     }
 
-    public static void Write(string path, StylizeResult result)
-    {
-        try
-        {
-            File.WriteAllText(path, Build(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UserFacingException($"cannot write stats file {path}: {ex.Message}");
-        }
-    }
+    /// <summary>Writes the JSON to a --stats file checked before the run (see <see cref="SideFile"/>).</summary>
+    public static void Write(SideFile target, StylizeResult result) =>
+        target.Write(Build(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 }

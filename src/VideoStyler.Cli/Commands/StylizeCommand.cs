@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using VideoStyler.Files;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
+using VideoStyler.Stills;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
 
@@ -20,18 +22,32 @@ public static class StylizeCommand
         requires it). The container follows OUTPUT's extension: .mp4/.mov/.m4v (h264), .mkv (h264),
         .webm (vp9). Ctrl-C stops cleanly and keeps the frames done so far as a playable OUTPUT.
 
-        With a folder as INPUT, every video in it is stylized into OUTPUT_DIR under the same name
-        (same container when supported, else .mkv); outputs that exist are skipped unless --force;
-        a failing file does not stop the batch; a summary table ends it (exit 1 if any failed).
+        A still image (.jpg/.jpeg/.png/.webp/.bmp/.tif/.tiff) to an image OUTPUT (any of those, by
+        extension) keeps the exact size, is written upright (the EXIF orientation is applied, no
+        orientation tag is written), JPEG at quality 95; alpha is kept where OUTPUT can hold it (PNG,
+        WebP, TIFF); grayscale comes out in colour. Stills are processed at their own size (large ones
+        in tiles, see --max-tile) unless --size is given. The AI-stylized marking goes into the image's
+        metadata (not BMP, which has none); `videostyler inspect OUT` reads it back.
+
+        With a folder as INPUT, every video and image in it is stylized into OUTPUT_DIR under the
+        same name (same container or image format when supported, else .mkv); outputs that exist
+        are skipped unless --force; a failing file does not stop the batch; a summary table ends
+        it (exit 1 if any failed).
 
         exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
-        3 damaged input (the frames that decoded are written, the loss is reported); 130 interrupted.
+        3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
+        or cut-off image writes nothing); 130 interrupted.
 
         options:
           -o, --output FILE     output file (required); never overwritten without --force
-          --style NAME|FILE     a style name (see `videostyler models list`) or an .onnx file;
-                                default: the embedded 'toon' style. A weighted mix of styles:
-                                --style candy:0.6,mosaic:0.4
+          --style NAME|FILE     a style name (see `videostyler styles list`: built-in paintings,
+                                your own, ONNX networks like 'toon') or an .onnx file; default: the
+                                painting 'starry-night'. A weighted mix: --style great-wave:0.7,scream:0.3
+                                averages picture styles' vectors; networks (candy:0.6,mosaic:0.4)
+                                blend their outputs
+          --style-image FILE    any picture as the style (Magenta arbitrary style transfer, Apache-2.0:
+                                the picture's 100-number style vector is predicted once, then a small
+                                transformer network stylizes each frame with it)
           --temporal T          0..1 temporal consistency (default 0.5); pixel stage: each frame's change against
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
@@ -45,17 +61,22 @@ public static class StylizeCommand
                                 variances over frames; a mode a style cannot do falls back to
                                 pixel with a notice
           --no-temporal         per-frame stylization (no temporal stage)
-          --strength S          0..1, how much of the style to keep (default 1)
+          --strength S          0..1, how much of the style to keep (default 1); with --style-image,
+                                interpolates between the first frame's own style vector and the
+                                picture's (Magenta's way; 0 gives back nearly the content)
           --preserve-colors     keep the source's colours, take only the style's luminance
           --mask FILE           image or video; white = styled, black = original
           --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
                                 AI-stylized in their metadata; `videostyler inspect FILE` shows it)
-          --size N              processing size: the short side in pixels (default 480)
+          --size N              processing size: the short side in pixels (default 480; for a
+                                still image, its own size)
           --max-tile N          frames whose processing size is longer than N pixels are stylized
                                 in overlapping tiles of at most N x N with feathered seams, so
                                 memory stays bounded at any resolution (default 1920; lower it if
                                 memory runs out, raise it to run larger frames whole)
           --force               overwrite OUTPUT if it exists
+          --preview FILE.png    also write a before/after image (input left, output right) of the
+                                middle frame (any image extension; one INPUT file, not a folder)
           --stats FILE.json     write frame counts, timings per stage and the execution provider
           --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
           --threads N           ONNX Runtime intra-op threads (default: one per core)
@@ -63,7 +84,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--temporal-mode"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image", "--preview", "--temporal-mode"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -91,6 +112,8 @@ public static class StylizeCommand
             Style = line.Get("--style"),
             Library = library,
             ProcessingSize = line.GetInt("--size", 480, 16, 8192),
+            ProcessingSizeGiven = line.Has("--size"),
+            PreviewPath = line.Get("--preview"),
             MaxTile = line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
             Force = line.Has("--force"),
             Device = ParseDevice(line.Get("--device")),
@@ -106,30 +129,63 @@ public static class StylizeCommand
                 Watermark = line.Get("--watermark"),
             },
         };
-        var statsPath = line.Get("--stats");
+        if (line.Get("--style-image") is { } styleImage)
+        {
+            if (template.Style is not null)
+            {
+                throw new UsageException("stylize: give --style or --style-image, not both");
+            }
+
+            // The strength moves into the style vector (content vector <-> style vector), not an output blend.
+            template = template with
+            {
+                Arbitrary = Stylize.Arbitrary.ArbitraryStyle.FromImage(styleImage, template.Controls.Strength, template.Threads),
+                Controls = template.Controls with { Strength = 1.0 },
+            };
+        }
+
+        // Checked before the run: never the input or the output, never an existing file without --force, writable.
+        var stats = line.Get("--stats") is { } statsPath
+            ? SideFile.Prepare("--stats", statsPath, template.Force, [("input", template.InputPath), ("output", template.OutputPath)])
+            : null;
 
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
         if (Directory.Exists(template.InputPath))
         {
+            if (template.PreviewPath is not null)
+            {
+                throw new UsageException("stylize: --preview takes one INPUT file, not a folder");
+            }
+
             return await BatchStylizer.RunAsync(template, stop.Token);
         }
 
         var options = template;
-        var result = await RunOneAsync(options, stop.Token);
-
-        if (statsPath is not null)
+        var stillRun = StillStylizer.Handles(options.InputPath, options.OutputPath);
+        if (options.PreviewPath is { } preview)
         {
-            StatsFile.Write(statsPath, result);
+            PreviewImage.Validate(preview, options.InputPath, options.OutputPath, options.Force);
+        }
+
+        var result = await RunOneAsync(options, stop.Token);
+        if (options.PreviewPath is { } videoPreview && !stillRun && !result.Interrupted)
+        {
+            await PreviewImage.WriteForVideoAsync(videoPreview, options.InputPath, result.OutputPath, result.Style, options.Force, CancellationToken.None);
+        }
+
+        if (stats is not null)
+        {
+            StatsFile.Write(stats, result);
         }
 
         var summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"{result.FramesOut} frames in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
+            $"{result.FramesOut} {(stillRun ? "image" : "frames")} in {result.WallSeconds:0.0} s ({result.Fps:0.00} fps), style {result.Style}, {result.ExecutionProvider} -> {result.OutputPath}");
         if (result.Interrupted)
         {
             Console.Out.WriteLine($"interrupted: {summary} (the frames done so far are finalized and playable)");
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         Console.Out.WriteLine(summary);
@@ -138,7 +194,7 @@ public static class StylizeCommand
             // The output is good as far as it goes, but the run did not do all it was asked: exit 3.
             Console.Error.WriteLine(
                 $"error: {options.InputPath} is damaged or truncated: {result.FramesIn} of {result.FramesIn + missing} frames decoded, {missing} lost; {result.OutputPath} holds the {result.FramesOut} good frames");
-            return 3;
+            return ExitCodes.DamagedInput;
         }
 
         return 0;
@@ -146,9 +202,20 @@ public static class StylizeCommand
 
     internal static async Task<StylizeResult> RunOneAsync(StylizeOptions options, CancellationToken stop)
     {
+        if (StillStylizer.Handles(options.InputPath, options.OutputPath))
+        {
+            var still = await Task.Run(() => StillStylizer.Run(options), CancellationToken.None);
+            foreach (var notice in still.Notices)
+            {
+                Console.Error.WriteLine($"notice: {notice}");
+            }
+
+            return still;
+        }
+
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, onStarted, onFrame, stop));
+            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
         foreach (var notice in result.Notices)
         {
             Console.Error.WriteLine($"notice: {notice}");
@@ -161,6 +228,16 @@ public static class StylizeCommand
         text is null ? TemporalModes.Default
         : TemporalModes.TryParse(text, out var mode) ? mode
         : throw new UsageException($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
+
+    private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
+    {
+        if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
+        {
+            Console.Error.WriteLine($"notice: {notice}");
+        }
+
+        next(info, style);
+    }
 
     internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch
     {

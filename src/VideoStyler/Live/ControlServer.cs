@@ -9,9 +9,12 @@ namespace VideoStyler.Live;
 
 /// <summary>
 /// The live control endpoint (HttpListener): GET / (a page listing the styles with the MJPEG preview),
-/// GET /status (JSON), GET /styles (JSON), GET /preview.mjpg, GET /snapshot.jpg, POST /style, /strength,
-/// /temporal, /pause. Binds to loopback unless told otherwise; then every request needs the token
-/// (Authorization: Bearer TOKEN, or ?token=TOKEN).
+/// GET /status (JSON), GET /styles (JSON), GET /thumb/NAME (a style's thumbnail), GET /preview.mjpg,
+/// GET /snapshot.jpg, POST /style, /strength, /temporal, /pause, POST /styles/upload?name=NAME (a picture
+/// as the body: saved as a new picture style in the user style folder and switched to). Binds to loopback
+/// unless told otherwise; then every request needs the token (Authorization: Bearer TOKEN, or ?token=TOKEN).
+/// Without a token, state-changing requests from other origins are refused (<see cref="RequestOriginPolicy"/>),
+/// and every value is checked (<see cref="ControlValues"/>: finite numbers, listed style names only).
 /// </summary>
 public sealed class ControlServer : IAsyncDisposable
 {
@@ -23,11 +26,14 @@ public sealed class ControlServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
 
-    private ControlServer(LiveSession session, string? token, string url)
+    private readonly RequestOriginPolicy _policy;
+
+    private ControlServer(LiveSession session, string? token, string url, string host)
     {
         _session = session;
         _token = token;
         Url = url;
+        _policy = new RequestOriginPolicy(host);
     }
 
     /// <summary>Where the page is, e.g. http://127.0.0.1:8090/.</summary>
@@ -47,7 +53,7 @@ public sealed class ControlServer : IAsyncDisposable
         var any = host is "0.0.0.0" or "::" or "*" or "+";
         var prefixHost = any ? "+" : host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         var url = string.Create(CultureInfo.InvariantCulture, $"http://{(any ? "127.0.0.1" : prefixHost)}:{port}/");
-        var server = new ControlServer(session, token, url);
+        var server = new ControlServer(session, token, url, host);
         server._listener.Prefixes.Add(string.Create(CultureInfo.InvariantCulture, $"http://{prefixHost}:{port}/"));
         try
         {
@@ -97,12 +103,28 @@ public sealed class ControlServer : IAsyncDisposable
                 return;
             }
 
+            if (_policy.Refusal(
+                    request.HttpMethod,
+                    request.Headers["Host"],
+                    request.Headers["Origin"],
+                    request.Headers["Sec-Fetch-Site"],
+                    request.ContentType,
+                    carriesToken: !string.IsNullOrEmpty(_token)) is { } refusal)
+            {
+                await SendAsync(response, 403, "text/plain; charset=utf-8", refusal + "\n");
+                return;
+            }
+
             var path = request.Url?.AbsolutePath ?? "/";
             switch (request.HttpMethod, path)
             {
                 case ("GET", "/"):
                 case ("GET", "/index.html"):
-                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(_session.Options.Library.ListManifests(), _session.StyleName));
+                    var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+                    // Only the page's own script and style run: no inline handler, injected or not.
+                    response.Headers["Content-Security-Policy"] = $"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self'";
+                    response.Headers["X-Content-Type-Options"] = "nosniff";
+                    await SendAsync(response, 200, "text/html; charset=utf-8", ControlPage.Render(Catalog().All(), _session.StyleName, nonce));
                     break;
                 case ("GET", "/status"):
                     await SendJsonAsync(response, 200, _session.Status(recent: true));
@@ -119,22 +141,20 @@ public sealed class ControlServer : IAsyncDisposable
                 case ("POST", "/style"):
                     await SwitchStyleAsync(request, response);
                     break;
+                case ("POST", "/styles/upload"):
+                    await UploadStyleAsync(request, response);
+                    break;
+                case ("GET", _) when path.StartsWith("/thumb/", StringComparison.Ordinal):
+                    await ThumbnailAsync(response, Uri.UnescapeDataString(path["/thumb/".Length..]));
+                    break;
                 case ("POST", "/strength"):
-                    await SetAsync(request, response, "strength", v =>
-                    {
-                        if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || s < 0 || s > 1)
-                        {
-                            throw new UserFacingException($"strength must be a number from 0 to 1, not '{v}'");
-                        }
-
-                        _session.Controls.Strength = s;
-                    });
+                    await SetAsync(request, response, "strength", v => _session.Controls.Strength = ControlValues.Number(v, "strength", 0, 1));
                     break;
                 case ("POST", "/temporal"):
-                    await SetAsync(request, response, "temporal", v => _session.Controls.Temporal = ParseBool(v, !_session.Controls.Temporal));
+                    await SetAsync(request, response, "temporal", v => _session.Controls.Temporal = ControlValues.Boolean(v, !_session.Controls.Temporal));
                     break;
                 case ("POST", "/pause"):
-                    await SetAsync(request, response, "paused", v => _session.Controls.Paused = ParseBool(v, !_session.Controls.Paused));
+                    await SetAsync(request, response, "paused", v => _session.Controls.Paused = ControlValues.Boolean(v, !_session.Controls.Paused));
                     break;
                 default:
                     await SendAsync(response, 404, "text/plain; charset=utf-8", $"no such endpoint: {request.HttpMethod} {path}\n");
@@ -164,34 +184,129 @@ public sealed class ControlServer : IAsyncDisposable
             return true;
         }
 
-        var given = request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        var given = request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? header["Bearer ".Length..].Trim()
             : request.QueryString["token"];
         return given is not null
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(_token));
     }
 
+    private Styles.StyleCatalog Catalog() =>
+        new(Styles.StyleCatalog.UserStylesFolder(), Styles.StyleCatalog.FindShippedStylesFolder(), _session.Options.Library);
+
     private JsonArray StylesJson()
     {
         var list = new JsonArray();
-        foreach (var (manifest, origin) in _session.Options.Library.ListManifests())
+        foreach (var style in Catalog().All())
         {
             var tags = new JsonObject();
-            foreach (var (key, value) in manifest.Tags)
+            foreach (var (key, value) in style.Tags)
             {
                 tags[key] = value;
             }
 
+            var palette = new JsonArray();
+            foreach (var colour in style.Palette)
+            {
+                palette.Add(new JsonObject { ["hex"] = colour.Hex, ["share"] = colour.Share });
+            }
+
             list.Add(new JsonObject
             {
-                ["name"] = manifest.Name,
-                ["title"] = manifest.Title,
+                ["name"] = style.Name,
+                ["kind"] = style.Kind == Styles.StyleKind.Picture ? "picture" : "network",
+                ["title"] = style.Title,
                 ["tags"] = tags,
-                ["origin"] = origin,
+                ["palette"] = palette,
+                ["thumbnail"] = style.ThumbnailPath is null ? null : "thumb/" + Uri.EscapeDataString(style.Name),
+                ["origin"] = style.Origin,
             });
         }
 
         return list;
+    }
+
+    private async Task ThumbnailAsync(HttpListenerResponse response, string name)
+    {
+        var style = Catalog().FindPicture(name);
+        if (style?.ThumbnailPath is not { } path || !File.Exists(path))
+        {
+            await SendAsync(response, 404, "text/plain; charset=utf-8", $"no thumbnail for style '{name}'\n");
+            return;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path);
+        response.StatusCode = 200;
+        response.ContentType = "image/jpeg";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes, _stop.Token);
+    }
+
+    /// <summary>The body is a picture: it becomes the picture style NAME in the user style folder, and the live style switches to it.</summary>
+    private async Task UploadStyleAsync(HttpListenerRequest request, HttpListenerResponse response)
+    {
+        const long maxBytes = 32L << 20;
+        var name = request.QueryString["name"]?.Trim() ?? "";
+        if (name.Length == 0 || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give the new style a name (?name=NAME: letters, digits, - and _)" });
+            return;
+        }
+
+        if (request.ContentLength64 > maxBytes)
+        {
+            await SendJsonAsync(response, 413, new JsonObject { ["error"] = $"the picture is over {maxBytes >> 20} MB" });
+            return;
+        }
+
+        var catalog = Catalog();
+        if (catalog.Find(name) is not null)
+        {
+            await SendJsonAsync(response, 409, new JsonObject { ["error"] = $"a style named '{name}' already exists" });
+            return;
+        }
+
+        var upload = Path.Combine(Path.GetTempPath(), $"videostyler-upload-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var file = File.Create(upload))
+            {
+                var buffer = new byte[81920];
+                long total = 0;
+                int read;
+                while ((read = await request.InputStream.ReadAsync(buffer, _stop.Token)) > 0)
+                {
+                    total += read;
+                    if (total > maxBytes)
+                    {
+                        throw new UserFacingException($"the picture is over {maxBytes >> 20} MB");
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+                }
+            }
+
+            await Task.Run(() =>
+            {
+                using var predictor = Stylize.Arbitrary.StylePredictor.Load(intraOpThreads: 1);
+                Styles.StyleMaker.Create(
+                    new Styles.StyleManifest { Name = name, Title = name, Source = "uploaded on the live page" },
+                    upload,
+                    catalog.UserFolder,
+                    predictor.Predict,
+                    force: false);
+            });
+            var switched = await _session.SwitchStyleAsync(name);
+            await SendJsonAsync(response, 200, new JsonObject { ["style"] = switched, ["added"] = name, ["status"] = "switching at the next keyframe" });
+        }
+        catch (UserFacingException ex)
+        {
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = ex.Message });
+        }
+        finally
+        {
+            File.Delete(upload);
+        }
     }
 
     private async Task SwitchStyleAsync(HttpListenerRequest request, HttpListenerResponse response)
@@ -199,13 +314,14 @@ public sealed class ControlServer : IAsyncDisposable
         var style = await ReadValueAsync(request, "style");
         if (string.IsNullOrWhiteSpace(style))
         {
-            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give a style name or .onnx path in the body" });
+            await SendJsonAsync(response, 400, new JsonObject { ["error"] = "give a style name (GET /styles) in the body" });
             return;
         }
 
         try
         {
-            var name = await _session.SwitchStyleAsync(style.Trim());
+            // Names from the listed styles only: a path would let any caller probe which files exist.
+            var name = await _session.SwitchStyleAsync(ControlValues.StyleName(style, Catalog().All().Select(s => s.Name).ToList()));
             await SendJsonAsync(response, 200, new JsonObject { ["style"] = name, ["status"] = "switching at the next keyframe" });
         }
         catch (UserFacingException ex)
@@ -234,14 +350,6 @@ public sealed class ControlServer : IAsyncDisposable
             ["paused"] = _session.Controls.Paused,
         });
     }
-
-    private static bool ParseBool(string value, bool toggled) => value.ToLowerInvariant() switch
-    {
-        "" or "toggle" => toggled,
-        "1" or "true" or "on" or "yes" => true,
-        "0" or "false" or "off" or "no" => false,
-        _ => throw new UserFacingException($"expected true or false, not '{value}'"),
-    };
 
     /// <summary>The value from ?value=, a JSON body {"key": v}, a form body key=v, or a plain-text body.</summary>
     private static async Task<string?> ReadValueAsync(HttpListenerRequest request, string key)

@@ -26,6 +26,8 @@ public sealed class KeyframeWorker : IDisposable
     private Mat _backGray;
     private FrameStylizer _stylizer;
     private FrameStylizer? _pending;
+    private Tuple<float[], string>? _pendingVector;
+    private long _vectorSwitches;
     private volatile bool _busy;
     private long _sequence;
     private Exception? _fault;
@@ -89,6 +91,24 @@ public sealed class KeyframeWorker : IDisposable
         }
     }
 
+    /// <summary>Style switches that only changed the style vector (no model loaded).</summary>
+    public long VectorSwitches => Interlocked.Read(ref _vectorSwitches);
+
+    /// <summary>
+    /// Hands over a new style vector for the running transformer; it is used from the next keyframe on.
+    /// False (nothing handed over) when the current style is not a style vector, or a whole new style is pending.
+    /// </summary>
+    public bool TryChangeVector(float[] vector, string name)
+    {
+        if (!_stylizer.IsArbitrary || Volatile.Read(ref _pending) is not null)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _pendingVector, Tuple.Create(vector, name));
+        return true;
+    }
+
     /// <summary>Hands over a new style; it is used from the next keyframe on.</summary>
     public void Replace(FrameStylizer next)
     {
@@ -113,6 +133,13 @@ public sealed class KeyframeWorker : IDisposable
                     _stylizer = next;
                     StyleName = next.Name;
                     ExecutionProvider = next.ExecutionProvider;
+                    _stats.CountStyleSwitch();
+                }
+
+                if (Interlocked.Exchange(ref _pendingVector, null) is { } vector && _stylizer.TrySetStyleVector(vector.Item1, vector.Item2))
+                {
+                    StyleName = vector.Item2;
+                    Interlocked.Increment(ref _vectorSwitches);
                     _stats.CountStyleSwitch();
                 }
 

@@ -11,7 +11,7 @@ public sealed class LiveControls
     public double Strength
     {
         get => Volatile.Read(ref _strength);
-        set => Volatile.Write(ref _strength, Math.Clamp(value, 0, 1));
+        set => Volatile.Write(ref _strength, double.IsFinite(value) ? Math.Clamp(value, 0, 1) : throw new ArgumentOutOfRangeException(nameof(value), value, "strength must be a finite number"));
     }
 
     /// <summary>Propagation: warp the last keyframe along the optical flow (off: show it as it is).</summary>

@@ -14,6 +14,9 @@ public sealed record LiveOptions
 
     public string? Style { get; init; }
 
+    /// <summary>--style-image: a style vector for the Magenta transformer, used instead of <see cref="Style"/> at start.</summary>
+    public Stylize.Arbitrary.ArbitraryStyle? Arbitrary { get; init; }
+
     /// <summary>Short side the model runs at.</summary>
     public int ProcessingSize { get; init; } = 360;
 

@@ -59,7 +59,7 @@ public sealed class LiveSession
     {
         var source = _options.Source;
         var (width, height) = (source.Width, source.Height);
-        var stylizer = LoadStylizer(_options.Style);
+        var stylizer = LoadStylizer(_options.Style, _options.Arbitrary);
         using var warper = new FlowWarper(width, height, _options.FlowWidth);
         _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats);
         try
@@ -143,6 +143,7 @@ public sealed class LiveSession
         var source = _options.Source;
         json["style"] = StyleName;
         json["loading_style"] = _loadingStyle;
+        json["style_vector_switches"] = _worker?.VectorSwitches ?? 0;
         json["execution_provider"] = _worker?.ExecutionProvider;
         json["paused"] = Controls.Paused;
         json["strength"] = Math.Round(Controls.Strength, 3);
@@ -173,6 +174,13 @@ public sealed class LiveSession
         _loadingStyle = styleSpec;
         try
         {
+            // A picture style while a picture style runs: only the vector changes (no model load).
+            if (Styles.PictureStyleResolver.TryResolve(_options.Library, styleSpec, 1.0) is { } picture
+                && worker.TryChangeVector(picture.Vector, picture.Name))
+            {
+                return picture.Name;
+            }
+
             var next = await RunLowPriority(() => LoadStylizer(styleSpec));
             worker.Replace(next);
             return next.Name;
@@ -183,11 +191,12 @@ public sealed class LiveSession
         }
     }
 
-    private FrameStylizer LoadStylizer(string? styleSpec)
+    private FrameStylizer LoadStylizer(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
     {
         var source = _options.Source;
         return FrameStylizer.Create(
-            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null);
+            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
+            arbitrary: arbitrary);
     }
 
     private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)

@@ -41,7 +41,9 @@ public sealed class ModelDownloader
         }
         catch (HttpRequestException ex)
         {
-            throw new UserFacingException($"cannot download {entry.Name} from {entry.Url}: {ex.Message} (the .part file is kept; run again to resume)");
+            // Only say a .part file is kept when there is one.
+            var kept = File.Exists(part) && new FileInfo(part).Length > 0 ? " (the .part file is kept; run again to resume)" : "";
+            throw new UserFacingException($"cannot download {entry.Name} from {entry.Url}: {ex.Message}{kept}");
         }
 
         using (response)

@@ -66,7 +66,10 @@ public sealed record ModelManifest
         }
         catch (JsonException ex)
         {
-            throw new UserFacingException($"manifest {origin} is not valid: {ex.Message}");
+            // JsonException's message names .NET types ("could not be converted to System.String"): say where instead.
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            var line = ex.LineNumber is { } l ? $" (line {l + 1})" : "";
+            throw new UserFacingException($"manifest {origin} is not valid: a wrong or malformed value{where}{line}");
         }
     }
 

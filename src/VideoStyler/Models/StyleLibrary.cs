@@ -114,8 +114,9 @@ public sealed class StyleLibrary
         return [.. names];
     }
 
-    /// <summary>Manifests of every style (a minimal one where a model has none).</summary>
-    public IReadOnlyList<(ModelManifest Manifest, string Origin)> ListManifests()
+    /// <summary>Manifests of every style (a minimal one where a model has none, or where its manifest is broken).</summary>
+    /// <param name="onNotice">Told about each manifest that could not be read (the style is listed without it).</param>
+    public IReadOnlyList<(ModelManifest Manifest, string Origin)> ListManifests(Action<string>? onNotice = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<(ModelManifest, string)>();
@@ -126,7 +127,18 @@ public sealed class StyleLibrary
                 var name = Path.GetFileNameWithoutExtension(file);
                 if (seen.Add(name))
                 {
-                    result.Add((LoadManifestBeside(file) ?? new ModelManifest { Name = name }, file));
+                    ModelManifest? loaded = null;
+                    try
+                    {
+                        loaded = LoadManifestBeside(file);
+                    }
+                    catch (UserFacingException ex)
+                    {
+                        // One broken manifest must not hide every other style.
+                        onNotice?.Invoke($"{ex.Message}; {name} is listed without it");
+                    }
+
+                    result.Add((loaded ?? new ModelManifest { Name = name }, file));
                 }
             }
         }

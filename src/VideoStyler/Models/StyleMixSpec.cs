@@ -4,7 +4,7 @@ namespace VideoStyler.Models;
 
 /// <summary>
 /// Parses --style: "candy", "path/to/model.onnx", or a weighted mix "candy:0.6,mosaic:0.4" (weights
-/// are normalised to sum to 1; a part without a weight gets 1).
+/// are normalised to sum to 1; parts without weights share equally; weights for some parts only are an error).
 /// </summary>
 public static class StyleMixSpec
 {
@@ -16,14 +16,16 @@ public static class StyleMixSpec
         }
 
         var parts = new List<(string?, float)>();
+        var weighted = 0;
         foreach (var raw in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var colon = raw.LastIndexOf(':');
             if (colon > 0 && float.TryParse(raw[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
             {
-                if (weight < 0 || float.IsNaN(weight))
+                weighted++;
+                if (weight < 0 || !float.IsFinite(weight))
                 {
-                    throw new UserFacingException($"style weight must be 0 or more: {raw}");
+                    throw new UserFacingException($"style weight must be a finite number, 0 or more: {raw}");
                 }
 
                 parts.Add((raw[..colon], weight));
@@ -32,6 +34,12 @@ public static class StyleMixSpec
             {
                 parts.Add((raw, 1f));
             }
+        }
+
+        // "candy:0.5,mosaic" would quietly become 0.33/0.67: weights for every part or for none.
+        if (parts.Count > 1 && weighted > 0 && weighted < parts.Count)
+        {
+            throw new UserFacingException($"--style {spec}: give a weight to every style of the mix or to none (e.g. candy:0.5,mosaic:0.5)");
         }
 
         var total = parts.Sum(p => p.Item2);

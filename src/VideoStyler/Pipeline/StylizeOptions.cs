@@ -14,11 +14,20 @@ public sealed record StylizeOptions
     /// <summary>--style: a name, a path to an .onnx file, or null for the embedded default.</summary>
     public string? Style { get; init; }
 
+    /// <summary>
+    /// A style vector run with the Magenta transformer (--style-image); when set it replaces
+    /// <see cref="Style"/>, and its own Strength replaces the output blend of Controls.Strength.
+    /// </summary>
+    public Stylize.Arbitrary.ArbitraryStyle? Arbitrary { get; init; }
+
     /// <summary>Where style names are looked up.</summary>
     public required StyleLibrary Library { get; init; }
 
     /// <summary>Processing size: the short side in pixels.</summary>
     public int ProcessingSize { get; init; } = 480;
+
+    /// <summary>--size was given: a still image is processed at its own size unless it was (see Stills.StillStylizer).</summary>
+    public bool ProcessingSizeGiven { get; init; }
 
     /// <summary>
     /// Default for <see cref="MaxTile"/>. What grows with the picture is the model's memory: the input
@@ -40,6 +49,14 @@ public sealed record StylizeOptions
     public int MaxTile { get; init; } = DefaultMaxTile;
 
     public bool Force { get; init; }
+
+    /// <summary>--preview FILE.png: a before/after image of the middle frame (of the picture, for a still), or null.</summary>
+    public string? PreviewPath { get; init; }
+    /// <summary>
+    /// Folder mode: a run cut short by Ctrl-C keeps its frames as NAME.partial.EXT instead of OUTPUT, so
+    /// the next run does not take the clip as done.
+    /// </summary>
+    public bool InterruptedIsPartial { get; init; }
 
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 

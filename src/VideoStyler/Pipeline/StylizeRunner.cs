@@ -33,7 +33,7 @@ public sealed class StylizeRunner
     {
         var profile = ContainerProfile.ForPath(options.OutputPath);
         var info = await VideoProbe.ProbeAsync(options.InputPath, CancellationToken.None);
-        var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
+        using var output = OutputFile.Prepare(options.InputPath, options.OutputPath, options.Force);
         var succeeded = false;
         FfmpegEncoder? encoder = null;
         try
@@ -41,7 +41,7 @@ public sealed class StylizeRunner
             // Resolved after the input and output checks, so those errors come first.
             var stats = new PipelineStats();
             using var style = FrameStylizer.Create(
-                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile,
+                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary,
                 smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
                 carryFeatures: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto,
                 quietFallback: options.TemporalMode == TemporalMode.Auto,
@@ -111,7 +111,14 @@ public sealed class StylizeRunner
                     : $"no frames could be decoded from {options.InputPath}");
             }
 
-            output.Commit();
+            // In folder mode a clip cut short by Ctrl-C must not look done: it is kept as NAME.partial.EXT.
+            var interruptedPartial = stop.IsCancellationRequested && options.InterruptedIsPartial;
+            var written = interruptedPartial ? output.CommitAsPartial() : output.FinalPath;
+            if (!interruptedPartial)
+            {
+                output.Commit();
+            }
+
             succeeded = true;
             // The count is an estimate (duration x rate) for some containers: allow a little slack.
             long? missing = info.FrameCountEstimate is { } expected && options.MaxFrames == 0 && !stop.IsCancellationRequested
@@ -120,7 +127,7 @@ public sealed class StylizeRunner
                 : null;
             return new StylizeResult
             {
-                OutputPath = output.FinalPath,
+                OutputPath = written,
                 FramesIn = stats.FramesIn,
                 FramesOut = stats.FramesOut,
                 WallSeconds = clock.Elapsed.TotalSeconds,

@@ -48,10 +48,18 @@ public sealed class FfmpegEncoder
         var source = new ChannelPipeSource(frames, _input.Width, _input.Height, _input.FrameRate, _stats, onFrameWritten);
         try
         {
-            var result = await EncoderArguments.Build(source, _input, _outputPath, _profile, _marking, _cutAudioToVideo)
+            var processor = EncoderArguments.Build(source, _input, _outputPath, _profile, _marking, _cutAudioToVideo)
                 .NotifyOnStandardError(stderr.Add)
-                .CancellableThrough(abort, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false);
+                .CancellableThrough(abort, TimeSpan.FromSeconds(2));
+            // ffmpeg is started synchronously inside this call: it inherits a mask without SIGINT, so a
+            // terminal's Ctrl-C does not cut the file short; the tool finishes it (ChildSignals).
+            Task<FFMpegCore.FFMpegResult> running;
+            using (ChildSignals.Shield())
+            {
+                running = processor.ProcessAsynchronously(throwOnError: false);
+            }
+
+            var result = await running;
             abort.ThrowIfCancellationRequested();
             // A terminal Ctrl-C reaches ffmpeg too: it then finalizes the file itself and exits 255.
             var interruptedExit = interrupted.IsCancellationRequested && result.ExitCode == 255;

@@ -38,7 +38,11 @@ public static class ProcessRunner
 
         try
         {
-            return Process.Start(info) ?? throw new UserFacingException($"could not start {fileName}");
+            // The child does not take the terminal's Ctrl-C itself: the tool ends it (see ChildSignals).
+            using (ChildSignals.Shield())
+            {
+                return Process.Start(info) ?? throw new UserFacingException($"could not start {fileName}");
+            }
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -25,7 +25,8 @@ public static class VideoProbe
 
         var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(
             "ffprobe",
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
+            // "-i": a file name that starts with a dash is a file, not an option.
+            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", path],
             cancellationToken);
         if (exitCode != 0)
         {
@@ -34,6 +35,31 @@ public static class VideoProbe
         }
 
         return Parse(path, stdout);
+    }
+
+    /// <summary>The smallest frame side the models and the temporal stage work on.</summary>
+    public const int MinFrameSide = 16;
+
+    /// <summary>The largest frame: 8192x8192 pixels (67 megapixels; 8K UHD is 33). Each pooled frame holds twice its BGR size.</summary>
+    public const long MaxFramePixels = 8192L * 8192;
+
+    /// <summary>
+    /// Frames too small for the models, or so large (often a damaged or crafted header) that the frame
+    /// pool alone would take gigabytes: a clear error before anything is allocated.
+    /// </summary>
+    internal static void CheckFrameSize(string path, int width, int height)
+    {
+        if (width < MinFrameSide || height < MinFrameSide)
+        {
+            throw new UserFacingException(
+                $"{path}: frames of {width}x{height} are too small; VideoStyler needs frames of at least {MinFrameSide}x{MinFrameSide} pixels");
+        }
+
+        if ((long)width * height > MaxFramePixels || width > 65535 || height > 65535)
+        {
+            throw new UserFacingException(
+                $"{path}: frames of {width}x{height} are too large; VideoStyler takes frames of at most {MaxFramePixels / 1_000_000} megapixels (8192x8192)");
+        }
     }
 
     internal static VideoInfo Parse(string path, string json)
@@ -87,6 +113,7 @@ public static class VideoProbe
             throw new UserFacingException($"{path}: the video stream has no picture size");
         }
 
+        CheckFrameSize(path, width, height);
         var rotation = ReadRotation(v);
         if (Math.Abs(rotation) % 180 == 90)
         {

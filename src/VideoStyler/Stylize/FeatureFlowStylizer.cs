@@ -35,6 +35,7 @@ public sealed class FeatureFlowStylizer : IStylizer
     private readonly OrtIoBinding _encoderBinding;
     private readonly OrtIoBinding _decoderBinding;
     private readonly RunOptions _runOptions = new();
+    private readonly string _inputName;
     private readonly OrtValue _featuresValue;
     private readonly float[] _features;
     private readonly float[] _history;
@@ -76,12 +77,19 @@ public sealed class FeatureFlowStylizer : IStylizer
         _features = GC.AllocateArray<float>(channels * plane, pinned: true);
         _history = GC.AllocateArray<float>(channels * plane, pinned: true);
         _featuresValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _features.AsMemory(), shape);
+        // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on a
+        // device provider (where the features, changed on the host between the two parts, are copied again).
+        _inputName = style.Convention.InputName;
+        var tensors = frame.Tensors;
         _encoderBinding = encoder.CreateIoBinding();
-        _encoderBinding.BindInput(style.Convention.InputName, frame.InputTensor);
         _encoderBinding.BindOutput(split.Features, _featuresValue);
         _decoderBinding = decoder.CreateIoBinding();
         _decoderBinding.BindInput(split.Features, _featuresValue);
-        _decoderBinding.BindOutput(style.Convention.OutputName, frame.OutputTensor);
+        _decoderBinding.BindOutput(style.Convention.OutputName, tensors.OutputValue);
+        if (tensors.Mode == TensorBindingMode.ZeroCopy)
+        {
+            _encoderBinding.BindInput(_inputName, tensors.InputValue);
+        }
 
         // The picture's content covers the top-left part of the tensor (the rest is padding): so do its features.
         var geometry = frame.Geometry;
@@ -152,7 +160,8 @@ public sealed class FeatureFlowStylizer : IStylizer
             encoder = style.CreateSession(split.Encoder);
             decoder = style.CreateSession(split.Decoder);
             // One run on the (zero) input tensor tells the features' shape at this size.
-            using var probe = encoder.Run(new RunOptions(), [style.Convention.InputName], [frame.InputTensor], [split.Features]);
+            using var probeOptions = new RunOptions();
+            using var probe = encoder.Run(probeOptions, [style.Convention.InputName], [frame.Tensors.InputValue], [split.Features]);
             var shape = probe[0].GetTensorTypeAndShape().Shape;
             if (shape.Length != 4 || shape[0] != 1)
             {
@@ -182,6 +191,7 @@ public sealed class FeatureFlowStylizer : IStylizer
         _stats?.Preprocess.AddSince(mark);
 
         mark = StageClock.Start();
+        _frame.Tensors.BindForRun(_encoderBinding, _inputName);
         Run(_encoder, _encoderBinding);
         _stats?.Model.AddSince(mark);
 
@@ -190,6 +200,11 @@ public sealed class FeatureFlowStylizer : IStylizer
         _stats?.Temporal.AddSince(mark);
 
         mark = StageClock.Start();
+        if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
+        {
+            _decoderBinding.BindInput(Features, _featuresValue);
+        }
+
         Run(_decoder, _decoderBinding);
         _stats?.Model.AddSince(mark);
 
@@ -240,6 +255,7 @@ public sealed class FeatureFlowStylizer : IStylizer
         try
         {
             session.RunWithBinding(_runOptions, binding);
+            _frame.Tensors.AfterRun(binding);
         }
         catch (OnnxRuntimeException ex)
         {

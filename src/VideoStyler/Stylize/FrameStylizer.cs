@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
+using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Stylize;
 
@@ -16,6 +17,7 @@ public sealed class FrameStylizer : IDisposable
     private readonly Mat? _accumulator;
     private readonly Mat? _partFloat;
     private readonly ControlsApplier? _controls;
+    private ArbitraryStyle? _pendingContentBlend; // --strength < 1 on a style vector: blended on the first frame
 
     private FrameStylizer(int width, int height, StyleControls controls, bool mixing)
     {
@@ -42,11 +44,41 @@ public sealed class FrameStylizer : IDisposable
 
     private readonly List<string> _notices = [];
 
+    /// <summary>True when this runs a style vector with the shared Magenta transformer (its vector can be changed in place).</summary>
+    public bool IsArbitrary { get; private set; }
+
+    /// <summary>
+    /// Runs another style vector from the next frame on, without loading anything (the transformer
+    /// stays; only its vector input changes). Call it between two <see cref="Process"/> calls, on the
+    /// thread that calls them. False when this is not a style-vector stylizer.
+    /// </summary>
+    public bool TrySetStyleVector(float[] vector, string name)
+    {
+        if (!IsArbitrary || _parts.Count != 1 || _parts[0].Session.StyleVectorLength != vector.Length)
+        {
+            return false;
+        }
+
+        _pendingContentBlend = null;
+        _parts[0].Session.SetStyleVector(vector);
+        Name = name;
+        return true;
+    }
+
+    /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false,
-        float featureKeep = FeatureFlowStylizer.DefaultKeep)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
+        bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep)
     {
+        // Picture styles (and the default, a built-in painting) are style vectors for the shared transformer;
+        // their strength is the content/style vector interpolation, not an output blend.
+        arbitrary ??= Styles.PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
+        if (arbitrary is not null)
+        {
+            return CreateArbitrary(arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile);
+        }
+
         var mix = StyleMixSpec.Parse(styleSpec);
         var stylizer = new FrameStylizer(width, height, controls, mix.Count > 1);
         try
@@ -56,6 +88,12 @@ public sealed class FrameStylizer : IDisposable
                 var session = StyleSession.Load(library.Resolve(style), device, threads);
                 try
                 {
+                    if (session.StyleVectorInputName is not null)
+                    {
+                        throw new UserFacingException(
+                            $"style '{session.Name}' is an arbitrary-style transformer: it needs a style vector, so give a picture with --style-image instead");
+                    }
+
                     var tiled = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile);
                     string? reason = null;
                     IStylizer part = tiled
@@ -98,9 +136,66 @@ public sealed class FrameStylizer : IDisposable
         }
     }
 
+    private static FrameStylizer CreateArbitrary(
+        ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile)
+    {
+        var stylizer = new FrameStylizer(width, height, controls, mixing: false);
+        try
+        {
+            var session = StyleSession.Load(arbitrary.Transformer ?? MagentaModels.Transformer(), device, threads);
+            try
+            {
+                if (session.StyleVectorLength != arbitrary.Vector.Length)
+                {
+                    throw new UserFacingException(
+                        $"style '{arbitrary.Name}' has {arbitrary.Vector.Length} numbers; the transformer '{session.Name}' takes {session.StyleVectorLength}");
+                }
+
+                session.SetStyleVector(arbitrary.Vector);
+                IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
+                    ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
+                    : new OnnxStylizer(session, width, height, processingSize, stats);
+                stylizer._parts.Add((session, part, 1f));
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+
+            stylizer._pendingContentBlend = arbitrary.Strength < 1.0 ? arbitrary : null;
+            stylizer.IsArbitrary = true;
+            stylizer.Name = arbitrary.Strength < 1.0 ? $"{arbitrary.Name}@{arbitrary.Strength:0.##}" : arbitrary.Name;
+            return stylizer;
+        }
+        catch
+        {
+            stylizer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// For a style vector with strength below 1: the content's own style vector, predicted from this
+    /// (first) frame, interpolated with the style's (Magenta's way of setting the strength).
+    /// </summary>
+    private void BlendWithContent(Mat source, ArbitraryStyle style)
+    {
+        using var predictor = StylePredictor.Load();
+        var content = predictor.Predict(source);
+        _parts[0].Session.SetStyleVector(StyleVectors.Interpolate(content, style.Vector, style.Strength));
+    }
+
     /// <summary>Stylizes <paramref name="source"/> into <paramref name="destination"/> (both BGR 8UC3, frame size).</summary>
     public void Process(Mat source, Mat destination)
     {
+        if (_pendingContentBlend is { } blend)
+        {
+            _pendingContentBlend = null;
+            BlendWithContent(source, blend);
+        }
+
         if (_parts.Count == 1)
         {
             _parts[0].Stylizer.Process(source, destination);

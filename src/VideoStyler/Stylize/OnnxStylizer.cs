@@ -7,8 +7,10 @@ namespace VideoStyler.Stylize;
 
 /// <summary>
 /// Stylizes frames of one size with one <see cref="StyleSession"/>. Every buffer is allocated once in
-/// the constructor: the input and output tensors are pinned float arrays wrapped by OrtValues and bound
-/// once through an IoBinding (ONNX Runtime reads and writes our memory directly). Pre- and
+/// the constructor. The tensors go through an IoBinding as the provider needs (<see cref="StylizerTensors"/>):
+/// on the CPU, pinned float arrays bound once (ONNX Runtime reads and writes our memory directly); on a
+/// device provider, pinned staging memory bound again before every run (a bound host input is copied to
+/// the device when it is bound, so a bind-once input would keep the first frame). Pre- and
 /// post-processing are one OpenCV resize (and a reflect pad when the model needs a size multiple) plus
 /// one pass over spans (<see cref="TensorPacking"/>), with the OpenCV wrappers cached: a frame costs no
 /// managed allocation.
@@ -17,11 +19,9 @@ public sealed class OnnxStylizer : IStylizer
 {
     private readonly StyleSession _style;
     private readonly FrameGeometry _geometry;
-    private readonly float[] _inputTensor;
-    private readonly float[] _outputTensor;
-    private readonly OrtValue _inputValue;
-    private readonly OrtValue _outputValue;
+    private readonly StylizerTensors _tensors;
     private readonly OrtIoBinding _binding;
+    private readonly string _inputName;
     private readonly RunOptions _runOptions = new();
 
     private readonly Mat _content;        // frame scaled to the processing size, 8UC3
@@ -36,7 +36,13 @@ public sealed class OnnxStylizer : IStylizer
     private readonly (float Scale, float Offset) _out;
     private readonly PipelineStats? _stats;
 
-    public OnnxStylizer(StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null)
+    /// <param name="style">The style to run.</param>
+    /// <param name="width">Frame width.</param>
+    /// <param name="height">Frame height.</param>
+    /// <param name="processingShortSide">Processing size: the short side in pixels.</param>
+    /// <param name="stats">Per-frame stage clocks, or null.</param>
+    /// <param name="binding">How tensors are bound; null: what the style's provider needs (tests force <see cref="TensorBindingMode.Rebind"/> on the CPU).</param>
+    public OnnxStylizer(StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null, TensorBindingMode? binding = null)
     {
         _style = style;
         _stats = stats;
@@ -46,15 +52,19 @@ public sealed class OnnxStylizer : IStylizer
         var (cw, ch) = (_geometry.ContentWidth, _geometry.ContentHeight);
         var planeSize = tw * th;
 
-        _inputTensor = GC.AllocateArray<float>(3 * planeSize, pinned: true);
-        _outputTensor = GC.AllocateArray<float>(3 * planeSize, pinned: true);
         long[] shape = convention.Layout == TensorLayout.Nchw ? [1, 3, th, tw] : [1, th, tw, 3];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _inputTensor.AsMemory(), shape);
-        _outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _outputTensor.AsMemory(), shape);
-        // Bound once: every Run reads and writes the same pinned arrays, nothing is marshalled per frame.
+        _tensors = StylizerTensors.Create(style.Session, style.ExecutionProvider, shape, binding ?? StylizerTensors.ModeFor(style.ExecutionProvider));
+        _inputName = convention.InputName;
         _binding = style.Session.CreateIoBinding();
-        _binding.BindInput(convention.InputName, _inputValue);
-        _binding.BindOutput(convention.OutputName, _outputValue);
+        if (style.StyleVectorValue is { } vector)
+        {
+            // An arbitrary-style model's second input, changed in place between runs (SetStyleVector): bound
+            // once on the CPU, bound again before every run on device providers (a bound host input is copied
+            // to the device when it is bound).
+            _tensors.AddHostInput(style.StyleVectorInputName!, vector);
+        }
+
+        _tensors.BindOnce(_binding, convention.InputName, convention.OutputName);
 
         _content = new Mat(ch, cw, MatType.CV_8UC3);
         _padded = new Mat(th, tw, MatType.CV_8UC3);
@@ -73,11 +83,11 @@ public sealed class OnnxStylizer : IStylizer
 
     public StyleSession Style => _style;
 
-    /// <summary>The input tensor <see cref="Preprocess"/> fills, for running another session on it.</summary>
-    public OrtValue InputTensor => _inputValue;
+    /// <summary>The tensors <see cref="Preprocess"/> fills and <see cref="Postprocess"/> reads, for running another session on them.</summary>
+    public StylizerTensors Tensors => _tensors;
 
-    /// <summary>The output tensor <see cref="Postprocess"/> reads.</summary>
-    public OrtValue OutputTensor => _outputValue;
+    /// <summary>How the tensors are bound.</summary>
+    public TensorBindingMode BindingMode => _tensors.Mode;
 
     /// <summary>Stylizes <paramref name="source"/> (BGR 8UC3, frame size) into <paramref name="destination"/> (same).</summary>
     public void Process(Mat source, Mat destination)
@@ -107,14 +117,28 @@ public sealed class OnnxStylizer : IStylizer
             throw new UserFacingException(
                 $"style '{_style.Name}' failed on a {_geometry.TensorWidth}x{_geometry.TensorHeight} picture: {ex.Message.Split('\n')[0]}");
         }
+
+        // NaN or infinity would come out as black pixels in a file that looks fine: a broken model is an
+        // error. One SIMD pass over the output (a fraction of a millisecond against the model's run).
+        if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum<float>(_tensors.Output)))
+        {
+            throw new UserFacingException(
+                $"style '{_style.Name}' produced NaN or infinite values on a {_geometry.TensorWidth}x{_geometry.TensorHeight} picture (a broken or incompatible model); its output would be black");
+        }
     }
 
     /// <summary>Runs the model once on the prepared tensor, nothing else (the bare-model benchmark).</summary>
-    public void RunModelOnly() => _style.Session.RunWithBinding(_runOptions, _binding);
+    public void RunModelOnly()
+    {
+        _tensors.BindForRun(_binding, _inputName);
+        _style.Session.RunWithBinding(_runOptions, _binding);
+        _tensors.AfterRun(_binding);
+    }
 
     /// <summary>Fills the input tensor from a BGR frame (scale, reflect-pad, convert, reorder channels).</summary>
     public void Preprocess(Mat source)
     {
+        _tensors.NextInput();
         var content = source;
         if (_geometry.NeedsResize)
         {
@@ -147,11 +171,11 @@ public sealed class OnnxStylizer : IStylizer
         var pixels = _geometry.TensorWidth * _geometry.TensorHeight;
         if (_planar)
         {
-            TensorPacking.ToPlanar(Bytes(padded, pixels), _inputTensor, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
+            TensorPacking.ToPlanar(Bytes(padded, pixels), _tensors.Input, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
         }
         else
         {
-            TensorPacking.ToInterleaved(Bytes(padded, pixels), _inputTensor, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
+            TensorPacking.ToInterleaved(Bytes(padded, pixels), _tensors.Input, _scratch, pixels, _rgb, _in.Scale, _in.Offset);
         }
     }
 
@@ -162,11 +186,11 @@ public sealed class OnnxStylizer : IStylizer
         // Saturating: the overshoot of style nets is clamped to 0..255 here.
         if (_planar)
         {
-            TensorPacking.FromPlanar(_outputTensor, Bytes(_output8, pixels), _scratch, pixels, _rgb, _out.Scale, _out.Offset);
+            TensorPacking.FromPlanar(_tensors.Output, Bytes(_output8, pixels), _scratch, pixels, _rgb, _out.Scale, _out.Offset);
         }
         else
         {
-            TensorPacking.FromInterleaved(_outputTensor, Bytes(_output8, pixels), pixels, _rgb, _out.Scale, _out.Offset);
+            TensorPacking.FromInterleaved(_tensors.Output, Bytes(_output8, pixels), pixels, _rgb, _out.Scale, _out.Offset);
         }
 
         if (_geometry.NeedsResize)
@@ -193,8 +217,7 @@ public sealed class OnnxStylizer : IStylizer
     public void Dispose()
     {
         _binding.Dispose();
-        _inputValue.Dispose();
-        _outputValue.Dispose();
+        _tensors.Dispose();
         _runOptions.Dispose();
         _cv.Dispose();
         _content.Dispose();

@@ -10,7 +10,9 @@ namespace VideoStyler.Stylize;
 /// every tile through the normalized model with those pooled statistics. The pool is an estimate of
 /// the whole frame's statistics (each tile measured its deeper layers under its own normalisation,
 /// and the pool counts overlaps twice), but one shared by all tiles: no tile renders in its own tone.
-/// Tensors are allocated once; the sessions see one tile at a time.
+/// Tensors are allocated once; the sessions see one tile at a time. Bound as the tile's tensors are
+/// (<see cref="StylizerTensors"/>): once on the CPU; on a device provider the tile's input and the
+/// pooled statistics (host memory, rewritten every frame) are bound again before every run.
 /// </summary>
 public sealed class SharedInstanceNorm : IDisposable
 {
@@ -27,6 +29,8 @@ public sealed class SharedInstanceNorm : IDisposable
     private readonly double[][] _meanSums;    // the pool: sums over tiles of mean and of (variance + mean^2)
     private readonly double[][] _squareSums;
     private readonly OrtValue[] _values;
+    private readonly OrtValue[] _sharedMeanValues;
+    private readonly OrtValue[] _sharedVarianceValues;
     private readonly OrtIoBinding _statisticsBinding; // the tile's input -> _means, _variances
     private readonly OrtIoBinding _normalizedBinding; // the tile's input, _sharedMeans, _sharedVariances -> the tile's output
     private double _pooledTiles;
@@ -53,21 +57,29 @@ public sealed class SharedInstanceNorm : IDisposable
         var sharedMeans = _sharedMeans.Select(v => Wrap(v, [v.Length])).ToArray();
         var sharedVariances = _sharedVariances.Select(v => Wrap(v, [v.Length])).ToArray();
         _values = [.. means, .. variances, .. sharedMeans, .. sharedVariances];
+        _sharedMeanValues = sharedMeans;
+        _sharedVarianceValues = sharedVariances;
 
-        // Bound once, like OnnxStylizer's own binding: every run reads and writes the same pinned arrays.
+        // Outputs are bound once (ONNX Runtime writes, or copies, the results into them on every run);
+        // inputs once on the CPU, before every run on a device provider (BindInputsForRun).
         var convention = style.Convention;
+        var tensors = tile.Tensors;
         _statisticsBinding = statistics.CreateIoBinding();
-        _statisticsBinding.BindInput(convention.InputName, tile.InputTensor);
         _normalizedBinding = normalized.CreateIoBinding();
-        _normalizedBinding.BindInput(convention.InputName, tile.InputTensor);
-        _normalizedBinding.BindOutput(convention.OutputName, tile.OutputTensor);
+        _normalizedBinding.BindOutput(convention.OutputName, tensors.OutputValue);
+        if (tensors.Mode == TensorBindingMode.ZeroCopy)
+        {
+            _statisticsBinding.BindInput(convention.InputName, tensors.InputValue);
+            _normalizedBinding.BindInput(convention.InputName, tensors.InputValue);
+        }
+
         for (var i = 0; i < _layers.Count; i++)
         {
             _statisticsBinding.BindOutput(_layers[i].MeanOutput, means[i]);
             _statisticsBinding.BindOutput(_layers[i].VarianceOutput, variances[i]);
-            _normalizedBinding.BindInput(_layers[i].MeanInput, sharedMeans[i]);
-            _normalizedBinding.BindInput(_layers[i].VarianceInput, sharedVariances[i]);
         }
+
+        BindSharedStatistics();
     }
 
     /// <summary>
@@ -111,12 +123,31 @@ public sealed class SharedInstanceNorm : IDisposable
     /// <summary>Measures the statistics of the tile the tile stylizer has prepared (original network), into the pool.</summary>
     public void MeasureOwn()
     {
+        _tile.Tensors.BindForRun(_statisticsBinding, _style.Convention.InputName);
         Run(_statisticsSession, _statisticsBinding);
         AddToPool();
     }
 
     /// <summary>Stylizes the tile the tile stylizer has prepared with the pooled statistics, into its output tensor.</summary>
-    public void RunShared() => Run(_normalizedSession, _normalizedBinding);
+    public void RunShared()
+    {
+        if (_tile.Tensors.Mode == TensorBindingMode.Rebind)
+        {
+            _tile.Tensors.BindForRun(_normalizedBinding, _style.Convention.InputName);
+            BindSharedStatistics(); // rewritten by EndPool every frame: a device copy is made when bound
+        }
+
+        Run(_normalizedSession, _normalizedBinding);
+    }
+
+    private void BindSharedStatistics()
+    {
+        for (var i = 0; i < _layers.Count; i++)
+        {
+            _normalizedBinding.BindInput(_layers[i].MeanInput, _sharedMeanValues[i]);
+            _normalizedBinding.BindInput(_layers[i].VarianceInput, _sharedVarianceValues[i]);
+        }
+    }
 
     /// <summary>Turns the pool into the statistics the next <see cref="RunShared"/> calls use.</summary>
     public void EndPool()
@@ -159,6 +190,7 @@ public sealed class SharedInstanceNorm : IDisposable
         try
         {
             session.RunWithBinding(_runOptions, binding);
+            _tile.Tensors.AfterRun(binding);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -37,6 +37,8 @@ public sealed class SmoothedNormStylizer : IStylizer
     private bool _fresh = true;
     private readonly List<OrtValue> _values = [];
     private readonly OrtIoBinding _binding;
+    private readonly List<(string Name, OrtValue Value)> _hostInputs = [];
+    private readonly string _inputName;
 
     private SmoothedNormStylizer(StyleSession style, OnnxStylizer frame, InferenceSession session, InstanceNormSmoothing smoothing, int width, int height, PipelineStats? stats, float keep)
     {
@@ -56,20 +58,38 @@ public sealed class SmoothedNormStylizer : IStylizer
             return value;
         }
 
+        // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on
+        // a device provider (the host inputs change every frame).
         var convention = style.Convention;
+        var tensors = frame.Tensors;
+        _inputName = convention.InputName;
         _binding = session.CreateIoBinding();
-        _binding.BindInput(convention.InputName, frame.InputTensor);
-        _binding.BindOutput(convention.OutputName, frame.OutputTensor);
+        _binding.BindOutput(convention.OutputName, tensors.OutputValue);
+        if (tensors.Mode == TensorBindingMode.ZeroCopy)
+        {
+            _binding.BindInput(convention.InputName, tensors.InputValue);
+        }
+
         var keepValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
         _values.Add(keepValue);
-        _binding.BindInput(smoothing.KeepInput, keepValue);
+        _hostInputs.Add((smoothing.KeepInput, keepValue));
         for (var i = 0; i < smoothing.Layers.Count; i++)
         {
             var layer = smoothing.Layers[i];
-            _binding.BindInput(layer.MeanInput, Wrap(_previous[i], 0, layer.Channels));
-            _binding.BindInput(layer.VarianceInput, Wrap(_previous[i], layer.Channels, layer.Channels));
+            _hostInputs.Add((layer.MeanInput, Wrap(_previous[i], 0, layer.Channels)));
+            _hostInputs.Add((layer.VarianceInput, Wrap(_previous[i], layer.Channels, layer.Channels)));
             _binding.BindOutput(layer.MeanOutput, Wrap(_used[i], 0, layer.Channels));
             _binding.BindOutput(layer.VarianceOutput, Wrap(_used[i], layer.Channels, layer.Channels));
+        }
+
+        BindHostInputs();
+    }
+
+    private void BindHostInputs()
+    {
+        foreach (var (name, value) in _hostInputs)
+        {
+            _binding.BindInput(name, value);
         }
     }
 
@@ -127,7 +147,14 @@ public sealed class SmoothedNormStylizer : IStylizer
         _keep[0] = LastFrameWasReset ? 0 : _weight;
         try
         {
+            _frame.Tensors.BindForRun(_binding, _inputName);
+            if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
+            {
+                BindHostInputs();
+            }
+
             _session.RunWithBinding(_runOptions, _binding);
+            _frame.Tensors.AfterRun(_binding);
         }
         catch (OnnxRuntimeException ex)
         {

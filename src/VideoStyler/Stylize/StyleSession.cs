@@ -3,6 +3,7 @@ using Google.Protobuf;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
+using VideoStyler.Stylize.Providers;
 
 namespace VideoStyler.Stylize;
 
@@ -34,6 +35,7 @@ public sealed class StyleSession : IDisposable
     private readonly byte[] _modelBytes;
     private readonly ExecutionDevice _device;
     private readonly int _intraOpThreads;
+    private float[]? _styleVector;
 
     private StyleSession(
         InferenceSession session, ModelConvention convention, string name, string provider, string? notice,
@@ -61,6 +63,55 @@ public sealed class StyleSession : IDisposable
     /// <summary>One line for the user about the provider choice (e.g. the CPU fallback), or null.</summary>
     public string? Notice { get; }
 
+    /// <summary>
+    /// The second input of an arbitrary-style model (Magenta's transformer): a float [1,1,1,N] style
+    /// vector, or null for an ordinary one-input style model.
+    /// </summary>
+    public string? StyleVectorInputName { get; private set; }
+
+    /// <summary>
+    /// The style vector as a tensor over pinned memory: every <see cref="OnnxStylizer"/> of this
+    /// session binds it once, and <see cref="SetStyleVector"/> rewrites its values in place (ONNX
+    /// Runtime reads them at each run, so a new style costs no rebinding and no reload).
+    /// </summary>
+    public OrtValue? StyleVectorValue { get; private set; }
+
+    /// <summary>N of the style vector input, 0 when there is none.</summary>
+    public int StyleVectorLength => _styleVector?.Length ?? 0;
+
+    /// <summary>Sets the style vector the next runs use; call it between runs, not during one.</summary>
+    public void SetStyleVector(ReadOnlySpan<float> vector)
+    {
+        if (_styleVector is null)
+        {
+            throw new InvalidOperationException($"style '{Name}' takes no style vector");
+        }
+
+        if (vector.Length != _styleVector.Length)
+        {
+            throw new UserFacingException($"a style vector for '{Name}' needs {_styleVector.Length} numbers, not {vector.Length}");
+        }
+
+        vector.CopyTo(_styleVector);
+    }
+
+    private void FindStyleVectorInput()
+    {
+        foreach (var (name, node) in Session.InputMetadata)
+        {
+            if (name != Convention.InputName && node.IsTensor && node.ElementType == typeof(float)
+                && node.Dimensions is [1, 1, 1, > 0] or [1, > 0, 1, 1] or [1, > 0])
+            {
+                var length = node.Dimensions.Max();
+                _styleVector = GC.AllocateArray<float>(length, pinned: true);
+                StyleVectorInputName = name;
+                StyleVectorValue = OrtValue.CreateTensorValueFromMemory(
+                    OrtMemoryInfo.DefaultInstance, _styleVector.AsMemory(), [.. node.Dimensions.Select(d => (long)d)]);
+                return;
+            }
+        }
+    }
+
     public static StyleSession Load(StyleSource source, ExecutionDevice device, int intraOpThreads = 0)
     {
         var (options, provider, notice) = CreateOptions(device, intraOpThreads);
@@ -73,7 +124,9 @@ public sealed class StyleSession : IDisposable
         catch (OnnxRuntimeException ex)
         {
             options.Dispose();
-            throw new UserFacingException($"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}");
+            throw new UserFacingException(provider == ExecutionProviders.Cpu
+                ? $"style '{source.Name}' ({source.Origin}) is not a model ONNX Runtime can load: {FirstLine(ex.Message)}"
+                : $"style '{source.Name}' ({source.Origin}) did not start on {provider}: {FirstLine(ex.Message)} (--device cpu runs it on the CPU)");
         }
 
         options.Dispose();
@@ -93,7 +146,9 @@ public sealed class StyleSession : IDisposable
                 convention = convention with { Notes = [.. convention.Notes, $"fixed dims kept ({rewrite.FailureReason}): frames are letterboxed"] };
             }
 
-            return new StyleSession(session, convention, source.Name, provider, notice, modelBytes, device, intraOpThreads);
+            var loaded = new StyleSession(session, convention, source.Name, provider, notice, modelBytes, device, intraOpThreads);
+            loaded.FindStyleVectorInput();
+            return loaded;
         }
         catch
         {
@@ -195,36 +250,46 @@ public sealed class StyleSession : IDisposable
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
 
-        if (device == ExecutionDevice.Cpu)
+        // Which provider (CUDA's libraries are found and preloaded here, once); an explicit device
+        // that is not usable is a one-line error, auto falls back to the CPU with a notice.
+        ProviderChoice choice;
+        try
         {
-            return (options, "CPUExecutionProvider", null);
+            choice = ExecutionProviders.Choose(device);
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
         }
 
-        if (device == ExecutionDevice.TensorRt)
+        if (choice.Device == ExecutionDevice.Cpu)
         {
-            try
-            {
-                options.AppendExecutionProvider_Tensorrt(0);
-                options.AppendExecutionProvider_CUDA(0);
-                return (options, "TensorrtExecutionProvider", null);
-            }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                return (options, "CPUExecutionProvider", $"TensorRT is not available ({FirstLine(ex.Message)}); running on CPU");
-            }
+            return (options, ExecutionProviders.Cpu, choice.Notice);
         }
 
         try
         {
-            options.AppendExecutionProvider_CUDA(0);
-            return (options, "CUDAExecutionProvider", null);
+            if (choice.Device == ExecutionDevice.TensorRt)
+            {
+                options.AppendExecutionProvider_Tensorrt(0);
+            }
+
+            // Through OrtCUDAProviderOptions: its failure names the library that did not load.
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0" });
+            options.AppendExecutionProvider_CUDA(cuda);
+            return (options, choice.Name, choice.Notice);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
-            var why = OrtBuild.IsGpuBuild
-                ? FirstLine(ex.Message)
-                : "this build uses the CPU package; build with -p:OnnxRuntimeGpu=true for CUDA";
-            return (options, "CPUExecutionProvider", $"CUDA not available ({why}); running on CPU");
+            if (device == ExecutionDevice.Auto)
+            {
+                return (options, ExecutionProviders.Cpu, $"CUDA not available ({FirstLine(ex.Message)}); running on CPU");
+            }
+
+            options.Dispose();
+            throw new UserFacingException($"--device {device.ToString().ToLowerInvariant()}: {choice.Name} did not start: {FirstLine(ex.Message)} (see `videostyler devices`)");
         }
     }
 
@@ -234,5 +299,9 @@ public sealed class StyleSession : IDisposable
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        StyleVectorValue?.Dispose();
+        Session.Dispose();
+    }
 }

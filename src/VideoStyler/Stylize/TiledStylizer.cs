@@ -49,8 +49,10 @@ public sealed class TiledStylizer : IStylizer
     /// Give all tiles the frame's pooled instance-norm statistics (<see cref="SharedInstanceNorm"/>);
     /// false runs each tile with its own (half the model time, but tiles differ in tone).
     /// </param>
+    /// <param name="binding">How the tile's tensors are bound; null: what the provider needs (<see cref="StylizerTensors"/>).</param>
     public TiledStylizer(
-        StyleSession style, int width, int height, int processingShortSide, int maxTile, PipelineStats? stats = null, bool shareStatistics = true)
+        StyleSession style, int width, int height, int processingShortSide, int maxTile, PipelineStats? stats = null, bool shareStatistics = true,
+        TensorBindingMode? binding = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTile, MinTile);
         _style = style;
@@ -67,7 +69,7 @@ public sealed class TiledStylizer : IStylizer
         _needsPadding = canvasWidth != contentWidth || canvasHeight != contentHeight;
 
         // Width and height are the tile size and the short side is the tile's: no resize, no padding inside.
-        _tileStylizer = new OnnxStylizer(style, tileWidth, tileHeight, Math.Min(tileWidth, tileHeight));
+        _tileStylizer = new OnnxStylizer(style, tileWidth, tileHeight, Math.Min(tileWidth, tileHeight), binding: binding);
         _sharedNorm = shareStatistics ? SharedInstanceNorm.TryCreate(style, _tileStylizer) : null;
 
         _content = _needsPadding ? new Mat(contentHeight, contentWidth, MatType.CV_8UC3) : new Mat();

@@ -20,7 +20,7 @@ public class ControlsTests
     [Fact]
     public async Task Strength_zero_gives_back_the_original()
     {
-        var (source, output) = await StylizeAsync("--strength", "0");
+        var (source, output) = await StylizeAsync("--style", "toon", "--strength", "0"); // an output blend (a picture style interpolates vectors instead)
 
         Assert.Equal(3, output.Count);
         // Only re-encoding noise remains: a plain ffmpeg re-encode of this webcam clip at the same
@@ -81,11 +81,13 @@ public class ControlsTests
     [Fact]
     public void Mix_weights_are_normalised()
     {
-        var parts = StyleMixSpec.Parse("candy:0.6, ../m/mosaic.onnx:0.2,toon");
+        var parts = StyleMixSpec.Parse("candy:0.6, ../m/mosaic.onnx:0.2,toon:1");
 
         Assert.Equal(["candy", "../m/mosaic.onnx", "toon"], parts.Select(p => p.Style));
         Assert.Equal(0.6 / 1.8, parts[0].Weight, 3);
         Assert.Equal(1.0 / 1.8, parts[2].Weight, 3);
         Assert.Throws<UserFacingException>(() => StyleMixSpec.Parse("candy:0,toon:0"));
+        // A weight for some parts only is refused (it used to give the others 1 without a word).
+        Assert.Throws<UserFacingException>(() => StyleMixSpec.Parse("candy:0.6,toon"));
     }
 }

@@ -40,7 +40,7 @@ public class OutputDiskFullTests
             var output = Path.Combine(outputs, "clip.mkv");
             var existing = RandomNumberGenerator.GetBytes(100_000);
             await File.WriteAllBytesAsync(output, existing);
-            string[] args = ["stylize", input, "-o", output, "--size", "64", "--strength", "0", "--no-temporal", "--force"];
+            string[] args = ["stylize", input, "-o", output, "--size", "64", "--style", "toon", "--strength", "0", "--no-temporal", "--force"];
 
             ProcessResult run;
             if (mounted)

@@ -122,12 +122,12 @@ public class ReliabilityTests
         var inputBytes = new FileInfo(input).Length;
         // 1189 frames with the fast default style; kill the encoder once it has put a few hundred KB
         // on disk (Matroska writes in clusters), far from the end.
-        var temporary = Path.Combine(dir, ".bottles.videostyler-tmp.mkv");
+        // The temporary file's name is unique to the run: .bottles.XXXXXXXX.videostyler-tmp.mkv.
         var script = $"""
             dotnet "{TestPaths.CliDll}" stylize "{input}" -o "{output}" --size 120 &
             pid=$!
             for i in $(seq 1 120); do
-              [ "$(stat -c %s '{temporary}' 2>/dev/null || echo 0)" -gt 300000 ] && break
+              [ "$(stat -c %s '{dir}'/.bottles.*.videostyler-tmp.mkv 2>/dev/null || echo 0)" -gt 300000 ] && break
               sleep 0.5
             done
             pkill -KILL -P $pid -f -- '-f matroska -i'

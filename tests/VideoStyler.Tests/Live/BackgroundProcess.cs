@@ -49,6 +49,16 @@ public sealed class BackgroundProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// Sends a signal to the whole process group whose leader this process is (start it with setsid),
+    /// as a terminal's Ctrl-C does.
+    /// </summary>
+    public void SignalGroup(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, "--", "-" + Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Resident memory in kB, from VmRSS in /proc/PID/status.</summary>
     public long ResidentKilobytes()
     {

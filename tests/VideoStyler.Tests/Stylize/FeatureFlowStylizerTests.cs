@@ -135,7 +135,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
             Assert.Equal(3, Frames.Read(output).Count);
 
             var toon = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "toon.mp4"),
-                "--temporal-mode", "features", "--frames", "2", "--size", "120");
+                "--style", "toon", "--temporal-mode", "features", "--frames", "2", "--size", "120");
             Assert.True(toon.ExitCode == 0, toon.ToString());
             Assert.Contains("no bottleneck", toon.StdErr);
         }

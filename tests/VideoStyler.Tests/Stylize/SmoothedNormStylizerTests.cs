@@ -111,7 +111,7 @@ public sealed class SmoothedNormStylizerTests : IDisposable
 
             // A style without instance norms says so and falls back to the pixel stage.
             var toon = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "toon.mp4"),
-                "--temporal-mode", "stats", "--frames", "2", "--size", "120");
+                "--style", "toon", "--temporal-mode", "stats", "--frames", "2", "--size", "120");
             Assert.True(toon.ExitCode == 0, toon.ToString());
             Assert.Contains("no instance norms", toon.StdErr);
         }

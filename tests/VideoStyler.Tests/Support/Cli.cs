@@ -10,9 +10,19 @@ public static class Cli
     public static Task<ProcessResult> RunAsync(IEnumerable<string> args, TimeSpan timeout) =>
         RunProcessAsync("dotnet", [TestPaths.CliDll, .. args], timeout);
 
-    public static async Task<ProcessResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout)
+    /// <summary>Runs the tool with extra environment variables (e.g. XDG_DATA_HOME pointing at a temp folder).</summary>
+    public static Task<ProcessResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProcessAsync("dotnet", [TestPaths.CliDll, .. args], TimeSpan.FromMinutes(5), environment);
+
+    public static async Task<ProcessResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Process.Start(NewStartInfo(fileName, args))!;
+        var info = NewStartInfo(fileName, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var stdout = Task.Run(process.StandardOutput.ReadToEnd);
         var stderr = Task.Run(process.StandardError.ReadToEnd);

@@ -1,0 +1,11 @@
+namespace VideoStyler.Stills;
+
+/// <summary>The still-image formats `stylize` reads and writes.</summary>
+public enum ImageFormat
+{
+    Jpeg,
+    Png,
+    WebP,
+    Bmp,
+    Tiff,
+}

@@ -1,0 +1,8 @@
+namespace VideoStyler.Styles;
+
+/// <summary>What a style is underneath: a picture's style vector (run by the shared Magenta transformer) or a whole ONNX network.</summary>
+public enum StyleKind
+{
+    Picture,
+    Network,
+}
