@@ -34,9 +34,12 @@ internal static class StageTasks
         }
         catch
         {
-            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
-            var root = faults.FirstOrDefault(e => e is not OperationCanceledException && e is not ChannelClosedException)
-                ?? faults.FirstOrDefault();
+            var faults = stages.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.Flatten().InnerExceptions).ToList();
+            // The root cause, not what it set off: a stage that fails (a model that cannot run, say) aborts
+            // the others, and ffmpeg's pipes then break (IOException "Broken pipe") in whichever stage was
+            // writing. So a fault meant for the user wins, then any other real fault, then broken pipes,
+            // then the cancellations and closed channels of the abort itself.
+            var root = faults.MinBy(Rank);
             if (root is not null)
             {
                 ExceptionDispatchInfo.Capture(root).Throw();
@@ -45,4 +48,12 @@ internal static class StageTasks
             throw;
         }
     }
+
+    private static int Rank(Exception fault) => fault switch
+    {
+        UserFacingException => 0,
+        OperationCanceledException or ChannelClosedException => 3,
+        IOException => 2,
+        _ => 1,
+    };
 }
