@@ -24,9 +24,13 @@ public sealed class BackgroundProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static BackgroundProcess Start(string fileName, IEnumerable<string> args)
+    public static BackgroundProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = Support.Cli.NewStartInfo(fileName, args);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = info };
         var started = new BackgroundProcess(process);
@@ -40,7 +44,8 @@ public sealed class BackgroundProcess : IDisposable
     }
 
     /// <summary>The live command run from the built CLI.</summary>
-    public static BackgroundProcess StartCli(IEnumerable<string> args) => Start("dotnet", [TestPaths.CliDll, .. args]);
+    public static BackgroundProcess StartCli(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start("dotnet", [TestPaths.CliDll, .. args], environment);
 
     /// <summary>Sends a signal (INT, TERM, STOP, KILL, ...) with kill(1).</summary>
     public void Signal(string name)
