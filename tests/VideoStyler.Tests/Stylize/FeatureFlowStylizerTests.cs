@@ -15,15 +15,11 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     private const int Width = 320;
     private const int Height = 240;
     private readonly StyleSession _candy = StyleSession.Load(StyleLibrary.FromPath(TestPaths.SharedModel("candy.onnx")), ExecutionDevice.Cpu);
-    private readonly List<Mat> _mats = [];
+    private readonly SmallClip _clip = new(Width, Height);
 
     public void Dispose()
     {
-        foreach (var mat in _mats)
-        {
-            mat.Dispose();
-        }
-
+        _clip.Dispose();
         _candy.Dispose();
     }
 
@@ -44,13 +40,13 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     [Fact]
     public void EncoderThenDecoderEqualTheWholeNetwork_AStaticClipStaysStatic()
     {
-        var frame = Clip("help.mkv", 1)[0];
+        var frame = _clip.Read("help.mkv", 1)[0];
         using var plain = new OnnxStylizer(_candy, Width, Height, 160);
-        var expected = Run(plain, frame);
+        var expected = _clip.Run(plain, frame);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
         Assert.Equal((64, 40, 54), carried.FeatureShape); // 160 x 213 padded to 160 x 216, a quarter of it
 
-        var outputs = Enumerable.Range(0, 6).Select(_ => Run(carried, frame)).ToList();
+        var outputs = Enumerable.Range(0, 6).Select(_ => _clip.Run(carried, frame)).ToList();
         Assert.True(Frames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {Frames.MeanAbsDiff(outputs[0], expected)}");
         Assert.False(carried.LastFrameWasReset);
         for (var i = 1; i < outputs.Count; i++)
@@ -68,7 +64,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         using var dog = Cv2.ImRead(TestPaths.SharedData("dog.jpg"));
         using var wide = dog.Resize(new Size(Width + 40, Height), 0, 0, InterpolationFlags.Area);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, Height, out _)!;
-        var outputs = Enumerable.Range(0, 5).Select(t => Run(carried, Keep(wide[new Rect(4 * t, 0, Width, Height)].Clone()))).ToList();
+        var outputs = Enumerable.Range(0, 5).Select(t => _clip.Run(carried, _clip.Keep(wide[new Rect(4 * t, 0, Width, Height)].Clone()))).ToList();
         Assert.False(carried.LastFrameWasReset);
 
         // Frame 4 seen 16 px further right: its picture at x matches frame 0's at x + 16 (away from the borders).
@@ -83,7 +79,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     [Fact]
     public void CarryingFeaturesAllocatesNothingAfterWarmUp()
     {
-        var frames = Clip("help.mkv", 5);
+        var frames = _clip.Read("help.mkv", 5);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
         using var output = new Mat(Height, Width, MatType.CV_8UC3);
         carried.Process(frames[0], output);
@@ -102,22 +98,22 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     [Fact]
     public void HistoryResetsAtACut_TheFrameAfterItMatchesAFreshRun()
     {
-        var help = Clip("help.mkv", 58).TakeLast(6).ToList();
-        var walk = Clip("walk.mkv", 2);
+        var help = _clip.Read("help.mkv", 58).TakeLast(6).ToList();
+        var walk = _clip.Read("walk.mkv", 2);
         using var plain = new OnnxStylizer(_candy, Width, Height, 160);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
         var resets = new List<bool>();
         var outputs = new List<Mat>();
         foreach (var frame in help.Concat(walk))
         {
-            outputs.Add(Run(carried, frame));
+            outputs.Add(_clip.Run(carried, frame));
             resets.Add(carried.LastFrameWasReset);
         }
 
         Assert.Equal([true, false, false, false, false, false, true, false], resets);
-        var perFrame = Run(plain, help[^1]);
+        var perFrame = _clip.Run(plain, help[^1]);
         Assert.True(Frames.MeanAbsDiff(outputs[5], perFrame) > 0.5, "before the cut the history is at work");
-        var fresh = Run(plain, walk[0]);
+        var fresh = _clip.Run(plain, walk[0]);
         Assert.True(Frames.MeanAbsDiff(outputs[6], fresh) < 0.05, $"after the cut: {Frames.MeanAbsDiff(outputs[6], fresh)}");
     }
 
@@ -143,30 +139,5 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private Mat Run(IStylizer stylizer, Mat frame)
-    {
-        var output = Keep(new Mat(Height, Width, MatType.CV_8UC3));
-        stylizer.Process(frame, output);
-        return output;
-    }
-
-    private List<Mat> Clip(string name, int count)
-    {
-        var frames = Frames.Read(TestPaths.SharedData(name), count);
-        var small = frames.Select(f => Keep(f.Resize(new Size(Width, Height), 0, 0, InterpolationFlags.Area))).ToList();
-        foreach (var frame in frames)
-        {
-            frame.Dispose();
-        }
-
-        return small;
-    }
-
-    private Mat Keep(Mat mat)
-    {
-        _mats.Add(mat);
-        return mat;
     }
 }

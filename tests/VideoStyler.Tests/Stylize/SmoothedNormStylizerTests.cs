@@ -17,15 +17,11 @@ public sealed class SmoothedNormStylizerTests : IDisposable
     private const int Height = 240;
     private const int Processing = 160;
     private readonly StyleSession _candy = StyleSession.Load(StyleLibrary.FromPath(TestPaths.SharedModel("candy.onnx")), ExecutionDevice.Cpu);
-    private readonly List<Mat> _mats = [];
+    private readonly SmallClip _clip = new(Width, Height);
 
     public void Dispose()
     {
-        foreach (var mat in _mats)
-        {
-            mat.Dispose();
-        }
-
+        _clip.Dispose();
         _candy.Dispose();
     }
 
@@ -50,13 +46,13 @@ public sealed class SmoothedNormStylizerTests : IDisposable
     [Fact]
     public void FirstFrameEqualsTheNetwork_AStaticClipStaysStatic()
     {
-        var frame = Clip("help.mkv", 1)[0];
+        var frame = _clip.Read("help.mkv", 1)[0];
         using var plain = new OnnxStylizer(_candy, Width, Height, Processing);
-        var expected = Keep(new Mat(Height, Width, MatType.CV_8UC3));
+        var expected = _clip.Keep(new Mat(Height, Width, MatType.CV_8UC3));
         plain.Process(frame, expected);
 
         using var smoothed = SmoothedNormStylizer.TryCreate(_candy, Width, Height, Processing)!;
-        var outputs = Enumerable.Range(0, 4).Select(_ => Run(smoothed, frame)).ToList();
+        var outputs = Enumerable.Range(0, 4).Select(_ => _clip.Run(smoothed, frame)).ToList();
         Assert.True(Frames.MeanAbsDiff(outputs[0], expected) < 0.05, $"first frame vs the network: {Frames.MeanAbsDiff(outputs[0], expected)}");
         for (var i = 1; i < outputs.Count; i++)
         {
@@ -68,27 +64,27 @@ public sealed class SmoothedNormStylizerTests : IDisposable
     [Fact]
     public void SmoothingResetsAtACut_TheFrameAfterItMatchesAFreshRun()
     {
-        var help = Clip("help.mkv", 58).TakeLast(8).ToList();
-        var walk = Clip("walk.mkv", 2);
+        var help = _clip.Read("help.mkv", 58).TakeLast(8).ToList();
+        var walk = _clip.Read("walk.mkv", 2);
         using var plain = new OnnxStylizer(_candy, Width, Height, Processing);
         using var smoothed = SmoothedNormStylizer.TryCreate(_candy, Width, Height, Processing)!;
         var resets = new List<bool>();
         var smoothedOutputs = new List<Mat>();
         foreach (var frame in help.Concat(walk))
         {
-            smoothedOutputs.Add(Run(smoothed, frame));
+            smoothedOutputs.Add(_clip.Run(smoothed, frame));
             resets.Add(smoothed.LastFrameWasReset);
         }
 
         Assert.Equal([true, false, false, false, false, false, false, false, true, false], resets);
 
         // Before the cut the smoothing is at work: the output is not the per-frame one.
-        var perFrameLastHelp = Run(plain, help[^1]);
+        var perFrameLastHelp = _clip.Run(plain, help[^1]);
         Assert.True(Frames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp) > 0.5,
             $"smoothed vs per-frame before the cut: {Frames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp)}");
 
         // The frame after the cut is a fresh start: the network's own output for that frame.
-        var fresh = Run(plain, walk[0]);
+        var fresh = _clip.Run(plain, walk[0]);
         Assert.True(Frames.MeanAbsDiff(smoothedOutputs[8], fresh) < 0.05, $"after the cut: {Frames.MeanAbsDiff(smoothedOutputs[8], fresh)}");
     }
 
@@ -119,30 +115,5 @@ public sealed class SmoothedNormStylizerTests : IDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private Mat Run(IStylizer stylizer, Mat frame)
-    {
-        var output = Keep(new Mat(Height, Width, MatType.CV_8UC3));
-        stylizer.Process(frame, output);
-        return output;
-    }
-
-    private List<Mat> Clip(string name, int count)
-    {
-        var frames = Frames.Read(TestPaths.SharedData(name), count);
-        var small = frames.Select(f => Keep(f.Resize(new Size(Width, Height), 0, 0, InterpolationFlags.Area))).ToList();
-        foreach (var frame in frames)
-        {
-            frame.Dispose();
-        }
-
-        return small;
-    }
-
-    private Mat Keep(Mat mat)
-    {
-        _mats.Add(mat);
-        return mat;
     }
 }
