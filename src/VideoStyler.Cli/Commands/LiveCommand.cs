@@ -56,10 +56,11 @@ public static class LiveCommand
                                 flow and encoding keep a core)
           --flow-width N        width the optical flow is computed at (default 160)
           --every-frame         every frame through the network while the machine keeps up: the output
-                                waits up to two frame intervals (80 ms at most) for the model; a late
-                                frame is propagated instead, and over 5% late in 30 frames gives a
-                                notice and "every_frame": "falling back" in /status (threads default to
-                                one per core; on 2 cores the Magenta transformer keeps up at --size 240)
+                                waits up to 2 frame intervals (80 ms at most) for the model; a late
+                                frame is propagated instead, and over 5% late or dropped in 30 frames
+                                gives a notice and "every_frame": "falling back" in /status (threads
+                                default to one per core; on 2 cores the Magenta transformer kept up at
+                                --size 240 on a 640x480@30 source)
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
           --force               overwrite an existing recording
           --stall-timeout S     a source that sends no frame for S seconds is taken as lost (default 3)

@@ -25,7 +25,9 @@ public sealed class LiveStats
     private long _framesDirect;
     private long _everyFrameWindowFrames;
     private long _everyFrameWindowPropagated;
+    private long _everyFrameWindowDroppedAtStart;
     private volatile bool _everyFrameFallingBack;
+    private bool _everyFrameWarm;
     private long _framesUnstyled;
     private long _droppedCapture;
     private long _droppedOutput;
@@ -54,7 +56,7 @@ public sealed class LiveStats
     /// <summary>With --every-frame: output frames the model stylized themselves (not propagated).</summary>
     public long FramesDirect => Interlocked.Read(ref _framesDirect);
 
-    /// <summary>Null without --every-frame; else whether the last 30 frames had more than 5% propagated.</summary>
+    /// <summary>Null without --every-frame; else whether more than 5% of the last 30 frames were late (propagated, or dropped at capture while the output waited for the model).</summary>
     public bool? EveryFrameFallingBack { get; private set; }
 
     /// <summary>Output frames made by warping the last keyframe along the optical flow.</summary>
@@ -105,8 +107,8 @@ public sealed class LiveStats
 
     /// <summary>
     /// With --every-frame (output thread only): counts one output frame, direct or propagated; every 30
-    /// frames decides whether the model keeps up (at most 5% propagated). Returns the new state when it
-    /// changed (true: falling back to propagation), else null.
+    /// frames decides whether the model keeps up (at most 5% late: propagated, or captured frames dropped
+    /// because the output waited). Returns the new state when it changed (true: falling back), else null.
     /// </summary>
     public bool? CountEveryFrame(bool propagated)
     {
@@ -122,9 +124,23 @@ public sealed class LiveStats
             return null;
         }
 
-        var fallingBack = _everyFrameWindowPropagated * 20 > _everyFrameWindowFrames;
+        var dropped = DroppedCapture - _everyFrameWindowDroppedAtStart;
+        if (!_everyFrameWarm)
+        {
+            // The first 30 frames include the model's first runs (arenas, caches): no verdict on them.
+            _everyFrameWarm = true;
+            _everyFrameWindowFrames = 0;
+            _everyFrameWindowPropagated = 0;
+            _everyFrameWindowDroppedAtStart = DroppedCapture;
+            return null;
+        }
+
+        // Hysteresis: falls back above 5% late, keeps up again at 2.5% or less (no notice every second).
+        var late = (_everyFrameWindowPropagated + dropped) * 1000 / (_everyFrameWindowFrames + dropped);
+        var fallingBack = _everyFrameFallingBack ? late > 25 : late > 50;
         _everyFrameWindowFrames = 0;
         _everyFrameWindowPropagated = 0;
+        _everyFrameWindowDroppedAtStart = DroppedCapture;
         if (fallingBack == _everyFrameFallingBack)
         {
             return null;

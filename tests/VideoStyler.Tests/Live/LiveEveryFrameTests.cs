@@ -34,6 +34,29 @@ public class LiveEveryFrameTests
     }
 
     [Fact]
+    public async Task A_model_too_slow_for_the_rate_falls_back_to_propagation_with_a_notice()
+    {
+        var folder = TestPaths.NewTempFolder();
+        var statsPath = Path.Combine(folder, "stats.json");
+        // candy at 640x480 needs well over two frame intervals (66 ms) on a CPU: every frame is late.
+        var run = await Support.Cli.RunAsync(
+            [
+                "live", "--input", TestPaths.SharedData("help.mkv"), "--realtime", "--loop",
+                "--output", $"udp://127.0.0.1:{LiveTestSupport.FreeUdpPort()}",
+                "--style", TestPaths.SharedModel("candy.onnx"), "--size", "480", "--every-frame", "--device", "cpu",
+                "--duration", "5", "--stats", statsPath,
+            ],
+            TimeSpan.FromMinutes(1));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("every frame: the model cannot keep up at 480", run.StdErr);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(statsPath));
+        var stats = json.RootElement;
+        Assert.StartsWith("falling back", stats.GetProperty("every_frame").GetString());
+        Assert.True(stats.GetProperty("frames_propagated").GetInt64() > stats.GetProperty("frames_direct").GetInt64(), stats.ToString());
+    }
+
+    [Fact]
     public async Task Without_every_frame_nothing_is_direct_and_the_mode_is_null()
     {
         var folder = TestPaths.NewTempFolder();
