@@ -21,6 +21,9 @@ public static class Entry
           bench                     measure bare-model vs pipeline speed
           devices                   list execution providers (CPU, CUDA): usable, or why not
           inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
+          plan INPUT -o OUTPUT --segments N   cut a job into segments for Slurm, Kubernetes or local workers
+          run-segment JOBDIR [INDEX]          stylize one segment of a planned job
+          join JOBDIR               join a job's finished segments into its output
 
         options:
           -h, --help                help (also after every command)
@@ -61,6 +64,9 @@ public static class Entry
                 "devices" => DevicesCommand.Run(tail),
                 "inspect" => await InspectCommand.RunAsync(tail),
                 "eval" => EvalCommand.Run(tail),
+                "plan" => await PlanCommand.RunAsync(tail),
+                "run-segment" => await RunSegmentCommand.RunAsync(tail),
+                "join" => await JoinCommand.RunAsync(tail),
                 _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
             };
         }

@@ -1,10 +1,12 @@
+using VideoStyler.Quality;
 using VideoStyler.Temporal;
 
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>
 /// `videostyler eval flicker INPUT OUTPUT [--ref PERFRAME]`: temporal-consistency metrics as JSON;
-/// `videostyler eval frontier INPUT --ref PERFRAME [--output OUTPUT]`: the best trade-off any temporal stage could reach.
+/// `videostyler eval frontier INPUT --ref PERFRAME [--output OUTPUT]`: the best trade-off any temporal stage could reach;
+/// `videostyler eval style OUTPUT --content INPUT [--ref PERFRAME] [--style-image S]`: content and style losses.
 /// </summary>
 public static class EvalCommand
 {
@@ -15,7 +17,9 @@ public static class EvalCommand
         warped with flow measured on INPUT, occluded pixels masked, squared RGB error in [0,1] over the
         kept pixels); with --ref (the same clip stylized with --no-temporal): flicker_ratio (e_warp of
         OUTPUT / e_warp of PERFRAME), retention (1 - mean|O-R| / mean|R-I|) and sharpness (Laplacian
-        variance of OUTPUT over that of PERFRAME). The clips must have the same frames and size.
+        variance of OUTPUT over that of PERFRAME), gram_retention and content_ratio (as in eval style,
+        on style_frames frames spread over the clip; --frames N sets how many, 0 all, default 30).
+        The clips must have the same frames and size.
 
         usage: videostyler eval frontier INPUT --ref PERFRAME [--output OUTPUT] [--flicker R]
 
@@ -25,6 +29,18 @@ public static class EvalCommand
         (|O-R|) for the flicker kept (squared change). Prints JSON: static_share, the curve of
         (flicker_ratio, retention) pairs, best_retention at flicker ratio R (default 0.15), and with
         --output that clip's own figures on the same pixels. About 0.5 s per frame plus a minute.
+
+        usage: videostyler eval style OUTPUT --content INPUT [--ref PERFRAME] [--style-image S] [--frames N]
+
+        Content and style losses on an ImageNet ResNet18 (NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18
+        0.23.1, from the NuGet cache): frames scaled to a short side of 224 (sides multiples of 32),
+        BGR 0..255 minus the ImageNet mean; features F_l of conv1, layer1..layer4 and their Gram
+        matrices G_l = F F^T / (C H W). Prints JSON: content_loss (||F(O)-F(I)||^2 / (C H W) at layer2),
+        style_loss (sum over layers of ||G_l(O)-G_l(S)||^2, with --style-image), and with --ref:
+        gram_retention (1 - sum ||G_l(O)-G_l(R)||^2 / sum ||G_l(I)-G_l(R)||^2), content_ratio
+        (||F(O)-F(I)||^2 / ||F(R)-F(I)||^2 at layer2) and the retention per layer; frames_sampled says
+        on how many frames (N spread over the clip, default 30, 0 = all). OUTPUT, INPUT and PERFRAME may
+        be videos or still images of the same size.
         """;
 
     public static int Run(string[] args)
@@ -40,12 +56,17 @@ public static class EvalCommand
             return RunFrontier(args[1..]);
         }
 
-        if (args[0] != "flicker")
+        if (args[0] == "style")
         {
-            throw new UsageException($"eval: unknown measure '{args[0]}' (flicker, frontier)");
+            return RunStyle(args[1..]);
         }
 
-        var line = CommandLine.Parse("eval flicker", args[1..], ["--ref"], []);
+        if (args[0] != "flicker")
+        {
+            throw new UsageException($"eval: unknown measure '{args[0]}' (flicker, frontier, style)");
+        }
+
+        var line = CommandLine.Parse("eval flicker", args[1..], ["--ref", "--frames"], []);
         if (line.HelpRequested)
         {
             Console.Out.WriteLine(Help);
@@ -59,7 +80,8 @@ public static class EvalCommand
 
         try
         {
-            var report = FlickerMeter.Measure(line.Positionals[0], line.Positionals[1], line.Get("--ref"));
+            var styleFrames = line.GetInt("--frames", StyleMeter.DefaultFrames, 0, int.MaxValue);
+            var report = FlickerMeter.Measure(line.Positionals[0], line.Positionals[1], line.Get("--ref"), styleFrames);
             Console.Out.WriteLine(report.ToJson());
             return 0;
         }
@@ -88,6 +110,34 @@ public static class EvalCommand
         try
         {
             var report = FlickerFrontier.Measure(line.Positionals[0], reference, line.Get("--output"), target);
+            Console.Out.WriteLine(report.ToJson());
+            return 0;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            throw new UserFacingException(ex.Message);
+        }
+    }
+
+    private static int RunStyle(string[] args)
+    {
+        var line = CommandLine.Parse("eval style", args, ["--content", "--ref", "--style-image", "--frames"], []);
+        if (line.HelpRequested)
+        {
+            Console.Out.WriteLine(Help);
+            return 0;
+        }
+
+        var content = line.Get("--content");
+        if (line.Positionals.Count != 1 || content is null)
+        {
+            throw new UsageException("eval style: give OUTPUT and --content INPUT (see videostyler eval --help)");
+        }
+
+        var frames = line.GetInt("--frames", StyleMeter.DefaultFrames, 0, int.MaxValue);
+        try
+        {
+            var report = StyleMeter.Measure(line.Positionals[0], content, line.Get("--ref"), line.Get("--style-image"), frames);
             Console.Out.WriteLine(report.ToJson());
             return 0;
         }

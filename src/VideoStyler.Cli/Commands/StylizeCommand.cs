@@ -48,10 +48,18 @@ public static class StylizeCommand
           --style-image FILE    any picture as the style (Magenta arbitrary style transfer, Apache-2.0:
                                 the picture's 100-number style vector is predicted once, then a small
                                 transformer network stylizes each frame with it)
-          --temporal T          0..1 temporal consistency (default 0.5): each frame's change against
+          --temporal T          0..1 temporal consistency (default 0.5); pixel stage: each frame's change against
                                 the flow-warped previous output is limited where the flow is trusted,
                                 more loosely where the next frame confirms it (one frame of lookahead),
                                 so brushstrokes stop flickering without smearing; 1 holds hardest
+          --temporal-mode M     auto|features|pixel|stats|stats+pixel (default auto: features where
+                                the style network has a bottleneck, else pixel). features carries
+                                the network's bottleneck features along the optical flow (blended
+                                by the flow's confidence, weight 1.6 x --temporal, reset at scene
+                                cuts) and lets the decoder draw the strokes; pixel is the stage
+                                above; stats smooths each instance norm's channel means and
+                                variances over frames; a mode a style cannot do falls back to
+                                pixel with a notice
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1); with --style-image,
                                 interpolates between the first frame's own style vector and the
@@ -76,7 +84,7 @@ public static class StylizeCommand
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
         """;
 
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image", "--preview"];
+    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image", "--preview", "--temporal-mode"];
     private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -112,6 +120,7 @@ public static class StylizeCommand
             Threads = line.GetInt("--threads", 0, 0, 256),
             MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
             TemporalStrength = line.Has("--no-temporal") ? 0 : line.GetDouble("--temporal", new TemporalOptions().Strength, 0.0, 1.0),
+            TemporalMode = ParseTemporalMode(line.Get("--temporal-mode")),
             Controls = new StyleControls
             {
                 Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
@@ -214,6 +223,11 @@ public static class StylizeCommand
 
         return result;
     }
+
+    private static TemporalMode ParseTemporalMode(string? text) =>
+        text is null ? TemporalModes.Default
+        : TemporalModes.TryParse(text, out var mode) ? mode
+        : throw new UsageException($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
 
     private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
     {

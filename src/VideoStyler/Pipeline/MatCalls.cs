@@ -68,6 +68,22 @@ public sealed class MatCalls : IDisposable
         GC.KeepAlive(destination);
     }
 
+    /// <summary>cv::subtract of two Mats (first - second).</summary>
+    public void Subtract(Mat first, Mat second, Mat destination)
+    {
+        NativeMethods.HandleException(NativeMethods.core_subtract_InputArray2(In(first), In(second), Out(destination), IntPtr.Zero, -1));
+        Keep(first, second);
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>cv::multiply of two Mats, element by element.</summary>
+    public void Multiply(Mat first, Mat second, Mat destination)
+    {
+        NativeMethods.HandleException(NativeMethods.core_multiply(In(first), In(second), Out(destination), 1, -1));
+        Keep(first, second);
+        GC.KeepAlive(destination);
+    }
+
     /// <summary>cv::absdiff.</summary>
     public void AbsDiff(Mat first, Mat second, Mat destination)
     {

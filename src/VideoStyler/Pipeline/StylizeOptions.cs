@@ -66,6 +66,9 @@ public sealed record StylizeOptions
     /// <summary>Temporal consistency strength 0..1 (--temporal); 0 turns the stage off (--no-temporal).</summary>
     public double TemporalStrength { get; init; } = new TemporalOptions().Strength;
 
+    /// <summary>--temporal-mode: where temporal consistency happens (when <see cref="TemporalStrength"/> is above 0).</summary>
+    public TemporalMode TemporalMode { get; init; } = TemporalModes.Default;
+
     /// <summary>--strength, --preserve-colors, --mask, --watermark.</summary>
     public StyleControls Controls { get; init; } = new();
 

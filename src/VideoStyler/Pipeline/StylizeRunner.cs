@@ -47,7 +47,11 @@ public sealed class StylizeRunner
             // Resolved after the input and output checks, so those errors come first.
             var stats = new PipelineStats();
             using var style = FrameStylizer.Create(
-                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary);
+                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary,
+                smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
+                carryFeatures: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto,
+                quietFallback: options.TemporalMode == TemporalMode.Auto,
+                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength));
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
@@ -57,7 +61,14 @@ public sealed class StylizeRunner
             var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             var finished = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-            using var temporal = options.TemporalStrength > 0
+            // The pixel stage: asked for, or the only one left when the statistics could not be smoothed.
+            var pixelStage = options.TemporalStrength > 0 && options.TemporalMode switch
+            {
+                TemporalMode.Stats => style.Primary is not SmoothedNormStylizer,
+                TemporalMode.Features or TemporalMode.Auto => style.Primary is not FeatureFlowStylizer,
+                _ => true,
+            };
+            using var temporal = pixelStage
                 ? new TemporalStage(new TemporalBlender(info.Width, info.Height, new TemporalOptions { Strength = options.TemporalStrength }), stats)
                 : null;
             using var abort = new CancellationTokenSource();
@@ -140,7 +151,7 @@ public sealed class StylizeRunner
                 Interrupted = stop.IsCancellationRequested,
                 Stats = stats,
                 FramesMissing = missing,
-                Notices = SubtitlePlan.For(info, profile).Notices,
+                Notices = [.. style.Notices, .. SubtitlePlan.For(info, profile).Notices],
             };
         }
         catch (UserFacingException ex) when (!succeeded && encoder is { OutputFull: true })

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Pipes;
 
@@ -9,9 +10,20 @@ namespace VideoStyler.Sources;
 /// </summary>
 public static class DecoderArguments
 {
-    public static FFMpegArgumentProcessor Build(VideoInfo input, IPipeSink sink) =>
+    /// <param name="seekSeconds">
+    /// Start decoding at this time (seconds from the file's start) instead of at the beginning: ffmpeg
+    /// seeks to the keyframe before it and drops the frames before it; the frames keep the timestamps
+    /// a whole-file decode gives them (-copyts -start_at_zero), so a segment lines up with the whole.
+    /// </param>
+    public static FFMpegArgumentProcessor Build(VideoInfo input, IPipeSink sink, double? seekSeconds = null) =>
         FFMpegArguments
-            .FromFileInput(input.Path, verifyExists: false)
+            .FromFileInput(input.Path, verifyExists: false, o =>
+            {
+                if (seekSeconds is { } seconds)
+                {
+                    o.WithCustomArgument(string.Create(CultureInfo.InvariantCulture, $"-ss {seconds:0.######} -copyts -start_at_zero"));
+                }
+            })
             .OutputToPipe(sink, o => o
                 .WithCustomArgument("-map 0:v:0")
                 // Rotation metadata is applied by ffmpeg's autorotate (on by default), so frames arrive

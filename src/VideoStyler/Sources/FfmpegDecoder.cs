@@ -18,15 +18,18 @@ public sealed class FfmpegDecoder
     private readonly PipelineStats _stats;
 
     private readonly long _maxFrames;
+    private readonly double? _seekSeconds;
     private bool _limitReached;
 
     /// <param name="maxFrames">Stop after this many frames (0 = all).</param>
-    public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats, long maxFrames = 0)
+    /// <param name="seekSeconds">Start at this time instead of the beginning (see <see cref="DecoderArguments.Build"/>).</param>
+    public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats, long maxFrames = 0, double? seekSeconds = null)
     {
         _info = info;
         _pool = pool;
         _stats = stats;
         _maxFrames = maxFrames;
+        _seekSeconds = seekSeconds;
     }
 
     /// <summary>Frames that arrived cut short (a truncated stream), if any.</summary>
@@ -47,7 +50,7 @@ public sealed class FfmpegDecoder
             {
                 Format = "matroska",
             };
-            var processor = DecoderArguments.Build(_info, sink)
+            var processor = DecoderArguments.Build(_info, sink, _seekSeconds)
                 .NotifyOnStandardError(stderr.Add)
                 .CancellableThrough(linked.Token, TimeSpan.FromSeconds(2));
             // ffmpeg is started synchronously inside this call: it inherits a mask without SIGINT (ChildSignals).

@@ -79,7 +79,7 @@ public static class StillStylizer
             var notices = new List<string>();
             using var style = FrameStylizer.Create(
                 options.Library, options.Style, options.Controls, image.Width, image.Height,
-                ProcessingSize(options, image.Width, image.Height), options.Device, options.Threads, stats, options.MaxTile);
+                ProcessingSize(options, image.Width, image.Height), options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary);
             if (style.Primary is TiledStylizer tiled)
             {
                 notices.Add($"{image.Width}x{image.Height} stylized in {tiled.Columns}x{tiled.Rows} tiles of {tiled.TileWidth}x{tiled.TileHeight} (--max-tile {options.MaxTile})");

@@ -39,6 +39,11 @@ public sealed class FrameStylizer : IDisposable
 
     public IStylizer Primary => _parts[0].Stylizer;
 
+    /// <summary>Lines for the user about how the styles run (e.g. a style that cannot smooth its statistics).</summary>
+    public IReadOnlyList<string> Notices => _notices;
+
+    private readonly List<string> _notices = [];
+
     /// <summary>True when this runs a style vector with the shared Magenta transformer (its vector can be changed in place).</summary>
     public bool IsArbitrary { get; private set; }
 
@@ -63,7 +68,8 @@ public sealed class FrameStylizer : IDisposable
     /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
+        bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep)
     {
         // Picture styles (and the default, a built-in painting) are style vectors for the shared transformer;
         // their strength is the content/style vector interpolation, not an output blend.
@@ -88,9 +94,27 @@ public sealed class FrameStylizer : IDisposable
                             $"style '{session.Name}' is an arbitrary-style transformer: it needs a style vector, so give a picture with --style-image instead");
                     }
 
-                    IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
+                    var tiled = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile);
+                    string? reason = null;
+                    IStylizer part = tiled
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : new OnnxStylizer(session, width, height, processingSize, stats);
+                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep) : null)
+                            ?? (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
+                            ?? new OnnxStylizer(session, width, height, processingSize, stats);
+                    if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
+                    {
+                        stylizer._notices.Add(tiled
+                            ? $"style '{session.Name}' runs in tiles at this size: its features are not carried along the flow; the pixel stage applies"
+                            : $"style '{session.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
+                    }
+
+                    if (smoothStatistics && part is not SmoothedNormStylizer)
+                    {
+                        stylizer._notices.Add(part is TiledStylizer
+                            ? $"style '{session.Name}' runs in tiles at this size: its instance-norm statistics are not smoothed over time"
+                            : $"style '{session.Name}' has no instance norms to smooth over time: only the pixel stage applies");
+                    }
+
                     stylizer._parts.Add((session, part, weight));
                 }
                 catch

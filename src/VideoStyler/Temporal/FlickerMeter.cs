@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Quality;
 
 namespace VideoStyler.Temporal;
 
@@ -7,11 +8,12 @@ namespace VideoStyler.Temporal;
 /// frame is compared with its predecessor warped by optical flow measured on the input frames, with
 /// occluded pixels masked out. Optionally compares with a per-frame reference (the same stylization without
 /// the temporal stage) for retention and sharpness. The meter uses its own flow (<see cref="OcclusionAwareFlow"/>),
-/// never the blender's.
+/// never the blender's. With a reference it also measures gram retention and the content ratio
+/// (<see cref="StyleComparison"/>) on up to <c>styleFrames</c> frames spread over the clip.
 /// </summary>
 public static class FlickerMeter
 {
-    public static FlickerReport Measure(string inputPath, string outputPath, string? referencePath)
+    public static FlickerReport Measure(string inputPath, string outputPath, string? referencePath, int styleFrames = StyleMeter.DefaultFrames)
     {
         using var input = Open(inputPath, "input");
         using var output = Open(outputPath, "output");
@@ -32,6 +34,9 @@ public static class FlickerMeter
         using var outputError = new WarpErrorAccumulator(width, height);
         using var referenceError = reference is null ? null : new WarpErrorAccumulator(width, height);
         using var comparison = reference is null ? null : new ReferenceComparison();
+        using var network = reference is null ? null : FeatureNetwork.Load();
+        using var style = network is null ? null : new StyleComparison(network, null);
+        var styleStride = StyleMeter.Stride((int)Math.Max(1, output.Get(VideoCaptureProperties.FrameCount)), styleFrames);
         var previousLuma = new Mat(height, width, MatType.CV_8UC1);
         var currentLuma = new Mat(height, width, MatType.CV_8UC1);
         try
@@ -53,6 +58,11 @@ public static class FlickerMeter
                 outputError.Add(outputFrame, pairFlow, validCount);
                 referenceError?.Add(referenceFrame, pairFlow, validCount);
                 comparison?.Add(inputFrame, outputFrame, referenceFrame);
+                if (style is not null && frames % styleStride == 0 && (styleFrames <= 0 || style.Frames < styleFrames))
+                {
+                    style.Add(inputFrame, outputFrame, referenceFrame);
+                }
+
                 (previousLuma, currentLuma) = (currentLuma, previousLuma);
                 frames++;
             }
@@ -81,6 +91,9 @@ public static class FlickerMeter
                 FlickerRatio = referenceError is null ? null : Ratio(outputError.Mean, referenceError.Mean),
                 Retention = comparison?.Retention,
                 Sharpness = comparison?.Sharpness,
+                GramRetention = style?.GramRetention,
+                ContentRatio = style?.ContentRatio,
+                StyleFrames = style?.Frames,
                 Frames = frames,
             };
         }

@@ -32,6 +32,18 @@ public sealed record FlickerReport
     [JsonPropertyName("sharpness")]
     public double? Sharpness { get; init; }
 
+    /// <summary>Gram retention against the reference (see <see cref="Quality.StyleComparison"/>); null without a reference.</summary>
+    [JsonPropertyName("gram_retention")]
+    public double? GramRetention { get; init; }
+
+    /// <summary>Content ratio against the reference (see <see cref="Quality.StyleComparison"/>); null without a reference.</summary>
+    [JsonPropertyName("content_ratio")]
+    public double? ContentRatio { get; init; }
+
+    /// <summary>Frames the gram retention and content ratio were measured on; null without a reference.</summary>
+    [JsonPropertyName("style_frames")]
+    public int? StyleFrames { get; init; }
+
     /// <summary>Number of frames compared.</summary>
     [JsonPropertyName("frames")]
     public required int Frames { get; init; }

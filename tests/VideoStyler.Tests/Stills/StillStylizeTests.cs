@@ -47,6 +47,28 @@ public class StillStylizeTests
         }
     }
 
+    [Fact]
+    public async Task A_style_image_paints_the_still_with_that_picture_not_the_default()
+    {
+        var dir = TestPaths.NewTempFolder();
+        using var cat = TestImages.Cat(160, 120);
+        var input = TestImages.Write(dir, "cat.jpg", cat);
+        var wave = Path.Combine(dir, "wave.png");
+        var starry = Path.Combine(dir, "starry.png");
+
+        var run = await Support.Cli.RunAsync("stylize", input, "-o", wave, "--style-image", Path.Combine(TestPaths.Shared, "styles", "hokusai-great-wave.jpg"));
+        var byDefault = await Support.Cli.RunAsync("stylize", input, "-o", starry);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(byDefault.ExitCode == 0, byDefault.ToString());
+        Assert.Contains("style hokusai-great-wave", run.StdErr + run.StdOut);
+        var inspect = await Support.Cli.RunAsync("inspect", wave);
+        Assert.Contains("style:        hokusai-great-wave", inspect.StdOut);
+        using var waveOut = Cv2.ImRead(wave, ImreadModes.Color);
+        using var starryOut = Cv2.ImRead(starry, ImreadModes.Color);
+        Assert.True(Frames.MeanAbsDiff(waveOut, starryOut) > 10, $"the style picture made no difference: {Frames.MeanAbsDiff(waveOut, starryOut):0.0}");
+    }
+
     [Theory]
     [InlineData(3, RotateFlags.Rotate180)]
     [InlineData(6, RotateFlags.Rotate90Clockwise)]

@@ -33,6 +33,9 @@ public sealed class FlickerMeterTests : IDisposable
         Assert.Equal(0, report.EWarpInput, 12);
         Assert.Equal(1, report.Retention!.Value, 12);
         Assert.Equal(1, report.Sharpness!.Value, 12);
+        Assert.Equal(1, report.GramRetention!.Value, 12);
+        Assert.Equal(1, report.ContentRatio!.Value, 12);
+        Assert.Equal(6, report.StyleFrames);
     }
 
     [Fact]
@@ -76,7 +79,7 @@ public sealed class FlickerMeterTests : IDisposable
         using var json = JsonDocument.Parse(report.ToJson());
 
         var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
-        Assert.Equal(["e_warp_output", "e_warp_input", "flicker_ratio", "retention", "sharpness", "frames"], names);
+        Assert.Equal(["e_warp_output", "e_warp_input", "flicker_ratio", "retention", "sharpness", "gram_retention", "content_ratio", "style_frames", "frames"], names);
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("flicker_ratio").ValueKind);
         Assert.Equal(3, json.RootElement.GetProperty("frames").GetInt32());
     }

@@ -1,0 +1,191 @@
+using Microsoft.ML.OnnxRuntime;
+using OpenCvSharp;
+using VideoStyler.Models.Onnx;
+using VideoStyler.Pipeline;
+using VideoStyler.Temporal;
+
+namespace VideoStyler.Stylize;
+
+/// <summary>
+/// Whole-frame stylization with instance-norm statistics carried over time (<see cref="InstanceNormSmoother"/>):
+/// each frame is normalised with an exponential moving average of the channel means and variances the
+/// network measured on the frames before it (weight <see cref="DefaultKeep"/> for the past by default), reset to the frame's
+/// own statistics at the first frame and at every scene cut (<see cref="InputCutDetector"/>). What it removes
+/// is the network's global shimmer: tone and contrast that move with every small change of the picture's
+/// overall statistics. Nothing is blended in pixel space, so nothing blurs. Pre- and post-processing, tensors
+/// and geometry are those of an <see cref="OnnxStylizer"/>; the statistics arrays are pinned and bound once.
+/// Frames must come in order (it is a stateful stage).
+/// </summary>
+public sealed class SmoothedNormStylizer : IStylizer
+{
+    /// <summary>
+    /// Weight of the past in the moving average: 0.9 is a time constant of about ten frames (a third of a
+    /// second at 30 fps), long against frame-to-frame noise, short against lighting changes.
+    /// </summary>
+    public const float DefaultKeep = 0.9f;
+
+    private readonly OnnxStylizer _frame;
+    private readonly InferenceSession _session;
+    private readonly InstanceNormSmoothing _smoothing;
+    private readonly InputCutDetector _cuts;
+    private readonly PipelineStats? _stats;
+    private readonly RunOptions _runOptions = new();
+    private readonly float[][] _previous; // per layer: means then variances, [2C]: what the last frame used
+    private readonly float[][] _used;     // per layer: what this frame used (the model's outputs)
+    private readonly float[] _keep = GC.AllocateArray<float>(1, pinned: true);
+    private readonly float _weight;
+    private bool _fresh = true;
+    private readonly List<OrtValue> _values = [];
+    private readonly OrtIoBinding _binding;
+    private readonly List<(string Name, OrtValue Value)> _hostInputs = [];
+    private readonly string _inputName;
+
+    private SmoothedNormStylizer(StyleSession style, OnnxStylizer frame, InferenceSession session, InstanceNormSmoothing smoothing, int width, int height, PipelineStats? stats, float keep)
+    {
+        _weight = keep;
+        _frame = frame;
+        _session = session;
+        _smoothing = smoothing;
+        _stats = stats;
+        _cuts = new InputCutDetector(width, height, new TemporalOptions());
+        _previous = [.. smoothing.Layers.Select(l => GC.AllocateArray<float>(2 * l.Channels, pinned: true))];
+        _used = [.. smoothing.Layers.Select(l => GC.AllocateArray<float>(2 * l.Channels, pinned: true))];
+
+        OrtValue Wrap(float[] values, int offset, int channels)
+        {
+            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(offset, channels), [1, channels, 1, 1]);
+            _values.Add(value);
+            return value;
+        }
+
+        // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on
+        // a device provider (the host inputs change every frame).
+        var convention = style.Convention;
+        var tensors = frame.Tensors;
+        _inputName = convention.InputName;
+        _binding = session.CreateIoBinding();
+        _binding.BindOutput(convention.OutputName, tensors.OutputValue);
+        if (tensors.Mode == TensorBindingMode.ZeroCopy)
+        {
+            _binding.BindInput(convention.InputName, tensors.InputValue);
+        }
+
+        var keepValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
+        _values.Add(keepValue);
+        _hostInputs.Add((smoothing.KeepInput, keepValue));
+        for (var i = 0; i < smoothing.Layers.Count; i++)
+        {
+            var layer = smoothing.Layers[i];
+            _hostInputs.Add((layer.MeanInput, Wrap(_previous[i], 0, layer.Channels)));
+            _hostInputs.Add((layer.VarianceInput, Wrap(_previous[i], layer.Channels, layer.Channels)));
+            _binding.BindOutput(layer.MeanOutput, Wrap(_used[i], 0, layer.Channels));
+            _binding.BindOutput(layer.VarianceOutput, Wrap(_used[i], layer.Channels, layer.Channels));
+        }
+
+        BindHostInputs();
+    }
+
+    private void BindHostInputs()
+    {
+        foreach (var (name, value) in _hostInputs)
+        {
+            _binding.BindInput(name, value);
+        }
+    }
+
+    public StyleSession Style => _frame.Style;
+
+    /// <summary>Instance norms whose statistics are smoothed.</summary>
+    public int Layers => _smoothing.Layers.Count;
+
+    /// <summary>True when the last frame started afresh (the first frame, or a scene cut).</summary>
+    public bool LastFrameWasReset { get; private set; }
+
+    /// <summary>
+    /// A smoothing stylizer for <paramref name="style"/> at this frame size, or null when the style has no
+    /// instance norms (or an NHWC layout, or a rewrite ONNX Runtime does not load): the caller falls back to
+    /// a plain <see cref="OnnxStylizer"/> and says so.
+    /// </summary>
+    /// <param name="keep">Weight of the past in the moving average, 0..1 (1 freezes the first frame's statistics until a cut).</param>
+    public static SmoothedNormStylizer? TryCreate(
+        StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null, float keep = DefaultKeep)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
+        if (style.Convention.Layout != TensorLayout.Nchw || style.ParseModel() is not { } model || InstanceNormSmoother.TryRewrite(model) is not { } smoothing)
+        {
+            return null;
+        }
+
+        var frame = new OnnxStylizer(style, width, height, processingShortSide, stats);
+        InferenceSession? session = null;
+        try
+        {
+            session = style.CreateSession(smoothing.Model);
+            return new SmoothedNormStylizer(style, frame, session, smoothing, width, height, stats, keep);
+        }
+        catch (OnnxRuntimeException)
+        {
+            session?.Dispose();
+            frame.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>Starts afresh on the next frame, as after a scene cut.</summary>
+    public void Reset() => _fresh = true;
+
+    public void Process(Mat source, Mat destination)
+    {
+        var mark = StageClock.Start();
+        _frame.Preprocess(source);
+        var cut = _cuts.IsCut(source);
+        _stats?.Preprocess.AddSince(mark);
+
+        mark = StageClock.Start();
+        LastFrameWasReset = cut || _fresh;
+        _keep[0] = LastFrameWasReset ? 0 : _weight;
+        try
+        {
+            _frame.Tensors.BindForRun(_binding, _inputName);
+            if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
+            {
+                BindHostInputs();
+            }
+
+            _session.RunWithBinding(_runOptions, _binding);
+            _frame.Tensors.AfterRun(_binding);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new UserFacingException(
+                $"style '{Style.Name}' failed on a {_frame.Geometry.TensorWidth}x{_frame.Geometry.TensorHeight} picture: {ex.Message.Split('\n')[0]}");
+        }
+
+        for (var i = 0; i < _used.Length; i++)
+        {
+            _used[i].CopyTo(_previous[i], 0);
+        }
+
+        _fresh = false;
+        _stats?.Model.AddSince(mark);
+
+        mark = StageClock.Start();
+        _frame.Postprocess(destination);
+        _stats?.Postprocess.AddSince(mark);
+    }
+
+    public void Dispose()
+    {
+        _binding.Dispose();
+        foreach (var value in _values)
+        {
+            value.Dispose();
+        }
+
+        _runOptions.Dispose();
+        _session.Dispose();
+        _cuts.Dispose();
+        _frame.Dispose();
+    }
+}

@@ -1,0 +1,172 @@
+using OpenCvSharp;
+using VideoStyler.Models;
+using VideoStyler.Models.Onnx;
+using VideoStyler.Stylize;
+using VideoStyler.Tests.Support;
+
+namespace VideoStyler.Tests.Stylize;
+
+/// <summary>
+/// Bottleneck features carried along the flow, with the real candy network on the shared webcam clips
+/// (frames at 320x240, processing size 240 and 160, to stay fast).
+/// </summary>
+public sealed class FeatureFlowStylizerTests : IDisposable
+{
+    private const int Width = 320;
+    private const int Height = 240;
+    private readonly StyleSession _candy = StyleSession.Load(StyleLibrary.FromPath(TestPaths.SharedModel("candy.onnx")), ExecutionDevice.Cpu);
+    private readonly List<Mat> _mats = [];
+
+    public void Dispose()
+    {
+        foreach (var mat in _mats)
+        {
+            mat.Dispose();
+        }
+
+        _candy.Dispose();
+    }
+
+    [Fact]
+    public void CutIsFoundAtTheLastResidualBlock_NotInAGraphWithoutUpsampling()
+    {
+        var split = BottleneckSplitter.TrySplit(_candy.ParseModel()!, out var reason)!;
+        Assert.Null(reason);
+        Assert.Equal("Add", split.Encoder.Graph.Node[^1].OpType);
+        Assert.Contains(split.Decoder.Graph.Node, n => n.OpType == "ConvTranspose");
+        Assert.DoesNotContain(split.Encoder.Graph.Node, n => n.OpType == "ConvTranspose");
+
+        using var toon = StyleSession.Load(StyleLibrary.Embedded("toon")!, ExecutionDevice.Cpu);
+        Assert.Null(BottleneckSplitter.TrySplit(toon.ParseModel()!, out var toonReason));
+        Assert.NotNull(toonReason);
+    }
+
+    [Fact]
+    public void EncoderThenDecoderEqualTheWholeNetwork_AStaticClipStaysStatic()
+    {
+        var frame = Clip("help.mkv", 1)[0];
+        using var plain = new OnnxStylizer(_candy, Width, Height, 160);
+        var expected = Run(plain, frame);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        Assert.Equal((64, 40, 54), carried.FeatureShape); // 160 x 213 padded to 160 x 216, a quarter of it
+
+        var outputs = Enumerable.Range(0, 6).Select(_ => Run(carried, frame)).ToList();
+        Assert.True(Frames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {Frames.MeanAbsDiff(outputs[0], expected)}");
+        Assert.False(carried.LastFrameWasReset);
+        for (var i = 1; i < outputs.Count; i++)
+        {
+            // Farneback finds hundredths of a pixel of motion in identical frames; the bilinear warp of the history
+            // by it softens the features a little (measured: 0.14 levels after three frames), and no more than that.
+            Assert.True(Frames.MeanAbsDiff(outputs[i], outputs[0]) < 0.5, $"frame {i} of a static clip moved by {Frames.MeanAbsDiff(outputs[i], outputs[0])}");
+        }
+    }
+
+    [Fact]
+    public void AShiftedClip_TheOutputShiftsWithIt()
+    {
+        // The camera pans 4 px per frame over a still picture (processing size = frame size, so one feature position).
+        using var dog = Cv2.ImRead(TestPaths.SharedData("dog.jpg"));
+        using var wide = dog.Resize(new Size(Width + 40, Height), 0, 0, InterpolationFlags.Area);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, Height, out _)!;
+        var outputs = Enumerable.Range(0, 5).Select(t => Run(carried, Keep(wide[new Rect(4 * t, 0, Width, Height)].Clone()))).ToList();
+        Assert.False(carried.LastFrameWasReset);
+
+        // Frame 4 seen 16 px further right: its picture at x matches frame 0's at x + 16 (away from the borders).
+        using var aligned4 = outputs[4][new Rect(24, 24, Width - 64, Height - 48)];
+        using var aligned0 = outputs[0][new Rect(40, 24, Width - 64, Height - 48)];
+        using var unaligned0 = outputs[0][new Rect(24, 24, Width - 64, Height - 48)];
+        var aligned = Frames.MeanAbsDiff(aligned4, aligned0);
+        var unaligned = Frames.MeanAbsDiff(aligned4, unaligned0);
+        Assert.True(aligned < 0.4 * unaligned, $"aligned {aligned} vs unaligned {unaligned}");
+    }
+
+    [Fact]
+    public void CarryingFeaturesAllocatesNothingAfterWarmUp()
+    {
+        var frames = Clip("help.mkv", 5);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        using var output = new Mat(Height, Width, MatType.CV_8UC3);
+        carried.Process(frames[0], output);
+        carried.Process(frames[1], output);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 2; i < frames.Count; i++)
+        {
+            carried.Process(frames[i], output);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.False(carried.LastFrameWasReset);
+        Assert.True(allocated == 0, $"carrying features allocated {allocated} bytes over 3 frames");
+    }
+
+    [Fact]
+    public void HistoryResetsAtACut_TheFrameAfterItMatchesAFreshRun()
+    {
+        var help = Clip("help.mkv", 58).TakeLast(6).ToList();
+        var walk = Clip("walk.mkv", 2);
+        using var plain = new OnnxStylizer(_candy, Width, Height, 160);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        var resets = new List<bool>();
+        var outputs = new List<Mat>();
+        foreach (var frame in help.Concat(walk))
+        {
+            outputs.Add(Run(carried, frame));
+            resets.Add(carried.LastFrameWasReset);
+        }
+
+        Assert.Equal([true, false, false, false, false, false, true, false], resets);
+        var perFrame = Run(plain, help[^1]);
+        Assert.True(Frames.MeanAbsDiff(outputs[5], perFrame) > 0.5, "before the cut the history is at work");
+        var fresh = Run(plain, walk[0]);
+        Assert.True(Frames.MeanAbsDiff(outputs[6], fresh) < 0.05, $"after the cut: {Frames.MeanAbsDiff(outputs[6], fresh)}");
+    }
+
+    [Fact]
+    public async Task CliRunsFeatures_AndFallsBackWithANotice()
+    {
+        var folder = TestPaths.NewTempFolder();
+        try
+        {
+            var output = Path.Combine(folder, "out.mp4");
+            var good = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--style", TestPaths.SharedModel("candy.onnx"),
+                "--temporal-mode", "features", "--frames", "3", "--size", "120");
+            Assert.True(good.ExitCode == 0, good.ToString());
+            Assert.DoesNotContain("bottleneck", good.StdErr);
+            Assert.Equal(3, Frames.Read(output).Count);
+
+            var toon = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "toon.mp4"),
+                "--style", "toon", "--temporal-mode", "features", "--frames", "2", "--size", "120");
+            Assert.True(toon.ExitCode == 0, toon.ToString());
+            Assert.Contains("no bottleneck", toon.StdErr);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private Mat Run(IStylizer stylizer, Mat frame)
+    {
+        var output = Keep(new Mat(Height, Width, MatType.CV_8UC3));
+        stylizer.Process(frame, output);
+        return output;
+    }
+
+    private List<Mat> Clip(string name, int count)
+    {
+        var frames = Frames.Read(TestPaths.SharedData(name), count);
+        var small = frames.Select(f => Keep(f.Resize(new Size(Width, Height), 0, 0, InterpolationFlags.Area))).ToList();
+        foreach (var frame in frames)
+        {
+            frame.Dispose();
+        }
+
+        return small;
+    }
+
+    private Mat Keep(Mat mat)
+    {
+        _mats.Add(mat);
+        return mat;
+    }
+}
