@@ -197,7 +197,10 @@ public sealed class StyleSession : IDisposable
                 options.EnableCpuMemArena = false;
             }
 
-            return new InferenceSession(model.ToByteArray(), options);
+            using (ThreadLabel.Push(ThreadLabel.OrtPool))
+            {
+                return new InferenceSession(model.ToByteArray(), options);
+            }
         }
     }
 
