@@ -21,17 +21,20 @@ namespace VideoStyler.Cli.Commands;
 public static class BenchCommand
 {
     public const string Help = """
-        usage: videostyler bench [--style S | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
+        usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
                videostyler bench --no-io [--frame-size WxH] [--style S | --style-image FILE] [--size N] [--frames K] [--device D] [--json]
 
         Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
         (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
         generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps, efficiency = pipeline / model,
         per-stage mean ms, peak RSS, GC counts and managed bytes allocated per frame: by the frame path
-        (each stage on its own thread, after a warm-up of 16 frames) and by the whole process.
+        (each stage on its own thread, after a warm-up of 16 frames) and by the whole process, and CPU ms
+        per frame by consumer (ONNX Runtime's pool, the stylize and finish threads, ffmpeg decode and
+        encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
 
         options:
           --style S       style name or .onnx file (default: the painting starry-night)
+          --styles A,B    one row per style in this run (e.g. candy.onnx,starry-night) and a summary table
           --style-image F measure the Magenta arbitrary-style transformer with F's style vector
           --transformer M with --style-image: another transformer (e.g. an int8 import made with
                           `models import --qdq`); also reports its mean absolute output
@@ -58,7 +61,7 @@ public static class BenchCommand
         var line = CommandLine.Parse(
             "bench",
             args,
-            ["--style", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
+            ["--style", "--styles", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
             ["--json", "--no-io", "--compare-cpu"]);
         if (line.HelpRequested)
         {
@@ -76,102 +79,49 @@ public static class BenchCommand
         var threads = line.GetInt("--threads", 0, 0, 256);
         var device = StylizeCommand.ParseDevice(line.Get("--device"));
         var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var styleSpec = line.Get("--style");
-        // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
-        var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
+        var styles = StyleList(line);
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
         {
             var input = line.Get("--input") ?? await MakeClipAsync(work, frames);
             var info = await VideoProbe.ProbeAsync(input);
-
-            // (a) the bare model on a prepared tensor of the same size.
-            var source = arbitrary is null ? library.Resolve(styleSpec) : arbitrary.Transformer ?? MagentaModels.Transformer();
-            double modelFps;
-            double? differenceToShipped = null;
-            double modelCpuMs;
-            string provider;
-            int effectiveThreads;
-            FrameGeometry geometry;
-            using (var style = StyleSession.Load(source, device, threads))
-            using (var stylizer = new OnnxStylizer(style, info.Width, info.Height, size))
-            using (var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0)))
+            var rows = new List<JsonObject>();
+            foreach (var styleSpec in styles)
             {
-                Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
-                if (arbitrary is not null)
+                // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
+                var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
+                rows.Add(await MeasureAsync(input, info, work, styleSpec, arbitrary, library, size, frames, device, threads));
+            }
+
+            var json = line.Has("--json");
+            if (rows.Count == 1)
+            {
+                if (json)
                 {
-                    style.SetStyleVector(arbitrary.Vector);
-                    if (arbitrary.Transformer is not null)
-                    {
-                        differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
-                    }
+                    Console.Out.WriteLine(rows[0].ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                }
+                else
+                {
+                    PrintText(rows[0]);
                 }
 
-                stylizer.Preprocess(frame);
-                stylizer.RunModelOnly(); // warm-up: first runs allocate ONNX Runtime's arenas
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                for (var i = 0; i < frames; i++)
-                {
-                    stylizer.RunModelOnly();
-                }
-
-                modelFps = frames / clock.Elapsed.TotalSeconds;
-                // CPU time is what the model costs even when other processes share the cores (wall time is not).
-                modelCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / frames;
-                provider = style.ExecutionProvider;
-                effectiveThreads = threads > 0 ? threads : Environment.ProcessorCount;
-                geometry = stylizer.Geometry;
+                return 0;
             }
 
-            // (b) the whole pipeline, same frames, same size.
-            var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
-            var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
-
-            var result = new JsonObject
+            if (json)
             {
-                ["style"] = plain.Result.Style,
-                ["transformer"] = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
-                ["mean_abs_diff_vs_shipped"] = differenceToShipped is { } d ? Round(d) : null,
-                ["input"] = input,
-                ["frame_size"] = $"{info.Width}x{info.Height}",
-                ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
-                ["frames"] = frames,
-                ["model_fps"] = Round(modelFps),
-                ["model_cpu_ms_per_frame"] = Round(modelCpuMs),
-                ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
-                ["pipeline_fps_wall"] = Round(plain.Result.Fps),
-                ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
-                ["pipeline_fps_temporal"] = Round(withTemporal.Result.Stats.SteadyFps),
-                ["efficiency_temporal"] = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
-                ["stage_ms_temporal"] = StatsFile.StageObject(withTemporal.Result.Stats),
-                ["stage_ms"] = StatsFile.StageObject(plain.Result.Stats),
-                ["peak_rss_mb"] = Round(PeakRssMegabytes()),
-                ["execution_provider"] = provider,
-                ["threads"] = effectiveThreads,
-                ["allocated_bytes_per_frame"] = Bytes(plain.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
-                ["allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
-                ["stage_allocated_bytes_per_frame"] = StageBytes(plain.Result.Stats),
-                ["stage_allocated_bytes_per_frame_temporal"] = StageBytes(withTemporal.Result.Stats),
-                ["process_allocated_bytes_per_frame"] = Bytes(plain.AllocatedPerFrame),
-                ["process_allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.AllocatedPerFrame),
-                ["steady_frames_counted"] = plain.FramesCounted,
-                ["gc_gen0"] = plain.Gen0,
-                ["gc_gen1"] = plain.Gen1,
-                ["gc_gen2"] = plain.Gen2,
-                ["gc_temporal"] = $"{withTemporal.Gen0}/{withTemporal.Gen1}/{withTemporal.Gen2}",
-            };
-
-            if (line.Has("--json"))
-            {
-                Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            }
-            else
-            {
-                PrintText(result);
+                Console.Out.WriteLine(new JsonObject { ["rows"] = new JsonArray([.. rows]) }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
             }
 
+            foreach (var row in rows)
+            {
+                PrintText(row);
+                Console.Out.WriteLine();
+            }
+
+            PrintSummary(rows);
             return 0;
         }
         finally
@@ -183,6 +133,142 @@ public static class BenchCommand
             catch (IOException)
             {
             }
+        }
+    }
+
+    /// <summary>--styles A,B (one row each, measured one after the other in this run), else the one --style (or the default).</summary>
+    internal static IReadOnlyList<string?> StyleList(CommandLine line)
+    {
+        var list = line.Get("--styles");
+        if (list is null)
+        {
+            return [line.Get("--style")];
+        }
+
+        if (line.Get("--style") is not null || line.Get("--style-image") is not null)
+        {
+            throw new UsageException("bench: give --styles, or --style / --style-image, not both");
+        }
+
+        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return names.Length == 0 ? throw new UsageException("bench: --styles needs at least one style (e.g. --styles candy.onnx,starry-night)") : [.. names];
+    }
+
+    private static async Task<JsonObject> MeasureAsync(
+        string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads)
+    {
+        var loadBefore = LoadAverage();
+
+        // (a) the bare model on a prepared tensor of the same size.
+        var source = arbitrary is null ? library.Resolve(styleSpec) : arbitrary.Transformer ?? MagentaModels.Transformer();
+        double modelFps;
+        double? differenceToShipped = null;
+        double modelCpuMs;
+        string provider;
+        int effectiveThreads;
+        FrameGeometry geometry;
+        using (var style = StyleSession.Load(source, device, threads))
+        using (var stylizer = new OnnxStylizer(style, info.Width, info.Height, size))
+        using (var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0)))
+        {
+            Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+            if (arbitrary is not null)
+            {
+                style.SetStyleVector(arbitrary.Vector);
+                if (arbitrary.Transformer is not null)
+                {
+                    differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
+                }
+            }
+
+            stylizer.Preprocess(frame);
+            stylizer.RunModelOnly(); // warm-up: first runs allocate ONNX Runtime's arenas
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < frames; i++)
+            {
+                stylizer.RunModelOnly();
+            }
+
+            modelFps = frames / clock.Elapsed.TotalSeconds;
+            // CPU time is what the model costs even when other processes share the cores (wall time is not).
+            modelCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / frames;
+            provider = style.ExecutionProvider;
+            effectiveThreads = threads > 0 ? threads : Environment.ProcessorCount;
+            geometry = stylizer.Geometry;
+        }
+
+        // (b) the whole pipeline, same frames, same size.
+        var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
+        var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
+
+        return new JsonObject
+        {
+            ["style"] = plain.Result.Style,
+            ["transformer"] = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
+            ["mean_abs_diff_vs_shipped"] = differenceToShipped is { } d ? Round(d) : null,
+            ["input"] = input,
+            ["frame_size"] = $"{info.Width}x{info.Height}",
+            ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
+            ["frames"] = frames,
+            ["model_fps"] = Round(modelFps),
+            ["model_cpu_ms_per_frame"] = Round(modelCpuMs),
+            ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
+            ["pipeline_fps_wall"] = Round(plain.Result.Fps),
+            ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
+            ["pipeline_fps_temporal"] = Round(withTemporal.Result.Stats.SteadyFps),
+            ["efficiency_temporal"] = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
+            ["stage_ms_temporal"] = StatsFile.StageObject(withTemporal.Result.Stats),
+            ["stage_ms"] = StatsFile.StageObject(plain.Result.Stats),
+            ["cpu_ms_per_frame"] = plain.Cpu,
+            ["cpu_ms_per_frame_temporal"] = withTemporal.Cpu,
+            // Under load wall-clock fps depend on the neighbours; CPU time per frame does not (much):
+            // the bare model's CPU ms over the whole pipeline's (all threads and the ffmpeg children).
+            ["cpu_efficiency"] = CpuEfficiency(modelCpuMs, plain.Cpu),
+            ["cpu_efficiency_temporal"] = CpuEfficiency(modelCpuMs, withTemporal.Cpu),
+            ["ort_spinning"] = StyleSession.AllowSpinning,
+            ["load_average"] = $"{loadBefore} -> {LoadAverage()}",
+            ["peak_rss_mb"] = Round(PeakRssMegabytes()),
+            ["execution_provider"] = provider,
+            ["threads"] = effectiveThreads,
+            ["allocated_bytes_per_frame"] = Bytes(plain.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
+            ["allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
+            ["stage_allocated_bytes_per_frame"] = StageBytes(plain.Result.Stats),
+            ["stage_allocated_bytes_per_frame_temporal"] = StageBytes(withTemporal.Result.Stats),
+            ["process_allocated_bytes_per_frame"] = Bytes(plain.AllocatedPerFrame),
+            ["process_allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.AllocatedPerFrame),
+            ["steady_frames_counted"] = plain.FramesCounted,
+            ["gc_gen0"] = plain.Gen0,
+            ["gc_gen1"] = plain.Gen1,
+            ["gc_gen2"] = plain.Gen2,
+            ["gc_temporal"] = $"{withTemporal.Gen0}/{withTemporal.Gen1}/{withTemporal.Gen2}",
+        };
+    }
+
+    private static JsonNode? CpuEfficiency(double modelCpuMs, JsonObject cpu) =>
+        cpu["total"] is { } total && total.GetValue<double>() > 0 ? JsonValue.Create(Round(modelCpuMs / total.GetValue<double>())) : null;
+
+    /// <summary>The 1-minute load average (what else the machine ran), or "?" where there is none.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
+    private static void PrintSummary(List<JsonObject> rows)
+    {
+        Console.Out.WriteLine("style                     tensor    model fps  pipeline fps  efficiency  with temporal  efficiency  CPU eff.  CPU eff. temporal");
+        foreach (var r in rows)
+        {
+            Console.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{r["style"],-25} {r["tensor_size"],-9} {r["model_fps"],9}  {r["pipeline_fps"],12}  {r["efficiency"],10}  {r["pipeline_fps_temporal"],13}  {r["efficiency_temporal"],10}  {r["cpu_efficiency"],8}  {r["cpu_efficiency_temporal"],8}"));
         }
     }
 
@@ -234,7 +320,10 @@ public static class BenchCommand
         return 0;
     }
 
-    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2);
+    /// <summary>Frames decoded past the measured window (see <see cref="RunPipelineAsync"/>).</summary>
+    private const int DrainFrames = 18;
+
+    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2, JsonObject Cpu);
 
     private static async Task<PipelineRun> RunPipelineAsync(
         string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
@@ -247,7 +336,10 @@ public static class BenchCommand
             Style = style,
             Library = library,
             ProcessingSize = size,
-            MaxFrames = frames,
+            // Frames past the measured window: the stages ahead of the encoder (up to the frame pool's 17
+            // frames) and the decoder's ffmpeg are still running when the window closes, so their CPU
+            // time is in it (a thread or process that has ended has no /proc entry left to read).
+            MaxFrames = frames + DrainFrames,
             Device = device,
             Threads = threads,
             TemporalStrength = temporal,
@@ -264,20 +356,26 @@ public static class BenchCommand
         var last = Math.Max(first + 1, frames - 1);
         long allocatedAtFirst = 0;
         long allocatedAtLast = 0;
+        CpuBreakdown? cpuAtFirst = null;
+        CpuBreakdown? cpuAtLast = null;
         var result = await new StylizeRunner().RunAsync(options, null, written =>
         {
+            // The CPU snapshots allocate: taken before the first and after the last allocation reading.
             if (written == first)
             {
+                cpuAtFirst = CpuBreakdown.Snapshot(written);
                 Interlocked.Exchange(ref allocatedAtFirst, GC.GetTotalAllocatedBytes(precise: true));
             }
             else if (written == last)
             {
                 Interlocked.Exchange(ref allocatedAtLast, GC.GetTotalAllocatedBytes(precise: true));
+                cpuAtLast = CpuBreakdown.Snapshot(written);
             }
         }, CancellationToken.None);
         var counted = last - first;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
-        return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
+        return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : []);
     }
 
     private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
@@ -399,6 +497,14 @@ public static class BenchCommand
         }
 
         Console.Out.WriteLine($"stage ms:      {r["stage_ms"]!.ToJsonString()}");
+        if (r["cpu_ms_per_frame"] is JsonObject { Count: > 0 } cpu && r["cpu_ms_per_frame_temporal"] is JsonObject cpuTemporal)
+        {
+            Console.Out.WriteLine($"CPU ms/frame:  {CpuBreakdown.Describe(cpu)}");
+            Console.Out.WriteLine($"  temporal:    {CpuBreakdown.Describe(cpuTemporal)}");
+            Console.Out.WriteLine($"CPU efficiency: {r["cpu_efficiency"]} (with temporal {r["cpu_efficiency_temporal"]}): the bare model's CPU ms per frame over the pipeline's total");
+        }
+
+        Console.Out.WriteLine($"machine load:  {r["load_average"]} (1-min load average before -> after; ONNX Runtime spinning {(r["ort_spinning"]!.GetValue<bool>() ? "on" : "off")})");
         Console.Out.WriteLine($"peak RSS:      {r["peak_rss_mb"]} MB");
         Console.Out.WriteLine($"allocated:     frame path {r["allocated_bytes_per_frame"]} B/frame (with temporal {r["allocated_bytes_per_frame_temporal"]}) after {StageClock.WarmUpFrames} warm-up frames;");
         Console.Out.WriteLine($"               whole process {r["process_allocated_bytes_per_frame"]} B/frame (with temporal {r["process_allocated_bytes_per_frame_temporal"]}) over {r["steady_frames_counted"]} frames (frame pool growth, runtime timers and thread pool included)");

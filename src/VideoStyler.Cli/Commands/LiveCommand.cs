@@ -55,6 +55,12 @@ public static class LiveCommand
           --threads N           ONNX Runtime intra-op threads (default 1 in live mode, so capture,
                                 flow and encoding keep a core)
           --flow-width N        width the optical flow is computed at (default 160)
+          --every-frame         every frame through the network while the machine keeps up: the output
+                                waits up to 2 frame intervals (80 ms at most) for the model; a late
+                                frame is propagated instead, and over 5% late or dropped in 30 frames
+                                gives a notice and "every_frame": "falling back" in /status (threads
+                                default to one per core; on 2 cores the Magenta transformer kept up at
+                                --size 240 on a 640x480@30 source)
           --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
           --force               overwrite an existing recording
           --stall-timeout S     a source that sends no frame for S seconds is taken as lost (default 3)
@@ -81,7 +87,7 @@ public static class LiveCommand
         "--stall-timeout", "--reconnect-timeout",
     ];
 
-    private static readonly string[] Flags = ["--realtime", "--loop", "--force"];
+    private static readonly string[] Flags = ["--realtime", "--loop", "--force", "--every-frame"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -155,12 +161,13 @@ public static class LiveCommand
             Arbitrary = StyleImageOption(line),
             ProcessingSize = line.GetInt("--size", 360, 16, 8192),
             Device = device,
-            Threads = line.GetInt("--threads", 1, 0, 256),
+            Threads = line.GetInt("--threads", line.Has("--every-frame") ? 0 : 1, 0, 256),
             Duration = duration > 0 ? TimeSpan.FromSeconds(duration) : null,
             ControlPort = port,
             ControlHost = controlHost,
             Token = token,
             FlowWidth = line.GetInt("--flow-width", 160, 16, 4096),
+            EveryFrame = line.Has("--every-frame"),
             Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
             StallTimeout = TimeSpan.FromSeconds(stallTimeout),
             ReconnectTimeout = reconnectTimeout > 0 ? TimeSpan.FromSeconds(reconnectTimeout) : null,

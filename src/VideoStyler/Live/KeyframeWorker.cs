@@ -15,10 +15,12 @@ public sealed class KeyframeWorker : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0, 1);
+    private readonly ManualResetEventSlim _finished = new(false);
     private readonly LiveStats _stats;
     private readonly Mat _input;
     private readonly Mat _inputGray;
     private readonly Thread _thread;
+    private readonly int _niceness;
     private readonly CancellationTokenSource _stop = new();
     private Mat _front;
     private Mat _back;
@@ -32,8 +34,9 @@ public sealed class KeyframeWorker : IDisposable
     private long _sequence;
     private Exception? _fault;
 
-    public KeyframeWorker(FrameStylizer stylizer, int width, int height, Size smallSize, LiveStats stats)
+    public KeyframeWorker(FrameStylizer stylizer, int width, int height, Size smallSize, LiveStats stats, int niceness = 10)
     {
+        _niceness = niceness;
         _stylizer = stylizer;
         _stats = stats;
         StyleName = stylizer.Name;
@@ -71,6 +74,7 @@ public sealed class KeyframeWorker : IDisposable
 
         source.CopyTo(_input);
         smallGray.CopyTo(_inputGray);
+        _finished.Reset();
         _busy = true;
         _work.Release();
         return true;
@@ -92,6 +96,9 @@ public sealed class KeyframeWorker : IDisposable
     }
 
     /// <summary>Style switches that only changed the style vector (no model loaded).</summary>
+    /// <summary>Waits until the frame last offered is stylized (it is then the keyframe); false when the time ran out first.</summary>
+    public bool WaitForOffered(TimeSpan timeout) => _finished.Wait(timeout);
+
     public long VectorSwitches => Interlocked.Read(ref _vectorSwitches);
 
     /// <summary>
@@ -121,7 +128,7 @@ public sealed class KeyframeWorker : IDisposable
 
     private void Loop()
     {
-        ThreadNice.LowerCurrentThread(10);
+        ThreadNice.LowerCurrentThread(_niceness);
         try
         {
             while (true)
@@ -157,6 +164,7 @@ public sealed class KeyframeWorker : IDisposable
 
                 _stats.CountStylized();
                 _busy = false;
+                _finished.Set();
             }
         }
         catch (OperationCanceledException)
@@ -182,5 +190,6 @@ public sealed class KeyframeWorker : IDisposable
         _backGray.Dispose();
         _stop.Dispose();
         _work.Dispose();
+        _finished.Dispose();
     }
 }

@@ -37,6 +37,13 @@ public sealed record LiveOptions
     /// <summary>Required for a non-loopback bind: Authorization: Bearer TOKEN or ?token=TOKEN.</summary>
     public string? Token { get; init; }
 
+    /// <summary>
+    /// Every frame through the network when the machine keeps up: the output waits (up to two frame
+    /// intervals, at most 80 ms) for the model to stylize the frame itself, and propagates the last
+    /// keyframe only when the model is late or still busy.
+    /// </summary>
+    public bool EveryFrame { get; init; }
+
     /// <summary>Width of the grayscale copies the optical flow is computed on.</summary>
     public int FlowWidth { get; init; } = 160;
 

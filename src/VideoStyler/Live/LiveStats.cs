@@ -22,6 +22,12 @@ public sealed class LiveStats
     private long _framesOut;
     private long _framesStylized;
     private long _framesPropagated;
+    private long _framesDirect;
+    private long _everyFrameWindowFrames;
+    private long _everyFrameWindowPropagated;
+    private long _everyFrameWindowDroppedAtStart;
+    private volatile bool _everyFrameFallingBack;
+    private bool _everyFrameWarm;
     private long _framesUnstyled;
     private long _droppedCapture;
     private long _droppedOutput;
@@ -46,6 +52,12 @@ public sealed class LiveStats
 
     /// <summary>Keyframes the model stylized.</summary>
     public long FramesStylized => Interlocked.Read(ref _framesStylized);
+
+    /// <summary>With --every-frame: output frames the model stylized themselves (not propagated).</summary>
+    public long FramesDirect => Interlocked.Read(ref _framesDirect);
+
+    /// <summary>Null without --every-frame; else whether more than 5% of the last 30 frames were late (propagated, or dropped at capture while the output waited for the model).</summary>
+    public bool? EveryFrameFallingBack { get; private set; }
 
     /// <summary>Output frames made by warping the last keyframe along the optical flow.</summary>
     public long FramesPropagated => Interlocked.Read(ref _framesPropagated);
@@ -90,6 +102,54 @@ public sealed class LiveStats
     public void CountStylized() => Interlocked.Increment(ref _framesStylized);
 
     public void CountPropagated() => Interlocked.Increment(ref _framesPropagated);
+
+    public void CountDirect() => Interlocked.Increment(ref _framesDirect);
+
+    /// <summary>
+    /// With --every-frame (output thread only): counts one output frame, direct or propagated; every 30
+    /// frames decides whether the model keeps up (at most 5% late: propagated, or captured frames dropped
+    /// because the output waited). Returns the new state when it changed (true: falling back), else null.
+    /// </summary>
+    public bool? CountEveryFrame(bool propagated)
+    {
+        EveryFrameFallingBack ??= false;
+        _everyFrameWindowFrames++;
+        if (propagated)
+        {
+            _everyFrameWindowPropagated++;
+        }
+
+        if (_everyFrameWindowFrames < 30)
+        {
+            return null;
+        }
+
+        var dropped = DroppedCapture - _everyFrameWindowDroppedAtStart;
+        if (!_everyFrameWarm)
+        {
+            // The first 30 frames include the model's first runs (arenas, caches): no verdict on them.
+            _everyFrameWarm = true;
+            _everyFrameWindowFrames = 0;
+            _everyFrameWindowPropagated = 0;
+            _everyFrameWindowDroppedAtStart = DroppedCapture;
+            return null;
+        }
+
+        // Hysteresis: falls back above 5% late, keeps up again at 2.5% or less (no notice every second).
+        var late = (_everyFrameWindowPropagated + dropped) * 1000 / (_everyFrameWindowFrames + dropped);
+        var fallingBack = _everyFrameFallingBack ? late > 25 : late > 50;
+        _everyFrameWindowFrames = 0;
+        _everyFrameWindowPropagated = 0;
+        _everyFrameWindowDroppedAtStart = DroppedCapture;
+        if (fallingBack == _everyFrameFallingBack)
+        {
+            return null;
+        }
+
+        _everyFrameFallingBack = fallingBack;
+        EveryFrameFallingBack = fallingBack;
+        return fallingBack;
+    }
 
     public void CountUnstyled() => Interlocked.Increment(ref _framesUnstyled);
 
@@ -200,6 +260,8 @@ public sealed class LiveStats
             ["frames_out"] = FramesOut,
             ["frames_stylized"] = FramesStylized,
             ["frames_propagated"] = FramesPropagated,
+            ["frames_direct"] = FramesDirect,
+            ["every_frame"] = EveryFrameFallingBack switch { null => null, true => "falling back: the model is late, frames are propagated", false => "keeping up" },
             ["frames_unstyled"] = FramesUnstyled,
             ["frames_dropped"] = FramesDropped,
             ["frames_dropped_capture"] = DroppedCapture,

@@ -21,6 +21,12 @@ public sealed class StylizeRunner
         typeof(StylizeRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
+    /// <summary>The name of the thread that runs pre-processing, the model call and post-processing (bench's CPU table).</summary>
+    public const string StylizeThreadName = "vs-stylize";
+
+    /// <summary>The name of the thread that runs the temporal stage and the controls.</summary>
+    public const string FinishThreadName = "vs-finish";
+
     /// <param name="options">What to do.</param>
     /// <param name="onStarted">Called once the input is probed and the model loaded (total frames estimate, provider).</param>
     /// <param name="onProgress">Called with the number of frames written so far.</param>
@@ -85,7 +91,11 @@ public sealed class StylizeRunner
             var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
             var stylizeTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame)),
+                    () =>
+                    {
+                        Thread.CurrentThread.Name = StylizeThreadName;
+                        FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame));
+                    },
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -93,7 +103,11 @@ public sealed class StylizeRunner
                 abort);
             var finishTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => FinishLoop(stylized.Reader, finished.Writer, style, temporal),
+                    () =>
+                    {
+                        Thread.CurrentThread.Name = FinishThreadName;
+                        FinishLoop(stylized.Reader, finished.Writer, style, temporal);
+                    },
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
+using VideoStyler.Pipeline;
 using VideoStyler.Stylize.Providers;
 
 namespace VideoStyler.Stylize;
@@ -119,7 +120,11 @@ public sealed class StyleSession : IDisposable
         InferenceSession session;
         try
         {
-            session = new InferenceSession(modelBytes, options);
+            // The intra-op pool's threads start here and take this thread's name (bench's CPU table).
+            using (ThreadLabel.Push(ThreadLabel.OrtPool))
+            {
+                session = new InferenceSession(modelBytes, options);
+            }
         }
         catch (OnnxRuntimeException ex)
         {
@@ -192,7 +197,10 @@ public sealed class StyleSession : IDisposable
                 options.EnableCpuMemArena = false;
             }
 
-            return new InferenceSession(model.ToByteArray(), options);
+            using (ThreadLabel.Push(ThreadLabel.OrtPool))
+            {
+                return new InferenceSession(model.ToByteArray(), options);
+            }
         }
     }
 
@@ -237,6 +245,14 @@ public sealed class StyleSession : IDisposable
         return rewrite is { Succeeded: true, Changed: true } ? (model.ToByteArray(), rewrite) : (bytes, rewrite);
     }
 
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op threads spin (busy-wait) for work between and inside runs. Off by
+    /// default: on 2 cores a spinning pool thread takes the core the other stages (decode, temporal,
+    /// encode, pre/post-processing) need, measured by `bench`'s CPU table. VIDEOSTYLER_ORT_SPINNING=1
+    /// turns it back on (ONNX Runtime's own default), for comparisons.
+    /// </summary>
+    public static bool AllowSpinning { get; set; } = Environment.GetEnvironmentVariable("VIDEOSTYLER_ORT_SPINNING") == "1";
+
     private static (SessionOptions Options, string Provider, string? Notice) CreateOptions(ExecutionDevice device, int intraOpThreads)
     {
         var options = new SessionOptions
@@ -249,6 +265,7 @@ public sealed class StyleSession : IDisposable
             InterOpNumThreads = 1,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", AllowSpinning ? "1" : "0");
 
         // Which provider (CUDA's libraries are found and preloaded here, once); an explicit device
         // that is not usable is a one-line error, auto falls back to the CPU with a notice.
