@@ -62,8 +62,9 @@ public static class StylizeCommand
                                 pixel with a notice
           --no-temporal         per-frame stylization (no temporal stage)
           --strength S          0..1, how much of the style to keep (default 1); with --style-image,
-                                interpolates between the first frame's own style vector and the
-                                picture's (Magenta's way; 0 gives back nearly the content)
+                                interpolates between the content's own style vector (first frame,
+                                again after each scene cut) and the picture's (Magenta's way; 0 gives
+                                back nearly the content)
           --preserve-colors     keep the source's colours, take only the style's luminance
           --mask FILE           image or video; white = styled, black = original
           --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as

@@ -17,7 +17,11 @@ public sealed class FrameStylizer : IDisposable
     private readonly Mat? _accumulator;
     private readonly Mat? _partFloat;
     private readonly ControlsApplier? _controls;
-    private ArbitraryStyle? _pendingContentBlend; // --strength < 1 on a style vector: blended on the first frame
+    // --strength < 1 on a style vector: the content's own vector is predicted at the first frame and again
+    // at each scene cut of the input (a new scene has another palette and texture of its own).
+    private ArbitraryStyle? _contentBlend;
+    private Temporal.InputCutDetector? _contentCuts;
+    private StylePredictor? _predictor;
 
     private FrameStylizer(int width, int height, StyleControls controls, bool mixing)
     {
@@ -59,7 +63,7 @@ public sealed class FrameStylizer : IDisposable
             return false;
         }
 
-        _pendingContentBlend = null;
+        _contentBlend = null;
         _parts[0].Session.SetStyleVector(vector);
         Name = name;
         return true;
@@ -164,7 +168,12 @@ public sealed class FrameStylizer : IDisposable
                 throw;
             }
 
-            stylizer._pendingContentBlend = arbitrary.Strength < 1.0 ? arbitrary : null;
+            if (arbitrary.Strength < 1.0)
+            {
+                stylizer._contentBlend = arbitrary;
+                stylizer._contentCuts = new Temporal.InputCutDetector(width, height, new Temporal.TemporalOptions());
+            }
+
             stylizer.IsArbitrary = true;
             stylizer.Name = arbitrary.Strength < 1.0 ? $"{arbitrary.Name}@{arbitrary.Strength:0.##}" : arbitrary.Name;
             return stylizer;
@@ -178,21 +187,22 @@ public sealed class FrameStylizer : IDisposable
 
     /// <summary>
     /// For a style vector with strength below 1: the content's own style vector, predicted from this
-    /// (first) frame, interpolated with the style's (Magenta's way of setting the strength).
+    /// frame (the first, or the first of a new scene), interpolated with the style's (Magenta's way of
+    /// setting the strength).
     /// </summary>
     private void BlendWithContent(Mat source, ArbitraryStyle style)
     {
-        using var predictor = StylePredictor.Load();
-        var content = predictor.Predict(source);
+        _predictor ??= StylePredictor.Load();
+        var content = _predictor.Predict(source);
         _parts[0].Session.SetStyleVector(StyleVectors.Interpolate(content, style.Vector, style.Strength));
     }
 
     /// <summary>Stylizes <paramref name="source"/> into <paramref name="destination"/> (both BGR 8UC3, frame size).</summary>
     public void Process(Mat source, Mat destination)
     {
-        if (_pendingContentBlend is { } blend)
+        // The cut test runs on quarter-size luminance (a few ms) and only when a strength below 1 asks for it.
+        if (_contentBlend is { } blend && _contentCuts!.IsCut(source))
         {
-            _pendingContentBlend = null;
             BlendWithContent(source, blend);
         }
 
@@ -225,6 +235,8 @@ public sealed class FrameStylizer : IDisposable
             session.Dispose();
         }
 
+        _contentCuts?.Dispose();
+        _predictor?.Dispose();
         _partOutput?.Dispose();
         _accumulator?.Dispose();
         _partFloat?.Dispose();

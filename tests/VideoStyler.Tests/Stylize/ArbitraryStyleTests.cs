@@ -100,6 +100,40 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AtAStrengthBelowOneTheContentVectorIsPredictedAgainAfterASceneCut()
+    {
+        const int width = 256, height = 192;
+        using var clip = new SmallClip(width, height);
+        var help = clip.Read("help.mkv", 58).TakeLast(4).ToList();
+        var walk = clip.Read("walk.mkv", 2);
+        var style = new ArbitraryStyle { Name = "scream", Vector = Predict(Painting("munch-the-scream.jpg")), Strength = 0.5 };
+        FrameStylizer Fresh() => FrameStylizer.Create(
+            StyleLibrary.CreateDefault(), null, new StyleControls(), width, height, height, ExecutionDevice.Cpu, 0, null, arbitrary: style);
+        Mat Run(FrameStylizer stylizer, Mat frame)
+        {
+            var styled = clip.Keep(new Mat(frame.Size(), MatType.CV_8UC3));
+            stylizer.Process(frame, styled);
+            return styled;
+        }
+
+        using var running = Fresh();
+        var outputs = help.Concat(walk).Select(frame => Run(running, frame)).ToList();
+        using var freshOnWalk = Fresh();
+        var afterCut = Run(freshOnWalk, walk[0]);
+        using var freshOnHelp = Fresh();
+        var lastHelpFresh = Run(freshOnHelp, help[^1]);
+
+        // After the cut the vector comes from the new scene: the same output a run starting there gives.
+        var atCut = Frames.MeanAbsDiff(outputs[help.Count], afterCut);
+        // Within the first scene the first frame's vector is kept (no new prediction each frame), so the last
+        // help frame differs from a run that started on it.
+        var withinScene = Frames.MeanAbsDiff(outputs[help.Count - 1], lastHelpFresh);
+        output.WriteLine($"frame after the cut vs a fresh run: {atCut:0.000}; last frame of the first scene vs a fresh run on it: {withinScene:0.000}");
+        Assert.True(atCut < 0.01, $"the frame after the cut differs from a fresh run by {atCut:0.000}: the old scene's vector was kept");
+        Assert.True(withinScene > atCut, "the vector was predicted again inside a scene");
+    }
+
+    [Fact]
     public void MixWeightsOneAndZeroGiveTheSingleStyle()
     {
         var wave = Predict(Painting("hokusai-great-wave.jpg"));

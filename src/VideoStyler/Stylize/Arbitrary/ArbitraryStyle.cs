@@ -15,7 +15,7 @@ public sealed record ArbitraryStyle
     public required float[] Vector { get; init; }
 
     /// <summary>
-    /// 0..1: interpolation between the content's own style vector (predicted from the first frame)
+    /// 0..1: interpolation between the content's own style vector (predicted from the first frame and again at each scene cut)
     /// and <see cref="Vector"/>; 1 uses the style's vector as is.
     /// </summary>
     public double Strength { get; init; } = 1.0;
