@@ -9,6 +9,7 @@ using VideoStyler.Sources;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Temporal;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Cli.Commands;
 

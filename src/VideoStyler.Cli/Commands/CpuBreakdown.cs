@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using VideoStyler.Pipeline;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
 

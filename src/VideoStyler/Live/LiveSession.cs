@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using OpenCvSharp;
 using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
 

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 namespace VideoStyler.Pipeline;
 
 /// <summary>Per-stage clocks and frame counters of one pipeline run.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Pipeline;
 

@@ -5,6 +5,7 @@ using VideoStyler.Sinks;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Pipeline;
 

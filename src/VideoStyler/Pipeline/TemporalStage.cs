@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VideoStyler.Temporal;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Pipeline;
 

@@ -4,6 +4,7 @@ using FFMpegCore.Pipes;
 using VideoStyler.Media;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Sinks;
 

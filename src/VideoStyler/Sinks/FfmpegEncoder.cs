@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using VideoStyler.Pipeline;
 using VideoStyler.Sources;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Sinks;
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using FFMpegCore.Pipes;
 using VideoStyler.Media;
 using VideoStyler.Pipeline;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Sources;
 

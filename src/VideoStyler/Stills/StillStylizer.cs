@@ -3,6 +3,7 @@ using OpenCvSharp;
 using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Stylize;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stills;
 

@@ -3,6 +3,7 @@ using OpenCvSharp;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Pipeline;
 using VideoStyler.Temporal;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;
 

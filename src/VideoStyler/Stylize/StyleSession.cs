@@ -5,6 +5,7 @@ using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
 using VideoStyler.Pipeline;
 using VideoStyler.Stylize.Providers;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;
 

@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using VideoStyler.Pipeline;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 

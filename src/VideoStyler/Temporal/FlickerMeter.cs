@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using VideoStyler.Quality;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 

@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using VideoStyler.Pipeline;
 using OpenCvSharp.OptFlow;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using OpenCvSharp;
 using VideoStyler.Pipeline;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Tests.Support;
@@ -14,7 +15,7 @@ public class ControlsTests
         var output = Path.Combine(dir, "out.mkv");
         var run = await Support.Cli.RunAsync(["stylize", input, "-o", output, "--frames", "3", "--size", "240", .. extra], TimeSpan.FromMinutes(3));
         Assert.True(run.ExitCode == 0, run.ToString());
-        return (Frames.Read(input, 3), Frames.Read(output, 3));
+        return (TestFrames.Read(input, 3), TestFrames.Read(output, 3));
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public class ControlsTests
         Assert.Equal(3, output.Count);
         // Only re-encoding noise remains: a plain ffmpeg re-encode of this webcam clip at the same
         // settings measures PSNR 36.2 dB against ours at 35.5 dB (about 3.5 mean abs difference).
-        Assert.InRange(Frames.MeanAbsDiff(source[1], output[1]), 0, 5.0);
+        Assert.InRange(TestFrames.MeanAbsDiff(source[1], output[1]), 0, 5.0);
     }
 
     [Fact]
@@ -43,8 +44,8 @@ public class ControlsTests
 
         var left = new Rect(0, 0, 300, 480);
         var right = new Rect(340, 0, 300, 480);
-        Assert.InRange(Frames.MeanAbsDiff(source[1][left], output[1][left]), 0, 5.0);
-        Assert.True(Frames.MeanAbsDiff(source[1][right], output[1][right]) > 6, "the white half should be stylized");
+        Assert.InRange(TestFrames.MeanAbsDiff(source[1][left], output[1][left]), 0, 5.0);
+        Assert.True(TestFrames.MeanAbsDiff(source[1][right], output[1][right]) > 6, "the white half should be stylized");
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public class ControlsTests
         var chromaOutput = Cv2.Mean(b);
         Assert.InRange(Math.Abs(chromaSource.Val1 - chromaOutput.Val1), 0, 3.0);
         Assert.InRange(Math.Abs(chromaSource.Val2 - chromaOutput.Val2), 0, 3.0);
-        Assert.True(Frames.MeanAbsDiff(source[1], output[1]) > 8, "the luminance should carry the style");
+        Assert.True(TestFrames.MeanAbsDiff(source[1], output[1]) > 8, "the luminance should carry the style");
     }
 
     [Fact]

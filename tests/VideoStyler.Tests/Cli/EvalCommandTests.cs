@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Tests.Support;
@@ -46,8 +47,8 @@ public sealed class EvalCommandTests : IDisposable
     {
         // A still scene whose per-frame "stylization" alternates between two versions: the frontier has room.
         using var picture = TestClips.Texture(96, 64, seed: 21);
-        using var styled = Frames.Invert(picture);
-        using var brighter = Frames.Brighten(styled, 30);
+        using var styled = TestFrames.Invert(picture);
+        using var brighter = TestFrames.Brighten(styled, 30);
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 8).ToList());
         var reference = TestClips.Write(_folder, "ref.mkv", Enumerable.Range(0, 8).Select(t => t % 2 == 0 ? styled : brighter).ToList());
 

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Tests.Support;
 
@@ -159,16 +160,16 @@ public class MediaFidelityTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(reference.ExitCode == 0, reference.ToString());
         Assert.Equal("yuv420p", (await StreamFacts.ReadAsync(tenOut)).Single().PixelFormat);
-        var frames = Frames.Read(tenOut);
-        var expected = Frames.Read(eightOut);
+        var frames = TestFrames.Read(tenOut);
+        var expected = TestFrames.Read(eightOut);
         Assert.Equal(3, frames.Count);
         Assert.Equal(3, expected.Count);
         for (var i = 0; i < frames.Count; i++)
         {
             // Only the last bit of precision differs: a decoding mistake (wrong depth, byte order,
             // range) would change the picture by tens of levels.
-            Assert.InRange(Frames.MeanAbsDiff(frames[i], expected[i]), 0, 2.0);
-            Assert.True(Frames.Contrast(frames[i]) > 20);
+            Assert.InRange(TestFrames.MeanAbsDiff(frames[i], expected[i]), 0, 2.0);
+            Assert.True(TestFrames.Contrast(frames[i]) > 20);
         }
     }
 
@@ -207,8 +208,8 @@ public class MediaFidelityTests
         Assert.True(run.ExitCode == 0, run.ToString());
         var streams = await Ffprobe.ReadAsync(output);
         Assert.Equal((3840, 2160, 2), (streams.Width, streams.Height, streams.Frames));
-        using var first = Frames.Read(output, 1)[0];
-        using var source = Frames.Read(input, 1)[0];
-        Assert.True(Frames.StructureCorrelation(first, source) > 0.3);
+        using var first = TestFrames.Read(output, 1)[0];
+        using var source = TestFrames.Read(input, 1)[0];
+        Assert.True(TestFrames.StructureCorrelation(first, source) > 0.3);
     }
 }

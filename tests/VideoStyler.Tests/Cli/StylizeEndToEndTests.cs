@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Tests.Support;
@@ -133,17 +134,17 @@ public class StylizeEndToEndTests
 
     internal static void AssertStylizedNotGarbage(string input, string output, double minDifference)
     {
-        var source = Frames.Read(input, 30);
-        var styled = Frames.Read(output, 30);
+        var source = TestFrames.Read(input, 30);
+        var styled = TestFrames.Read(output, 30);
         try
         {
             foreach (var i in new[] { 0, 15, 29 })
             {
-                var difference = Frames.MeanAbsDiff(source[i], styled[i]);
+                var difference = TestFrames.MeanAbsDiff(source[i], styled[i]);
                 Assert.True(difference > minDifference, $"frame {i}: the picture barely changed (mean abs diff {difference:0.0})");
-                var contrast = Frames.Contrast(styled[i]);
+                var contrast = TestFrames.Contrast(styled[i]);
                 Assert.True(contrast > 15, $"frame {i}: the output is nearly flat (std {contrast:0.0})");
-                var structure = Frames.StructureCorrelation(source[i], styled[i]);
+                var structure = TestFrames.StructureCorrelation(source[i], styled[i]);
                 Assert.True(structure > 0.3, $"frame {i}: the output lost the scene's structure (correlation {structure:0.00})");
             }
         }

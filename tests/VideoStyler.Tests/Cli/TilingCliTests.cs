@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using VideoStyler.Tests.Support;
 
@@ -24,12 +25,12 @@ public class TilingCliTests
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(stats));
         Assert.Equal(3, json.RootElement.GetProperty("frames_out").GetInt32());
 
-        var source = Frames.Read(input, 3);
-        var styled = Frames.Read(output, 3);
+        var source = TestFrames.Read(input, 3);
+        var styled = TestFrames.Read(output, 3);
         try
         {
-            Assert.True(Frames.MeanAbsDiff(source[2], styled[2]) > 20, "the picture barely changed");
-            Assert.True(Frames.StructureCorrelation(source[2], styled[2]) > 0.3, "the output lost the scene's structure");
+            Assert.True(TestFrames.MeanAbsDiff(source[2], styled[2]) > 20, "the picture barely changed");
+            Assert.True(TestFrames.StructureCorrelation(source[2], styled[2]) > 0.3, "the output lost the scene's structure");
         }
         finally
         {

@@ -5,6 +5,7 @@ using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 using Xunit;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Tests.Pipeline;
 
@@ -21,7 +22,7 @@ public sealed class ZeroAllocationTests
     {
         using var style = StyleSession.Load(StyleLibrary.Embedded(StyleLibrary.DefaultStyleName)!, ExecutionDevice.Cpu);
         using var stylizer = new OnnxStylizer(style, width, height, size, new PipelineStats());
-        var frames = Frames.Read(TestPaths.SharedData("help.mkv"), 3)
+        var frames = TestFrames.Read(TestPaths.SharedData("help.mkv"), 3)
             .Select(f =>
             {
                 var sized = new Mat();
@@ -44,7 +45,7 @@ public sealed class ZeroAllocationTests
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
-        Assert.True(Frames.Contrast(destination) > 1, "the stylizer produced a picture");
+        Assert.True(TestFrames.Contrast(destination) > 1, "the stylizer produced a picture");
         frames.ForEach(f => f.Dispose());
     }
 
@@ -53,8 +54,8 @@ public sealed class ZeroAllocationTests
     {
         // Real frames with real motion (help.mkv), the per-frame "stylization" a cheap stand-in (the
         // blender does not care what made the pictures): flow, confidence, warps and the change rule.
-        var inputs = Frames.Read(TestPaths.SharedData("help.mkv"), 8);
-        var stylized = inputs.Select(Frames.Invert).ToList();
+        var inputs = TestFrames.Read(TestPaths.SharedData("help.mkv"), 8);
+        var stylized = inputs.Select(TestFrames.Invert).ToList();
         var (width, height) = (inputs[0].Cols, inputs[0].Rows);
         using var blender = new VideoStyler.Temporal.TemporalBlender(width, height, new VideoStyler.Temporal.TemporalOptions());
         using var output = new Mat(height, width, MatType.CV_8UC3);

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;
@@ -88,7 +89,7 @@ public sealed class StyleMeasureTests : IClassFixture<StyleMeasureTests.Network>
         var shift = Measure(shifted);
 
         // The shifted copy differs from R at almost every pixel (mean |O-R| is large) yet keeps its texture.
-        Assert.True(Frames.MeanAbsDiff(shifted, _reference) > Frames.MeanAbsDiff(blurred, _reference),
+        Assert.True(TestFrames.MeanAbsDiff(shifted, _reference) > TestFrames.MeanAbsDiff(blurred, _reference),
             "the shift should move the pixels more than the blur does");
         Assert.True(shift.Retention > 0.9, $"shifted copy: gram retention {shift.Retention} (blurred {blur.Retention})");
         Assert.True(blur.Retention < 0.75, $"blurred copy: gram retention {blur.Retention}");

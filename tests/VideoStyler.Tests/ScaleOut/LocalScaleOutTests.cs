@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
@@ -56,15 +57,15 @@ public class LocalScaleOutTests : IClassFixture<ScaleOutRun>
     public async Task Seams_flicker_no_more_than_the_clip_and_stay_close_to_the_single_machine_frames()
     {
         await _run.EnsureAsync();
-        var input = Frames.Read(_run.Input);
-        var single = Frames.Read(_run.Single);
-        var joined = Frames.Read(_run.Joined);
+        var input = TestFrames.Read(_run.Input);
+        var single = TestFrames.Read(_run.Single);
+        var joined = TestFrames.Read(_run.Joined);
         Assert.Equal(89, joined.Count);
 
         var pairs = PairWarpErrors(input, joined);
         var singlePairs = PairWarpErrors(input, single);
         var clipMean = pairs.Average();
-        var diffs = joined.Zip(single, Frames.MeanAbsDiff).ToList();
+        var diffs = joined.Zip(single, TestFrames.MeanAbsDiff).ToList();
         // The encoder's own difference: the two runs encode the same pictures in different groups of pictures.
         var interior = Enumerable.Range(35, 20).Concat(Enumerable.Range(65, 20)).Select(i => diffs[i]).Average();
         _output.WriteLine(string.Create(

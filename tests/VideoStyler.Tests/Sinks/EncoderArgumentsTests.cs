@@ -1,6 +1,7 @@
 using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Sources;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Tests.Sinks;
 

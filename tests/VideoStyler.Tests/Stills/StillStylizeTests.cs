@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Tests.Support;
 
@@ -27,8 +28,8 @@ public class StillStylizeTests
         using var styled = Cv2.ImRead(output, ImreadModes.Unchanged);
         Assert.False(styled.Empty(), $"OpenCV cannot read {outputName} back");
         Assert.Equal((151, 101, 3), (styled.Width, styled.Height, styled.Channels()));
-        Assert.True(Frames.MeanAbsDiff(cat, styled) > 5, "the picture was not stylized");
-        Assert.True(Frames.StructureCorrelation(cat, styled) > 0.3, "the output lost the picture's structure");
+        Assert.True(TestFrames.MeanAbsDiff(cat, styled) > 5, "the picture was not stylized");
+        Assert.True(TestFrames.StructureCorrelation(cat, styled) > 0.3, "the output lost the picture's structure");
         Assert.Equal(new[] { inputName, outputName }.Order(StringComparer.Ordinal), TestImages.FilesIn(dir));
 
         var inspect = await Support.Cli.RunAsync("inspect", output);
@@ -66,7 +67,7 @@ public class StillStylizeTests
         Assert.Contains("style:        hokusai-great-wave", inspect.StdOut);
         using var waveOut = Cv2.ImRead(wave, ImreadModes.Color);
         using var starryOut = Cv2.ImRead(starry, ImreadModes.Color);
-        Assert.True(Frames.MeanAbsDiff(waveOut, starryOut) > 10, $"the style picture made no difference: {Frames.MeanAbsDiff(waveOut, starryOut):0.0}");
+        Assert.True(TestFrames.MeanAbsDiff(waveOut, starryOut) > 10, $"the style picture made no difference: {TestFrames.MeanAbsDiff(waveOut, starryOut):0.0}");
     }
 
     [Theory]
@@ -89,12 +90,12 @@ public class StillStylizeTests
         Cv2.Rotate(decoded, expected, display);
         using var result = Cv2.ImRead(output, ImreadModes.Unchanged);
         Assert.Equal(expected.Size(), result.Size());
-        Assert.True(Frames.MeanAbsDiff(expected, result) < 1.0, $"not the upright picture: {Frames.MeanAbsDiff(expected, result):0.00}");
+        Assert.True(TestFrames.MeanAbsDiff(expected, result) < 1.0, $"not the upright picture: {TestFrames.MeanAbsDiff(expected, result):0.00}");
         if (orientation != 3)
         {
             using var wrongWay = new Mat();
             Cv2.Rotate(decoded, wrongWay, display == RotateFlags.Rotate90Clockwise ? RotateFlags.Rotate90Counterclockwise : RotateFlags.Rotate90Clockwise);
-            Assert.True(Frames.MeanAbsDiff(wrongWay, result) > 10, "the comparison cannot tell the two directions apart");
+            Assert.True(TestFrames.MeanAbsDiff(wrongWay, result) > 10, "the comparison cannot tell the two directions apart");
         }
 
         // Written upright, so no orientation tag may be left to turn it again.
@@ -123,7 +124,7 @@ public class StillStylizeTests
         using var expected = upright.CvtColor(ColorConversionCodes.GRAY2BGR);
         using var result = Cv2.ImRead(output, ImreadModes.Unchanged);
         Assert.Equal(expected.Size(), result.Size());
-        Assert.True(Frames.MeanAbsDiff(expected, result) < 1.0, $"not the upright picture: {Frames.MeanAbsDiff(expected, result):0.00}");
+        Assert.True(TestFrames.MeanAbsDiff(expected, result) < 1.0, $"not the upright picture: {TestFrames.MeanAbsDiff(expected, result):0.00}");
     }
 
     [Fact]
@@ -188,7 +189,7 @@ public class StillStylizeTests
         Assert.Contains("2400x1800 stylized in 3x2 tiles", run.StdErr);
         using var styled = Cv2.ImRead(output, ImreadModes.Color);
         Assert.Equal((2400, 1800), (styled.Width, styled.Height));
-        Assert.True(Frames.MeanAbsDiff(cat, styled) > 5, "the picture was not stylized");
+        Assert.True(TestFrames.MeanAbsDiff(cat, styled) > 5, "the picture was not stylized");
     }
 
     [Fact]
@@ -237,14 +238,14 @@ public class StillStylizeTests
         Assert.Equal((1280, 480), (pair.Width, pair.Height));
         using var before = pair[new Rect(0, 0, 640, 480)];
         using var after = pair[new Rect(640, 0, 640, 480)];
-        var source = Frames.Read(TestPaths.SharedData("help.mkv"), 6);
-        var styled = Frames.Read(output, 6);
+        var source = TestFrames.Read(TestPaths.SharedData("help.mkv"), 6);
+        var styled = TestFrames.Read(output, 6);
         try
         {
             // The left half is an input frame from the middle of the 6 stylized, the right half the output's.
-            Assert.True(Frames.MeanAbsDiff(before, source[3]) < 3 || Frames.MeanAbsDiff(before, source[2]) < 3, "left is not the input's middle frame");
-            Assert.True(Frames.MeanAbsDiff(after, styled[3]) < 3 || Frames.MeanAbsDiff(after, styled[2]) < 3, "right is not the output's middle frame");
-            Assert.True(Frames.MeanAbsDiff(before, after) > 5, "before and after are the same picture");
+            Assert.True(TestFrames.MeanAbsDiff(before, source[3]) < 3 || TestFrames.MeanAbsDiff(before, source[2]) < 3, "left is not the input's middle frame");
+            Assert.True(TestFrames.MeanAbsDiff(after, styled[3]) < 3 || TestFrames.MeanAbsDiff(after, styled[2]) < 3, "right is not the output's middle frame");
+            Assert.True(TestFrames.MeanAbsDiff(before, after) > 5, "before and after are the same picture");
         }
         finally
         {
@@ -278,7 +279,7 @@ public class StillStylizeTests
         using var pair = Cv2.ImRead(Path.Combine(dir, "pair.jpg"), ImreadModes.Color);
         using var styled = Cv2.ImRead(Path.Combine(dir, "out.png"), ImreadModes.Color);
         Assert.Equal((302, 101), (pair.Width, pair.Height));
-        Assert.True(Frames.MeanAbsDiff(pair[new Rect(0, 0, 151, 101)], cat) < 4);
-        Assert.True(Frames.MeanAbsDiff(pair[new Rect(151, 0, 151, 101)], styled) < 4);
+        Assert.True(TestFrames.MeanAbsDiff(pair[new Rect(0, 0, 151, 101)], cat) < 4);
+        Assert.True(TestFrames.MeanAbsDiff(pair[new Rect(151, 0, 151, 101)], styled) < 4);
     }
 }

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Styles;
 using VideoStyler.Stylize.Arbitrary;
@@ -81,20 +82,20 @@ public class PictureStylesTests
         run = await Run(["stylize", input, "-o", other, "--style", "great-wave:0.5,scream:0.5", .. common]);
         Assert.True(run.ExitCode == 0, run.ToString());
 
-        var source = Frames.Read(input, 2);
-        var a = Frames.Read(single);
-        var b = Frames.Read(mixed);
-        var c = Frames.Read(other);
-        var d = Frames.Read(byDefault);
+        var source = TestFrames.Read(input, 2);
+        var a = TestFrames.Read(single);
+        var b = TestFrames.Read(mixed);
+        var c = TestFrames.Read(other);
+        var d = TestFrames.Read(byDefault);
         try
         {
             Assert.Equal(2, b.Count);
             for (var i = 0; i < 2; i++)
             {
-                Assert.Equal(0, Frames.MeanAbsDiff(a[i], b[i]));
-                Assert.True(Frames.MeanAbsDiff(a[i], c[i]) > 3, "a half-and-half mix looks like the single style");
-                Assert.True(Frames.MeanAbsDiff(source[i], d[i]) > 20, "the default style barely changed the picture");
-                Assert.True(Frames.StructureCorrelation(source[i], d[i]) > 0.3, "the default style lost the scene");
+                Assert.Equal(0, TestFrames.MeanAbsDiff(a[i], b[i]));
+                Assert.True(TestFrames.MeanAbsDiff(a[i], c[i]) > 3, "a half-and-half mix looks like the single style");
+                Assert.True(TestFrames.MeanAbsDiff(source[i], d[i]) > 20, "the default style barely changed the picture");
+                Assert.True(TestFrames.StructureCorrelation(source[i], d[i]) > 0.3, "the default style lost the scene");
             }
         }
         finally

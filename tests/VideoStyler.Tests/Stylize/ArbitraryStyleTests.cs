@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
@@ -52,11 +53,11 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
         using var own = Stylize(stylizer, session, photo, Predictor.Value.Predict(photo));
         using var painted = Stylize(stylizer, session, photo, Predict(Painting("hokusai-great-wave.jpg")));
 
-        var ownChange = Frames.MeanAbsDiff(photo, own);
-        var paintedChange = Frames.MeanAbsDiff(photo, painted);
+        var ownChange = TestFrames.MeanAbsDiff(photo, own);
+        var paintedChange = TestFrames.MeanAbsDiff(photo, painted);
         output.WriteLine($"mean |output - photo| (0..255): own vector {ownChange:0.0}, great wave {paintedChange:0.0}");
         Assert.True(ownChange < 0.6 * paintedChange, $"own vector changed the photo by {ownChange:0.0}, the painting by {paintedChange:0.0}");
-        Assert.True(Frames.StructureCorrelation(photo, painted) > 0.3, "the stylized photo lost the scene's outlines");
+        Assert.True(TestFrames.StructureCorrelation(photo, painted) > 0.3, "the stylized photo lost the scene's outlines");
         session.Dispose();
     }
 
@@ -91,7 +92,7 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
                 arbitrary: new ArbitraryStyle { Name = "scream", Vector = vector, Strength = strength });
             using var styled = new Mat(photo.Size(), MatType.CV_8UC3);
             frame.Process(photo, styled);
-            changes.Add(Frames.MeanAbsDiff(photo, styled));
+            changes.Add(TestFrames.MeanAbsDiff(photo, styled));
         }
 
         output.WriteLine($"mean |output - photo| at strength 0, 0.5, 1: {string.Join(", ", changes.Select(c => c.ToString("0.0")))}");
@@ -124,10 +125,10 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
         var lastHelpFresh = Run(freshOnHelp, help[^1]);
 
         // After the cut the vector comes from the new scene: the same output a run starting there gives.
-        var atCut = Frames.MeanAbsDiff(outputs[help.Count], afterCut);
+        var atCut = TestFrames.MeanAbsDiff(outputs[help.Count], afterCut);
         // Within the first scene the first frame's vector is kept (no new prediction each frame), so the last
         // help frame differs from a run that started on it.
-        var withinScene = Frames.MeanAbsDiff(outputs[help.Count - 1], lastHelpFresh);
+        var withinScene = TestFrames.MeanAbsDiff(outputs[help.Count - 1], lastHelpFresh);
         output.WriteLine($"frame after the cut vs a fresh run: {atCut:0.000}; last frame of the first scene vs a fresh run on it: {withinScene:0.000}");
         Assert.True(atCut < 0.01, $"the frame after the cut differs from a fresh run by {atCut:0.000}: the old scene's vector was kept");
         Assert.True(withinScene > atCut, "the vector was predicted again inside a scene");
@@ -158,7 +159,7 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
         stylizer.Process(input, styled);
 
         Assert.Equal(204, stylizer.Geometry.TensorWidth); // padded to the model's multiple of 4, cropped back
-        Assert.True(Frames.MeanAbsDiff(input, styled) > 10);
+        Assert.True(TestFrames.MeanAbsDiff(input, styled) > 10);
     }
 
     private static float[] Predict(string path) => Predictor.Value.PredictFile(path);

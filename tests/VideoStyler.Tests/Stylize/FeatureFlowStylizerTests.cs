@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
@@ -47,13 +48,13 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         Assert.Equal((64, 40, 54), carried.FeatureShape); // 160 x 213 padded to 160 x 216, a quarter of it
 
         var outputs = Enumerable.Range(0, 6).Select(_ => _clip.Run(carried, frame)).ToList();
-        Assert.True(Frames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {Frames.MeanAbsDiff(outputs[0], expected)}");
+        Assert.True(TestFrames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {TestFrames.MeanAbsDiff(outputs[0], expected)}");
         Assert.False(carried.LastFrameWasReset);
         for (var i = 1; i < outputs.Count; i++)
         {
             // Farneback finds hundredths of a pixel of motion in identical frames; the bilinear warp of the history
             // by it softens the features a little (measured: 0.14 levels after three frames), and no more than that.
-            Assert.True(Frames.MeanAbsDiff(outputs[i], outputs[0]) < 0.5, $"frame {i} of a static clip moved by {Frames.MeanAbsDiff(outputs[i], outputs[0])}");
+            Assert.True(TestFrames.MeanAbsDiff(outputs[i], outputs[0]) < 0.5, $"frame {i} of a static clip moved by {TestFrames.MeanAbsDiff(outputs[i], outputs[0])}");
         }
     }
 
@@ -71,8 +72,8 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         using var aligned4 = outputs[4][new Rect(24, 24, Width - 64, Height - 48)];
         using var aligned0 = outputs[0][new Rect(40, 24, Width - 64, Height - 48)];
         using var unaligned0 = outputs[0][new Rect(24, 24, Width - 64, Height - 48)];
-        var aligned = Frames.MeanAbsDiff(aligned4, aligned0);
-        var unaligned = Frames.MeanAbsDiff(aligned4, unaligned0);
+        var aligned = TestFrames.MeanAbsDiff(aligned4, aligned0);
+        var unaligned = TestFrames.MeanAbsDiff(aligned4, unaligned0);
         Assert.True(aligned < 0.4 * unaligned, $"aligned {aligned} vs unaligned {unaligned}");
     }
 
@@ -112,9 +113,9 @@ public sealed class FeatureFlowStylizerTests : IDisposable
 
         Assert.Equal([true, false, false, false, false, false, true, false], resets);
         var perFrame = _clip.Run(plain, help[^1]);
-        Assert.True(Frames.MeanAbsDiff(outputs[5], perFrame) > 0.5, "before the cut the history is at work");
+        Assert.True(TestFrames.MeanAbsDiff(outputs[5], perFrame) > 0.5, "before the cut the history is at work");
         var fresh = _clip.Run(plain, walk[0]);
-        Assert.True(Frames.MeanAbsDiff(outputs[6], fresh) < 0.05, $"after the cut: {Frames.MeanAbsDiff(outputs[6], fresh)}");
+        Assert.True(TestFrames.MeanAbsDiff(outputs[6], fresh) < 0.05, $"after the cut: {TestFrames.MeanAbsDiff(outputs[6], fresh)}");
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
                 "--temporal-mode", "features", "--frames", "3", "--size", "120");
             Assert.True(good.ExitCode == 0, good.ToString());
             Assert.DoesNotContain("bottleneck", good.StdErr);
-            Assert.Equal(3, Frames.Read(output).Count);
+            Assert.Equal(3, TestFrames.Read(output).Count);
 
             var toon = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "toon.mp4"),
                 "--style", "toon", "--temporal-mode", "features", "--frames", "2", "--size", "120");

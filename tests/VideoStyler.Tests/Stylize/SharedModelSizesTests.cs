@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models;
@@ -45,8 +46,8 @@ public class SharedModelSizesTests
             Assert.InRange(Math.Abs(ourMean[c] - refMean[c]), 0, 12);
         }
 
-        Assert.InRange(Frames.MeanAbsDiff(ours, reference), 0, 40);
-        Assert.True(Frames.MeanAbsDiff(ours, frame) > 25, "the output should be stylized, not the input");
+        Assert.InRange(TestFrames.MeanAbsDiff(ours, reference), 0, 40);
+        Assert.True(TestFrames.MeanAbsDiff(ours, frame) > 25, "the output should be stylized, not the input");
     }
 
     private static Mat ReferenceAt720(string modelPath, Mat frame)

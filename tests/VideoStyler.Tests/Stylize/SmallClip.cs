@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
@@ -28,7 +29,7 @@ internal sealed class SmallClip : IDisposable
     /// <summary>The first <paramref name="count"/> frames of ../shared/data/<paramref name="name"/> at Width x Height.</summary>
     public List<Mat> Read(string name, int count)
     {
-        var frames = Frames.Read(TestPaths.SharedData(name), count);
+        var frames = TestFrames.Read(TestPaths.SharedData(name), count);
         var small = frames.Select(f => Keep(f.Resize(new Size(Width, Height), 0, 0, InterpolationFlags.Area))).ToList();
         foreach (var frame in frames)
         {

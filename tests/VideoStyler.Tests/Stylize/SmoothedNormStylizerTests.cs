@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
@@ -53,11 +54,11 @@ public sealed class SmoothedNormStylizerTests : IDisposable
 
         using var smoothed = SmoothedNormStylizer.TryCreate(_candy, Width, Height, Processing)!;
         var outputs = Enumerable.Range(0, 4).Select(_ => _clip.Run(smoothed, frame)).ToList();
-        Assert.True(Frames.MeanAbsDiff(outputs[0], expected) < 0.05, $"first frame vs the network: {Frames.MeanAbsDiff(outputs[0], expected)}");
+        Assert.True(TestFrames.MeanAbsDiff(outputs[0], expected) < 0.05, $"first frame vs the network: {TestFrames.MeanAbsDiff(outputs[0], expected)}");
         for (var i = 1; i < outputs.Count; i++)
         {
             Assert.False(smoothed.LastFrameWasReset && i == outputs.Count - 1, "a repeated frame is no scene cut");
-            Assert.True(Frames.MeanAbsDiff(outputs[i], outputs[0]) < 0.05, $"frame {i} of a static clip moved by {Frames.MeanAbsDiff(outputs[i], outputs[0])}");
+            Assert.True(TestFrames.MeanAbsDiff(outputs[i], outputs[0]) < 0.05, $"frame {i} of a static clip moved by {TestFrames.MeanAbsDiff(outputs[i], outputs[0])}");
         }
     }
 
@@ -80,12 +81,12 @@ public sealed class SmoothedNormStylizerTests : IDisposable
 
         // Before the cut the smoothing is at work: the output is not the per-frame one.
         var perFrameLastHelp = _clip.Run(plain, help[^1]);
-        Assert.True(Frames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp) > 0.5,
-            $"smoothed vs per-frame before the cut: {Frames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp)}");
+        Assert.True(TestFrames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp) > 0.5,
+            $"smoothed vs per-frame before the cut: {TestFrames.MeanAbsDiff(smoothedOutputs[7], perFrameLastHelp)}");
 
         // The frame after the cut is a fresh start: the network's own output for that frame.
         var fresh = _clip.Run(plain, walk[0]);
-        Assert.True(Frames.MeanAbsDiff(smoothedOutputs[8], fresh) < 0.05, $"after the cut: {Frames.MeanAbsDiff(smoothedOutputs[8], fresh)}");
+        Assert.True(TestFrames.MeanAbsDiff(smoothedOutputs[8], fresh) < 0.05, $"after the cut: {TestFrames.MeanAbsDiff(smoothedOutputs[8], fresh)}");
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class SmoothedNormStylizerTests : IDisposable
             var good = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--style", TestPaths.SharedModel("candy.onnx"),
                 "--temporal-mode", "stats", "--frames", "3", "--size", "120");
             Assert.True(good.ExitCode == 0, good.ToString());
-            Assert.Equal(3, Frames.Read(output).Count);
+            Assert.Equal(3, TestFrames.Read(output).Count);
 
             // A style without instance norms says so and falls back to the pixel stage.
             var toon = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "toon.mp4"),

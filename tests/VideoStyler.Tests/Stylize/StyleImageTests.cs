@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Buffers.Binary;
 using OpenCvSharp;
 using VideoStyler.Stylize.Arbitrary;
@@ -95,7 +96,7 @@ public class StyleImageTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("style hokusai-great-wave@0.8", run.StdOut);
-        var frames = Frames.Read(output);
+        var frames = TestFrames.Read(output);
         Assert.Equal(3, frames.Count);
         Assert.Equal(new Size(640, 480), frames[0].Size());
         frames.ForEach(f => f.Dispose());

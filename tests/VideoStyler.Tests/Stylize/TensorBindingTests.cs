@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
@@ -16,11 +17,11 @@ public class TensorBindingTests
 {
     private static List<Mat> ThreeDifferentFrames(int width, int height)
     {
-        var read = Frames.Read(TestPaths.SharedData("help.mkv"), 1);
+        var read = TestFrames.Read(TestPaths.SharedData("help.mkv"), 1);
         var first = new Mat();
         Cv2.Resize(read[0], first, new Size(width, height), 0, 0, InterpolationFlags.Area);
         read.ForEach(f => f.Dispose());
-        return [first, Frames.Invert(first), first.Clone()];
+        return [first, TestFrames.Invert(first), first.Clone()];
     }
 
     private static List<Mat> Run(IStylizer stylizer, IEnumerable<Mat> frames) =>
@@ -53,13 +54,13 @@ public class TensorBindingTests
         var got = Run(rebind, frames);
         var expected = Run(zeroCopy, frames);
 
-        Assert.True(Frames.MeanAbsDiff(expected[0], expected[1]) > 20, "the two frames stylize differently");
+        Assert.True(TestFrames.MeanAbsDiff(expected[0], expected[1]) > 20, "the two frames stylize differently");
         for (var i = 0; i < frames.Count; i++)
         {
             Assert.True(MaxDiff(expected[i], got[i]) == 0, $"frame {i}: rebinding output differs from zero-copy by up to {MaxDiff(expected[i], got[i])}");
         }
 
-        Assert.True(Frames.MeanAbsDiff(got[0], got[1]) > 20, "a different frame gives a different output");
+        Assert.True(TestFrames.MeanAbsDiff(got[0], got[1]) > 20, "a different frame gives a different output");
         foreach (var mat in frames.Concat(got).Concat(expected))
         {
             mat.Dispose();
@@ -86,7 +87,7 @@ public class TensorBindingTests
             Assert.True(MaxDiff(expected[i], got[i]) == 0, $"frame {i}: rebinding output differs from zero-copy by up to {MaxDiff(expected[i], got[i])}");
         }
 
-        Assert.True(Frames.MeanAbsDiff(got[0], got[1]) > 20, "a different frame gives a different output");
+        Assert.True(TestFrames.MeanAbsDiff(got[0], got[1]) > 20, "a different frame gives a different output");
         foreach (var mat in frames.Concat(got).Concat(expected))
         {
             mat.Dispose();

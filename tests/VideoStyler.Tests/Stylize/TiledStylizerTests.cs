@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
@@ -74,7 +75,7 @@ public class TiledStylizerTests
         using var whole = Whole(style, frame);
         using var tiled = Tiled(style, frame, maxTile: 256);
 
-        Assert.InRange(Frames.MeanAbsDiff(whole, tiled), 0, 0.05);
+        Assert.InRange(TestFrames.MeanAbsDiff(whole, tiled), 0, 0.05);
     }
 
     [Fact]
@@ -98,10 +99,10 @@ public class TiledStylizerTests
         var sharedAway = AwayFromSeams(whole, shared, tiling);
         var ownAway = AwayFromSeams(whole, own, tiling);
         Assert.InRange(sharedAway, 0, 14.0);
-        Assert.InRange(Frames.MeanAbsDiff(whole, shared), 0, 14.0);
+        Assert.InRange(TestFrames.MeanAbsDiff(whole, shared), 0, 14.0);
         Assert.True(sharedAway < 0.7 * ownAway, $"shared {sharedAway:0.00} vs own {ownAway:0.00}");
         // Seams are no worse than tile interiors: the feathering leaves no trace of the cuts.
-        Assert.InRange(Frames.MeanAbsDiff(whole, shared), 0, sharedAway * 1.1);
+        Assert.InRange(TestFrames.MeanAbsDiff(whole, shared), 0, sharedAway * 1.1);
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public class TiledStylizerTests
         using var tiled = new Mat(240, 320, MatType.CV_8UC3);
         tiling.Process(frame, tiled);
 
-        Assert.InRange(Frames.MeanAbsDiff(whole, tiled), 0, 0.1);
+        Assert.InRange(TestFrames.MeanAbsDiff(whole, tiled), 0, 0.1);
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public class TiledStylizerTests
         // Measured: 685 MB over the frames themselves for 3x2 tiles of 1440x1200 (buffers ~200 MB,
         // ONNX Runtime the rest); the same frame run whole grows by 2.3 GB, and more for larger frames.
         Assert.InRange(growth, 0, 1000);
-        Assert.InRange(Frames.StructureCorrelation(frame, output), 0.5, 1.0);
+        Assert.InRange(TestFrames.StructureCorrelation(frame, output), 0.5, 1.0);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Temporal;
@@ -83,7 +84,7 @@ public sealed class FlickerFrontierTests : IDisposable
     {
         // A still scene whose "stylization" (inversion) flickers: each frame 30% of the values jump by 40.
         var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 11));
-        var stylized = _frames.Keep(Frames.Invert(picture));
+        var stylized = _frames.Keep(TestFrames.Invert(picture));
         var random = new Random(13);
         var reference = _frames.Keep(Enumerable.Range(0, FrameCount).Select(_ =>
         {

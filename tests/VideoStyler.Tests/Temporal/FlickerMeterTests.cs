@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Temporal;
@@ -22,7 +23,7 @@ public sealed class FlickerMeterTests : IDisposable
     public void StaticClipStylizedIdentically_HasZeroWarpError()
     {
         var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 1));
-        var stylized = _frames.Keep(Frames.Invert(picture));
+        var stylized = _frames.Keep(TestFrames.Invert(picture));
         var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
         var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(stylized, 6).ToList());
 
@@ -47,8 +48,8 @@ public sealed class FlickerMeterTests : IDisposable
         const double delta = 20;
         var scene = _frames.Keep(TestClips.Texture(Width + 20, Height + 10, seed: 2));
         var input = _frames.Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 20 - 2 * t, 10 - t, Width, Height)));
-        var steady = _frames.Keep(input.Select(Frames.Invert));
-        var flickering = _frames.Keep(steady.Select((frame, t) => Frames.Brighten(frame, t % 2 == 1 ? delta : 0)));
+        var steady = _frames.Keep(input.Select(TestFrames.Invert));
+        var flickering = _frames.Keep(steady.Select((frame, t) => TestFrames.Brighten(frame, t % 2 == 1 ? delta : 0)));
         var inputPath = TestClips.Write(_folder, "in.mkv", input);
         var steadyPath = TestClips.Write(_folder, "steady.mkv", steady);
         var flickeringPath = TestClips.Write(_folder, "flickering.mkv", flickering);

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 using VideoStyler.Tests.Support;
 using OpenCvSharp;
 using VideoStyler.Temporal;
@@ -91,7 +92,7 @@ public sealed class TemporalBlenderTests : IDisposable
         // clean stylization; following the motion it gets closer to it than the noisy per-frame frames are.
         var scene = _frames.Keep(TestClips.Texture(Width + 40, Height, seed: 4));
         var input = _frames.Keep(Enumerable.Range(0, 10).Select(t => TestClips.Crop(scene, 30 - 3 * t, 0, Width, Height)));
-        var clean = _frames.Keep(input.Select(Frames.Invert));
+        var clean = _frames.Keep(input.Select(TestFrames.Invert));
         var stylized = _frames.Keep(clean.Select((frame, t) => WithNoise(frame, amplitude: 50, seed: 400 + t)));
         var interior = new Rect(24, 8, Width - 48, Height - 16);
 
@@ -120,7 +121,7 @@ public sealed class TemporalBlenderTests : IDisposable
         var both = small + (options.ConfirmedTolerance / options.Strength);
         var input = Enumerable.Repeat(_frames.Keep(TestClips.Texture(Width, Height, seed: 8)), 6).ToList();
         var style = _frames.Keep(TestClips.Texture(Width, Height, seed: 80));
-        var brighter = _frames.Keep(Frames.Brighten(style, delta));
+        var brighter = _frames.Keep(TestFrames.Brighten(style, delta));
         var lasting = Enumerable.Range(0, 6).Select(t => t >= 3 ? brighter : style).ToList();
         var passing = Enumerable.Range(0, 6).Select(t => t == 3 ? brighter : style).ToList();
         var inner = new Rect(8, 8, Width - 16, Height - 16);
@@ -145,7 +146,7 @@ public sealed class TemporalBlenderTests : IDisposable
         // it, so after 12 frames the output is as sharp as the stylized frame.
         var scene = _frames.Keep(TestClips.Texture(Width + 40, Height, seed: 12));
         var input = _frames.Keep(Enumerable.Range(0, 12).Select(t => Shift(scene, 1.3 * t)));
-        var stylized = _frames.Keep(input.Select(Frames.Invert));
+        var stylized = _frames.Keep(input.Select(TestFrames.Invert));
         var inner = new Rect(16, 8, Width - 32, Height - 16);
 
         var output = _frames.Keep(BlendWithLookahead(input, stylized, new TemporalOptions(), out var cuts));

@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using VideoStyler.Pipeline;
 using VideoStyler.Temporal;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Tests.Temporal;
 

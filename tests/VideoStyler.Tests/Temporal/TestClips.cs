@@ -7,7 +7,7 @@ internal static class TestClips
 {
     public static List<Mat> Read(string path, int count)
     {
-        var frames = Support.Frames.Read(path, count);
+        var frames = Support.TestFrames.Read(path, count);
         Assert.Equal(count, frames.Count);
         return frames;
     }

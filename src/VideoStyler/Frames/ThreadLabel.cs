@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// The kernel's name of the calling thread (/proc/self/task/TID/comm, 15 bytes at most). Threads a

@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// One video frame travelling through the pipeline: the decoded source picture and the stylized

@@ -1,4 +1,4 @@
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// Where a stage's work on one frame began: a Stopwatch timestamp and the managed bytes the thread had

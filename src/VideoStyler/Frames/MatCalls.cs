@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using OpenCvSharp.Internal;
 
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// The OpenCV calls of the frame path (stylize and temporal stages), without per-call garbage. OpenCvSharp's Cv2 functions wrap

@@ -1,4 +1,4 @@
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// Lets a stage that runs on its own thread (inference, flow: synchronous work of milliseconds to

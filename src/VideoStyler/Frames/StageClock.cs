@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// Accumulates the time one stage spends per frame and, for work measured with <see cref="Start"/>, the

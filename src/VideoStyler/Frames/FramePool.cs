@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>
 /// A fixed set of <see cref="Frame"/>s. Frames are created lazily up to <see cref="Capacity"/>; after
