@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using VideoStyler.Pipeline;
+using System.Runtime.InteropServices;
 using VideoStyler.Sources;
 
 namespace VideoStyler.Cli;

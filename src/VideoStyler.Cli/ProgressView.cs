@@ -1,7 +1,7 @@
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
 

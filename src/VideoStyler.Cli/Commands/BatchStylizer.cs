@@ -1,6 +1,6 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using VideoStyler.Files;
-using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Stills;
 

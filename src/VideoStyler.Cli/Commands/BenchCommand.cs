@@ -1,10 +1,10 @@
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenCvSharp;
 using VideoStyler.Models;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;

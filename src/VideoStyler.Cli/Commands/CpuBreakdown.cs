@@ -1,6 +1,6 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Cli.Commands;

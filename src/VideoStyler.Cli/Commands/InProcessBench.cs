@@ -1,3 +1,5 @@
+using VideoStyler.Frames;
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -5,7 +7,6 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
 using VideoStyler.Models;
-using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Providers;
 using VideoStyler.Temporal;

@@ -1,6 +1,6 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Reflection;
-using VideoStyler.Pipeline;
 using VideoStyler.ScaleOut;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;

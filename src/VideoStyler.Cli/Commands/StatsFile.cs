@@ -1,7 +1,8 @@
+using VideoStyler.Frames;
+using VideoStyler.Pipeline;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VideoStyler.Files;
-using VideoStyler.Pipeline;
 
 namespace VideoStyler.Cli.Commands;
 

@@ -1,9 +1,9 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using VideoStyler.Files;
 using VideoStyler.Models;
-using VideoStyler.Pipeline;
 using VideoStyler.Stills;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;

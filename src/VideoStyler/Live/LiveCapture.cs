@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Frames;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Frames;
 

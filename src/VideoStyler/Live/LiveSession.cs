@@ -1,9 +1,9 @@
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
 using VideoStyler.Frames;
 

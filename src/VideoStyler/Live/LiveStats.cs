@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Live;

@@ -1,3 +1,4 @@
+using VideoStyler.Frames;
 namespace VideoStyler.Pipeline;
 
 /// <summary>What a `stylize` run did, for the summary line and --stats.</summary>

@@ -1,7 +1,7 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using VideoStyler.Pipeline;
 
 namespace VideoStyler.ScaleOut;
 

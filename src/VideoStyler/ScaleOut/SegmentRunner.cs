@@ -1,8 +1,8 @@
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
-using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;

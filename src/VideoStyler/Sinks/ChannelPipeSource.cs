@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
 using VideoStyler.Media;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Frames;
 

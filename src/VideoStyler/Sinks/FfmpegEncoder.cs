@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 using VideoStyler.Frames;
 

@@ -1,6 +1,6 @@
+using VideoStyler.Pipeline;
 using System.Globalization;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Sources;
 
 namespace VideoStyler.Stills;

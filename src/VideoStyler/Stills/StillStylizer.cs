@@ -1,6 +1,6 @@
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Stylize;
 using VideoStyler.Frames;

@@ -1,6 +1,7 @@
+using VideoStyler.Frames;
+using VideoStyler.Pipeline;
 using OpenCvSharp;
 using VideoStyler.Models;
-using VideoStyler.Pipeline;
 using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Stylize;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;

@@ -1,7 +1,7 @@
+using VideoStyler.Pipeline;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;
-using VideoStyler.Pipeline;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
 

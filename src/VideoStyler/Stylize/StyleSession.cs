@@ -3,7 +3,6 @@ using Google.Protobuf;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
-using VideoStyler.Pipeline;
 using VideoStyler.Stylize.Providers;
 using VideoStyler.Frames;
 

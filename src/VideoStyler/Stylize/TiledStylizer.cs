@@ -1,6 +1,7 @@
+using VideoStyler.Frames;
+using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 
 namespace VideoStyler.Stylize;
 

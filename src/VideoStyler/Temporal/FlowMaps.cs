@@ -1,6 +1,5 @@
 using VideoStyler.Frames;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 
 namespace VideoStyler.Temporal;
 

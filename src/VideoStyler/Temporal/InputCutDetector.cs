@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;

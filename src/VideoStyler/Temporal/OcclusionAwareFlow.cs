@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using OpenCvSharp.OptFlow;
 using VideoStyler.Frames;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using OpenCvSharp;
-using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;

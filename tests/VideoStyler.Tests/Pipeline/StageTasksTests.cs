@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using VideoStyler.Pipeline;
+using System.Threading.Channels;
 
 namespace VideoStyler.Tests.Pipeline;
 

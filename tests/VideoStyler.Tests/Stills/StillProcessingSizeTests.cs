@@ -1,5 +1,5 @@
-using VideoStyler.Models;
 using VideoStyler.Pipeline;
+using VideoStyler.Models;
 using VideoStyler.Stills;
 
 namespace VideoStyler.Tests.Stills;

@@ -1,7 +1,7 @@
+using VideoStyler.Pipeline;
 using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
-using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 

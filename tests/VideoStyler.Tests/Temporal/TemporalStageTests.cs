@@ -1,5 +1,5 @@
-using OpenCvSharp;
 using VideoStyler.Pipeline;
+using OpenCvSharp;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
 

@@ -1,5 +1,4 @@
-using VideoStyler.Frames;
-namespace VideoStyler.Pipeline;
+namespace VideoStyler.Frames;
 
 /// <summary>Per-stage clocks and frame counters of one pipeline run.</summary>
 public sealed class PipelineStats
