@@ -1,74 +1,41 @@
-using VideoStyler.Cli.Commands;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace VideoStyler.Cli;
 
-/// <summary>Dispatches verbs and turns every failure into one line on stderr and an exit code.</summary>
+/// <summary>
+/// Parses the command line with the <see cref="CommandTree"/>, runs the verb, and turns every failure
+/// into one line on stderr and an exit code (<see cref="ExitCodes"/>).
+/// </summary>
 public static class Entry
 {
-    public const string Usage = """
-        videostyler — real-time video stylization with ONNX style models
+    /// <summary>The parser's settings: no response files (an input named @x.mp4 is a file), no bundled short options.</summary>
+    internal static ParserConfiguration Parser { get; } = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
-        usage: videostyler <command> [options]
-
-        commands:
-          stylize INPUT -o OUTPUT   stylize a video or image file (batch, nothing dropped)
-          live --input SRC --output SINK   stylize a camera or stream live (latency held)
-          styles list|show|add|remove   every style (paintings and ONNX networks): find by tag or
-                                    likeness, describe, add a picture as a style, remove
-          models list|inspect       list the styles and their tags; inspect a model's conventions
-          eval flicker IN OUT       measure temporal flicker of a stylized clip
-          eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
-          bench                     measure bare-model vs pipeline speed
-          devices                   list execution providers (CPU, CUDA): usable, or why not
-          inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
-          plan INPUT -o OUTPUT --segments N   cut a job into segments for Slurm, Kubernetes or local workers
-          run-segment JOBDIR [INDEX]          stylize one segment of a planned job
-          join JOBDIR               join a job's finished segments into its output
-
-        options:
-          -h, --help                help (also after every command)
-          --version                 print the version
-          --verbose                 show details (ffmpeg's stderr, stack traces) on errors
-
-        example:
-          videostyler stylize samples/sample.mp4 -o out.mp4
-          videostyler stylize in.mkv -o out.mp4 --style ../shared/models/candy.onnx --size 360
-        """;
-
+    /// <summary>Parses and runs one command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var verbose = args.Contains("--verbose");
-        var rest = args.Where(a => a != "--verbose").ToArray();
+        var tree = CommandTree.Build();
+        // `videostyler help [VERB ...]` is `videostyler [VERB ...] --help`.
+        var words = args is ["help", .. var rest] ? [.. rest, "--help"] : args;
+        var parse = tree.Root.Parse(words, Parser);
+        var verbose = parse.GetValue(tree.Verbose);
         try
         {
-            if (rest.Length == 0 || rest[0] is "-h" or "--help" or "help")
+            if (words.Length == 0 || parse.Action is ParseErrorAction && IsBareGroup(parse))
             {
-                Console.Out.WriteLine(Usage);
-                return rest.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+                // A verb group without its subcommand (or nothing at all): its help, and exit 2 as before.
+                var path = CommandTree.PathOf(parse.CommandResult.Command);
+                await tree.Root.Parse([.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"], Parser).InvokeAsync(Invocation());
+                return ExitCodes.Usage;
             }
 
-            if (rest[0] == "--version")
+            if (parse.Action is ParseErrorAction)
             {
-                Console.Out.WriteLine(Pipeline.StylizeRunner.ToolVersion);
-                return 0;
+                throw new UsageException(UsageError(parse));
             }
 
-            var tail = rest.Skip(1).ToArray();
-            return rest[0] switch
-            {
-                "stylize" => await StylizeCommand.RunAsync(tail),
-                "live" => await LiveCommand.RunAsync(tail),
-                "models" => ModelsCommand.Run(tail),
-                "styles" => StylesCommand.Run(tail),
-                "bench" => await BenchCommand.RunAsync(tail),
-                "devices" => DevicesCommand.Run(tail),
-                "inspect" => await InspectCommand.RunAsync(tail),
-                "eval" => EvalCommand.Run(tail),
-                "plan" => await PlanCommand.RunAsync(tail),
-                "run-segment" => await RunSegmentCommand.RunAsync(tail),
-                "join" => await JoinCommand.RunAsync(tail),
-                _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
-            };
+            return await parse.InvokeAsync(Invocation());
         }
         catch (UsageException ex)
         {
@@ -101,6 +68,46 @@ public static class Entry
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>Settings for running a verb: our own error handling, and Ctrl-C left to <see cref="InterruptHandler"/>.</summary>
+    internal static InvocationConfiguration Invocation() => new()
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    };
+
+    /// <summary>The parse's first error as one line: "VERB: message", unknown words named as such.</summary>
+    internal static string UsageError(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        var path = CommandTree.PathOf(command);
+        var prefix = path.Length == 0 ? "" : path + ": ";
+        var help = path.Length == 0 ? "videostyler --help" : $"videostyler {path} --help";
+        if (parse.UnmatchedTokens.Count > 0)
+        {
+            var word = parse.UnmatchedTokens[0];
+            if (path.Length == 0)
+            {
+                return $"unknown command '{word}' (see {help})";
+            }
+
+            if (command.Subcommands.Count > 0)
+            {
+                return $"{prefix}unknown subcommand '{word}' ({string.Join(", ", command.Subcommands.Select(c => c.Name))})";
+            }
+
+            return word.Length > 1 && word[0] == '-' && !double.TryParse(word, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                ? $"{prefix}unknown option {word} (see {help})"
+                : $"{prefix}unexpected argument '{word}' (see {help})";
+        }
+
+        var message = parse.Errors.Count > 0 ? OneLine(parse.Errors[0].Message) : "bad command line";
+        return prefix + message;
+    }
+
+    /// <summary>A group (models, styles, eval) given without a subcommand and nothing else wrong.</summary>
+    private static bool IsBareGroup(ParseResult parse) =>
+        parse.CommandResult.Command is { Subcommands.Count: > 0, Action: null } && parse.UnmatchedTokens.Count == 0;
 
     internal static string OneLine(string text)
     {
