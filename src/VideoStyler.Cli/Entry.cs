@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace VideoStyler.Cli;
 
@@ -30,9 +32,9 @@ public static class Entry
                 return ExitCodes.Usage;
             }
 
-            if (parse.Action is ParseErrorAction)
+            if (UsageProblem(parse) is { } problem)
             {
-                throw new UsageException(UsageError(parse));
+                throw new UsageException(problem);
             }
 
             return await parse.InvokeAsync(Invocation());
@@ -76,34 +78,89 @@ public static class Entry
         ProcessTerminationTimeout = null,
     };
 
-    /// <summary>The parse's first error as one line: "VERB: message", unknown words named as such.</summary>
-    internal static string UsageError(ParseResult parse)
+    /// <summary>
+    /// What is wrong with the command line, as one line ("VERB: message"), or null when the verb can run
+    /// (help and --version always can). An unknown option comes first: it is usually the cause of the rest.
+    /// </summary>
+    internal static string? UsageProblem(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
+        if (parse.Action is not ParseErrorAction && (parse.Action is null || parse.Action != command.Action))
+        {
+            return null;
+        }
+
         var path = CommandTree.PathOf(command);
         var prefix = path.Length == 0 ? "" : path + ": ";
         var help = path.Length == 0 ? "videostyler --help" : $"videostyler {path} --help";
-        if (parse.UnmatchedTokens.Count > 0)
+        var word = StrayOption(parse) ?? parse.UnmatchedTokens.FirstOrDefault();
+        if (word is not null)
         {
-            var word = parse.UnmatchedTokens[0];
+            if (LooksLikeOption(word))
+            {
+                return $"{prefix}unknown option {word} (see {help})";
+            }
+
             if (path.Length == 0)
             {
                 return $"unknown command '{word}' (see {help})";
             }
 
-            if (command.Subcommands.Count > 0)
-            {
-                return $"{prefix}unknown subcommand '{word}' ({string.Join(", ", command.Subcommands.Select(c => c.Name))})";
-            }
-
-            return word.Length > 1 && word[0] == '-' && !double.TryParse(word, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
-                ? $"{prefix}unknown option {word} (see {help})"
+            return command.Subcommands.Count > 0
+                ? $"{prefix}unknown subcommand '{word}' ({string.Join(", ", command.Subcommands.Select(c => c.Name))})"
                 : $"{prefix}unexpected argument '{word}' (see {help})";
         }
 
-        var message = parse.Errors.Count > 0 ? OneLine(parse.Errors[0].Message) : "bad command line";
-        return prefix + message;
+        return parse.Errors.Count > 0 ? prefix + OneLine(parse.Errors[0].Message) : null;
     }
+
+    /// <summary>
+    /// A word that looks like an option (-x, --name) taken as a positional argument: the parser gives
+    /// such words to an argument that still wants a value, so `inspect --bogus` would inspect a file
+    /// named --bogus. After `--` they are file names (`stylize -o out.mp4 -- -x.mp4`); as an option's
+    /// value they are values (`--watermark -x`).
+    /// </summary>
+    private static string? StrayOption(ParseResult parse)
+    {
+        var tokens = parse.Tokens;
+        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+        for (Symbol? symbol = parse.CommandResult.Command; symbol is Command command; symbol = command.Parents.FirstOrDefault())
+        {
+            foreach (var option in command.Options)
+            {
+                foreach (var name in option.Aliases.Append(option.Name))
+                {
+                    options.TryAdd(name, option);
+                }
+            }
+        }
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.Type == TokenType.DoubleDash)
+            {
+                return null;
+            }
+
+            if (token.Type == TokenType.Option)
+            {
+                if (options.TryGetValue(token.Value, out var option) && option.Arity.MaximumNumberOfValues > 0 && i + 1 < tokens.Count && tokens[i + 1].Type == TokenType.Argument)
+                {
+                    i++;
+                }
+            }
+            else if (token.Type == TokenType.Argument && LooksLikeOption(token.Value))
+            {
+                return token.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool LooksLikeOption(string word) =>
+        word.Length > 1 && word[0] == '-' && !double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>A group (models, styles, eval) given without a subcommand and nothing else wrong.</summary>
     private static bool IsBareGroup(ParseResult parse) =>

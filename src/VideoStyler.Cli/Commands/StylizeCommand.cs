@@ -149,6 +149,7 @@ public static class StylizeCommand
                 return TemporalModes.Default;
             },
         };
+        option.CompletionSources.Clear();
         option.CompletionSources.Add("auto", "features", "pixel", "stats", "stats+pixel");
         return option;
     }

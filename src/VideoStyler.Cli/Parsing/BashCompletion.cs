@@ -69,10 +69,13 @@ internal static class BashCompletion
                 fi
                 return 0
               fi
+              values="$({{fn}}_commands "$path")"
               if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$({{fn}}_options "$path")" -- "$cur"))
+              elif [[ -n $values ]]; then
+                COMPREPLY=($(compgen -W "$values" -- "$cur"))
               else
-                COMPREPLY=($(compgen -W "$({{fn}}_commands "$path")" -- "$cur") $(compgen -f -- "$cur"))
+                COMPREPLY=($(compgen -f -- "$cur"))
               fi
               return 0
             }

@@ -96,6 +96,7 @@ internal static class CliOptions
                 ? device
                 : Fail<ExecutionDevice>(result, $"--device must be auto, cpu, cuda or tensorrt, not '{Token(result)}'"),
         };
+        option.CompletionSources.Clear();
         option.CompletionSources.Add("auto", "cpu", "cuda", "tensorrt");
         return option;
     }
