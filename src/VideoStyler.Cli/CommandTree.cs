@@ -56,6 +56,9 @@ internal sealed class CommandTree
                     break;
                 case HelpOption help when help.Action is HelpAction action:
                     help.Action = new HelpDetails.Action(action);
+                    // Windows spellings: "/h" is a path here (`inspect /h` inspects the file /h).
+                    help.Aliases.Remove("/h");
+                    help.Aliases.Remove("/?");
                     break;
             }
         }

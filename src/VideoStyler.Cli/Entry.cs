@@ -18,8 +18,7 @@ public static class Entry
     public static async Task<int> RunAsync(string[] args)
     {
         var tree = CommandTree.Build();
-        // `videostyler help [VERB ...]` is `videostyler [VERB ...] --help`.
-        var words = args is ["help", .. var rest] ? [.. rest, "--help"] : args;
+        var words = Words(args);
         var parse = tree.Root.Parse(words, Parser);
         var verbose = parse.GetValue(tree.Verbose);
         try
@@ -70,6 +69,9 @@ public static class Entry
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>`videostyler help [VERB ...]` is `videostyler [VERB ...] --help`; other command lines are parsed as given.</summary>
+    internal static string[] Words(string[] args) => args is ["help", .. var rest] ? [.. rest, "--help"] : args;
 
     /// <summary>Settings for running a verb: our own error handling, and Ctrl-C left to <see cref="InterruptHandler"/>.</summary>
     internal static InvocationConfiguration Invocation() => new()

@@ -199,7 +199,7 @@ public partial class CommandTreeTests
         var tree = CommandTree.Build();
         foreach (var line in commands)
         {
-            var words = Normalize(line);
+            var words = Entry.Words(Normalize(line));
             var parse = tree.Root.Parse(words, Entry.Parser);
             // A placeholder (N, INPUT) where a number belongs is the README's notation, not a syntax error.
             var errors = parse.Errors.Where(e => !words.Any(w => Placeholder().IsMatch(w) && e.Message.Contains($"'{w}'", StringComparison.Ordinal))).ToList();
@@ -313,7 +313,10 @@ public partial class CommandTreeTests
                 continue;
             }
 
-            yield return line[line.IndexOf("./videostyler", StringComparison.Ordinal)..];
+            var start = line.IndexOf("./videostyler", StringComparison.Ordinal);
+            var command = line[start..];
+            // `source <(./videostyler completion bash)`: the command inside the parentheses.
+            yield return start > 0 && line[start - 1] == '(' ? command[..command.IndexOf(')', StringComparison.Ordinal)] : command;
         }
 
         foreach (Match inline in InlineCommand().Matches(readme))
