@@ -51,6 +51,13 @@ internal static class BenchCommand
                 result.AddError(InProcessBench.FrameSizeError(result.Tokens[^1].Value));
             }
         });
+        s.Styles.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && StyleNames(result.Tokens[^1].Value).Length == 0)
+            {
+                result.AddError("--styles needs at least one style (e.g. --styles candy.onnx,starry-night)");
+            }
+        });
         command.Validators.Add(result =>
         {
             if (result.GetResult(s.Styles) is not null && (result.GetResult(s.Style) is not null || result.GetResult(s.StyleImage) is not null))
@@ -185,9 +192,10 @@ internal static class BenchCommand
             return [style];
         }
 
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return names.Length == 0 ? throw new UsageException("bench: --styles needs at least one style (e.g. --styles candy.onnx,starry-night)") : [.. names];
+        return [.. StyleNames(list)];
     }
+
+    private static string[] StyleNames(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static async Task<JsonObject> MeasureAsync(
         string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads)
