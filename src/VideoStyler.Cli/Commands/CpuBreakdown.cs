@@ -70,7 +70,7 @@ public sealed class CpuBreakdown
     public static JsonObject PerFrame(CpuBreakdown start, CpuBreakdown end)
     {
         var frames = Math.Max(1, end._frames - start._frames);
-        var sums = new Dictionary<string, double>
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [Model] = 0, [StylizeThread] = 0, [FinishThread] = 0, [PipesAndThreadPool] = 0, [Runtime] = 0, [Decode] = 0, [Encode] = 0,
         };

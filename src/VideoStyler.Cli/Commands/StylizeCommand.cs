@@ -1,6 +1,5 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using VideoStyler.Files;
 using VideoStyler.Models;

@@ -66,7 +66,7 @@ public sealed class PipelineStats
     /// <summary>Per stage, managed bytes allocated per frame after the warm-up (stages that measured none are left out).</summary>
     public IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrame()
     {
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, clock) in Stages)
         {
             if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
@@ -78,7 +78,7 @@ public sealed class PipelineStats
         return result;
     }
 
-    public IReadOnlyDictionary<string, double> StageMeansMs() => Stages.ToDictionary(s => s.Name, s => s.Clock.MeanMilliseconds);
+    public IReadOnlyDictionary<string, double> StageMeansMs() => Stages.ToDictionary(s => s.Name, s => s.Clock.MeanMilliseconds, StringComparer.Ordinal);
 
     /// <summary>The stages in the order a frame meets them, with the names used in --stats and bench.</summary>
     private (string Name, StageClock Clock)[] Stages =>

@@ -15,7 +15,7 @@ public sealed class StyleLibrary
 
     public StyleLibrary(IEnumerable<string> folders)
     {
-        _folders = [.. folders.Where(Directory.Exists).Select(Path.GetFullPath).Distinct()];
+        _folders = [.. folders.Where(Directory.Exists).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
     }
 
     public IReadOnlyList<string> Folders => _folders;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
 

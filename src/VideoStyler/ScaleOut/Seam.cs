@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 namespace VideoStyler.ScaleOut;
 
 /// <summary>Where two segments meet: the later segment's first frame, and the warm-up it had there.</summary>

@@ -23,7 +23,7 @@ public sealed record StyleEntry
 
     public string? License { get; init; }
 
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public IReadOnlyList<PaletteColor> Palette { get; init; } = [];
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Frames;

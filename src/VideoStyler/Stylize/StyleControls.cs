@@ -1,5 +1,3 @@
-using OpenCvSharp;
-
 namespace VideoStyler.Stylize;
 
 /// <summary>User controls applied to a stylized frame: --strength, --preserve-colors, --mask.</summary>

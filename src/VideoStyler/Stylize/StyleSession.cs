@@ -294,7 +294,7 @@ public sealed class StyleSession : IDisposable
 
             // Through OrtCUDAProviderOptions: its failure names the library that did not load.
             using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0" });
+            cuda.UpdateOptions(new Dictionary<string, string>(StringComparer.Ordinal) { ["device_id"] = "0" });
             options.AppendExecutionProvider_CUDA(cuda);
             return (options, choice.Name, choice.Notice);
         }

@@ -1,6 +1,5 @@
 using OpenCvSharp;
 using VideoStyler.Quality;
-using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 

@@ -27,7 +27,7 @@ public sealed class BackgroundProcess : IDisposable
     public static BackgroundProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = Support.Cli.NewStartInfo(fileName, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             info.Environment[key] = value;
         }

@@ -77,7 +77,7 @@ public class ImageMetadataTests
         var marked = StillStylizer.Encode(cat, null, ImageFormat.Png, Marking);
 
         var chunks = PngChunks.Read(marked).Select(c => c.Type).ToList();
-        Assert.Equal(["IHDR", "tEXt", "iTXt", "iTXt"], chunks.Take(4));
+        Assert.Equal(["IHDR", "tEXt", "iTXt", "iTXt"], chunks.Take(4), StringComparer.Ordinal);
         Assert.Equal("IEND", chunks[^1]);
         var texts = PngChunks.ReadText(marked);
         Assert.Contains(("Comment", Marking), texts);

@@ -17,7 +17,7 @@ public static class Cli
     public static async Task<ProcessResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = NewStartInfo(fileName, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             info.Environment[key] = value;
         }

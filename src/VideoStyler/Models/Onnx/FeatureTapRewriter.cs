@@ -54,7 +54,7 @@ public static class FeatureTapRewriter
             var name = pending.Pop();
             if (!producers.TryGetValue(name, out var node))
             {
-                if (taps.Contains(name))
+                if (taps.Contains(name, StringComparer.Ordinal))
                 {
                     error = $"the network has no activation named '{name}'";
                     return null;

@@ -85,7 +85,7 @@ public static class CudaRuntime
     private static List<string> Preload(IReadOnlyList<(CudaLibrary Library, string? Path)> libraries, List<string> loaded)
     {
         var pending = libraries.ToList();
-        var errors = new Dictionary<string, string>();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var pass = 0; pass < 4 && pending.Count > 0; pass++)
         {
             var progress = false;
