@@ -19,7 +19,7 @@ namespace VideoStyler.Cli.Commands;
 /// same machine load. Pipeline fps is the steady output rate (first to last frame written), which
 /// leaves out model loading and ffmpeg start-up.
 /// </summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public const string Help = """
         usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
@@ -359,7 +359,7 @@ public static class BenchCommand
         long allocatedAtLast = 0;
         CpuBreakdown? cpuAtFirst = null;
         CpuBreakdown? cpuAtLast = null;
-        var result = await new StylizeRunner().RunAsync(options, null, written =>
+        var result = await StylizeRunner.RunAsync(options, null, written =>
         {
             // The CPU snapshots allocate: taken before the first and after the last allocation reading.
             if (written == first)

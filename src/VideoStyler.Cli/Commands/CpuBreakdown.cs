@@ -12,7 +12,7 @@ namespace VideoStyler.Cli.Commands;
 /// plus the GC's pause time; the difference divided by the frames between them is CPU ms per frame
 /// by consumer. Linux only (empty elsewhere).
 /// </summary>
-public sealed class CpuBreakdown
+internal sealed class CpuBreakdown
 {
     public const string Model = "onnxruntime_pool";
     public const string StylizeThread = "stylize_thread";

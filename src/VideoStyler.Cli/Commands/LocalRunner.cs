@@ -4,7 +4,7 @@ using VideoStyler.ScaleOut;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`plan --emit local`: runs the job's segments as separate worker processes, W at a time, then joins.</summary>
-public static class LocalRunner
+internal static class LocalRunner
 {
     public static async Task<int> RunAsync(JobFolder job, ToolCommand tool, int workers, CancellationToken stop)
     {
@@ -66,7 +66,7 @@ public static class LocalRunner
             return 1;
         }
 
-        var result = await new JobJoiner().RunAsync(job, force: false, stop);
+        var result = await JobJoiner.RunAsync(job, force: false, stop);
         JoinCommand.Report(result);
         return 0;
     }

@@ -11,7 +11,7 @@ namespace VideoStyler.Cli.Commands;
 /// `videostyler styles list|show|add|remove|generate`: every style, whether it is a painting's style
 /// vector or a whole ONNX network, found, described, added and removed the same way.
 /// </summary>
-public static class StylesCommand
+internal static class StylesCommand
 {
     public const string Help = """
         usage: videostyler styles list [--tag KEY=VALUE|VALUE ...] [--like NAME|IMAGE] [--json]

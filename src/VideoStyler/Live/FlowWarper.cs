@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// to the keyframe, computed on small grayscale copies to stay cheap, scaled up and used to remap the
 /// keyframe's stylized picture onto the current frame's geometry (backward warping, no holes).
 /// </summary>
-public sealed class FlowWarper : IDisposable
+internal sealed class FlowWarper : IDisposable
 {
     private readonly int _width;
     private readonly int _height;

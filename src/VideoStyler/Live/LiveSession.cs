@@ -16,7 +16,7 @@ namespace VideoStyler.Live;
 /// last stylized keyframe warped along the optical flow to that frame (propagation). The output rate is
 /// therefore the input rate, and latency stays at capture + flow + encode whatever the model's speed.
 /// </summary>
-public sealed class LiveSession
+internal sealed class LiveSession
 {
     private const int CaptureQueue = 2;
     private const int OutputQueue = 2;

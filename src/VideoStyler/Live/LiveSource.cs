@@ -8,7 +8,7 @@ namespace VideoStyler.Live;
 /// file paced on its timestamps. <see cref="Width"/>/<see cref="Height"/>/<see cref="FramesPerSecond"/>
 /// are what the capture delivers (the capture scales to that size when the source differs).
 /// </summary>
-public sealed partial record LiveSource
+internal sealed partial record LiveSource
 {
     public required LiveSourceKind Kind { get; init; }
 

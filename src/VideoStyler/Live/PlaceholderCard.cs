@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// The picture sent while the source is lost: the last output dimmed, with "SOURCE LOST -
 /// RECONNECTING" and how long it has been, drawn by OpenCV, centred and scaled to the frame.
 /// </summary>
-public sealed class PlaceholderCard
+internal sealed class PlaceholderCard
 {
     private const double Dim = 0.35;
     private const HersheyFonts Font = HersheyFonts.HersheySimplex;

@@ -10,7 +10,7 @@ namespace VideoStyler.Media;
 /// and one Cluster per frame holding one SimpleBlock. Timestamps are milliseconds. The per-frame
 /// header is built in a preallocated buffer; the frame's pixels are written by the caller as they are.
 /// </summary>
-public sealed class MatroskaFrameWriter
+internal sealed class MatroskaFrameWriter
 {
     /// <summary>Bytes of Matroska framing before each frame's pixels.</summary>
     public const int FrameHeaderLength = 35;

@@ -8,7 +8,7 @@ namespace VideoStyler.Quality;
 /// positions: texture statistics that do not depend on where in the picture a pattern sits, nor (through the
 /// division) on the picture's size or channel count.
 /// </summary>
-public sealed class FeatureSet : IDisposable
+internal sealed class FeatureSet : IDisposable
 {
     private readonly Mat[] _maps;
     private readonly Mat[] _grams;

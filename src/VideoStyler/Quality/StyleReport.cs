@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace VideoStyler.Quality;
 
 /// <summary>Result of <see cref="StyleMeter.Measure"/> (definitions: <see cref="StyleComparison"/>).</summary>
-public sealed record StyleReport
+internal sealed record StyleReport
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 

@@ -4,7 +4,7 @@ namespace VideoStyler.ScaleOut;
 /// `plan --emit slurm`: an sbatch array script (one task per segment, requeueable), the join's batch
 /// script, and submit.sh, which submits the array and the join with --dependency=afterok on it.
 /// </summary>
-public static class SlurmScripts
+internal static class SlurmScripts
 {
     /// <summary>A task whose worker died (killed, node trouble) requeues itself this many times.</summary>
     public const int MaxRequeues = 3;

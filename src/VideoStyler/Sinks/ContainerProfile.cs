@@ -4,7 +4,7 @@ namespace VideoStyler.Sinks;
 /// What we write for an output extension: the video encoder and its settings, and which audio codecs
 /// the container can carry as they are (others are re-encoded to <see cref="AudioFallbackCodec"/>).
 /// </summary>
-public sealed record ContainerProfile(
+internal sealed record ContainerProfile(
     string Extension,
     string VideoCodec,
     IReadOnlyList<string> VideoArguments,

@@ -8,7 +8,7 @@ namespace VideoStyler.Sinks;
 /// The encode stage: ffmpeg (through FFMpegCore) reads stylized frames from a pipe, muxes them with the
 /// original audio and writes <c>outputPath</c>. Any failure carries ffmpeg's stderr.
 /// </summary>
-public sealed class FfmpegEncoder
+internal sealed class FfmpegEncoder
 {
     private readonly VideoInfo _input;
     private readonly string _outputPath;

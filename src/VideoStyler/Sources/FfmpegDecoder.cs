@@ -10,7 +10,7 @@ namespace VideoStyler.Sources;
 /// read straight into a pooled <see cref="Frame"/> and written to the next stage's channel. Waiting for
 /// a pool frame or for channel space is the backpressure that keeps batch runs lossless.
 /// </summary>
-public sealed class FfmpegDecoder
+internal sealed class FfmpegDecoder
 {
     private readonly VideoInfo _info;
     private readonly FramePool _pool;

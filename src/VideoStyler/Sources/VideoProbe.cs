@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VideoStyler.Sources;
 
 /// <summary>Runs ffprobe on a file and turns its JSON into a <see cref="VideoInfo"/>, or a one-line error.</summary>
-public static class VideoProbe
+internal static class VideoProbe
 {
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
     {

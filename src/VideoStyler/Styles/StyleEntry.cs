@@ -3,7 +3,7 @@ using VideoStyler.Models;
 namespace VideoStyler.Styles;
 
 /// <summary>One style as listings show it, whatever it is underneath (see <see cref="StyleKind"/>).</summary>
-public sealed record StyleEntry
+internal sealed record StyleEntry
 {
     public required string Name { get; init; }
 

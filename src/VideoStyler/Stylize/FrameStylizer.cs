@@ -11,7 +11,7 @@ namespace VideoStyler.Stylize;
 /// with its own session), then apply the user's controls. Sessions and buffers are created once.
 /// Frames whose processing size has a long side over maxTile are stylized in tiles (<see cref="TiledStylizer"/>).
 /// </summary>
-public sealed class FrameStylizer : IDisposable
+internal sealed class FrameStylizer : IDisposable
 {
     private readonly List<(StyleSession Session, IStylizer Stylizer, float Weight)> _parts = [];
     private readonly Mat? _partOutput;

@@ -14,7 +14,7 @@ namespace VideoStyler.Stylize;
 /// one pass over spans (<see cref="TensorPacking"/>), with the OpenCV wrappers cached: a frame costs no
 /// managed allocation.
 /// </summary>
-public sealed class OnnxStylizer : IStylizer
+internal sealed class OnnxStylizer : IStylizer
 {
     private readonly StyleSession _style;
     private readonly FrameGeometry _geometry;

@@ -16,7 +16,7 @@ namespace VideoStyler.Stylize;
 /// and geometry are those of an <see cref="OnnxStylizer"/>; the statistics arrays are pinned and bound once.
 /// Frames must come in order (it is a stateful stage).
 /// </summary>
-public sealed class SmoothedNormStylizer : IStylizer
+internal sealed class SmoothedNormStylizer : IStylizer
 {
     /// <summary>
     /// Weight of the past in the moving average: 0.9 is a time constant of about ten frames (a third of a

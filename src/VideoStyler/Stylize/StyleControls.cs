@@ -15,5 +15,6 @@ public sealed record StyleControls
     /// <summary>Visible text drawn on every output frame.</summary>
     public string? Watermark { get; init; }
 
+    /// <summary>True when the controls leave the stylized frame as the model made it.</summary>
     public bool IsIdentity => Strength >= 1.0 && !PreserveColors && MaskPath is null && Watermark is null;
 }

@@ -22,7 +22,7 @@ namespace VideoStyler.Models.Onnx;
 /// the channel count); both models use ops with opset-7 semantics (GlobalAveragePool, Sub, Mul with
 /// broadcasting, BatchNormalization), so they run wherever the original does.
 /// </summary>
-public static class InstanceNormSplitter
+internal static class InstanceNormSplitter
 {
     /// <summary>Splits <paramref name="model"/> (not changed), or returns null when it has no instance norms to split.</summary>
     public static InstanceNormSplit? TrySplit(ModelProto model)

@@ -8,7 +8,7 @@ namespace VideoStyler.Models.Onnx;
 /// <param name="NativeHeight">The fixed input height the model was exported with, if it had one.</param>
 /// <param name="NativeWidth">The fixed input width the model was exported with, if it had one.</param>
 /// <param name="Changes">Human-readable notes on what was rewritten.</param>
-public sealed record RewriteResult(
+internal sealed record RewriteResult(
     bool Succeeded,
     bool Changed,
     int SizeMultiple,

@@ -12,7 +12,7 @@ namespace VideoStyler.Models.Tflite;
 /// role=style-predictor; an image model with a second 1x1xN input is tagged role=arbitrary-transformer
 /// (it needs a style vector, so it is no --style by itself).
 /// </summary>
-public static class TfliteImporter
+internal static class TfliteImporter
 {
     public static (byte[] Onnx, ModelManifest Manifest, TfliteModel Source) Import(string path, string name, TfliteImportOptions? options = null)
     {

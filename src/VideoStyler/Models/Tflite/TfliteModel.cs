@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>The first subgraph of a .tflite file, as read by <see cref="TfliteReader"/>.</summary>
-public sealed record TfliteModel
+internal sealed record TfliteModel
 {
     public required int Version { get; init; }
 

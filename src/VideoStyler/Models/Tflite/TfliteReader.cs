@@ -10,7 +10,7 @@ namespace VideoStyler.Models.Tflite;
 /// of the operators in <see cref="TfliteOperatorKind"/>). Only the first subgraph is read. Any
 /// structural damage becomes a one-line <see cref="UserFacingException"/>.
 /// </summary>
-public static class TfliteReader
+internal static class TfliteReader
 {
     private static readonly FrozenDictionary<int, string> CodeNames = new Dictionary<int, string>
     {

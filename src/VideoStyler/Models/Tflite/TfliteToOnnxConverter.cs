@@ -28,7 +28,7 @@ namespace VideoStyler.Models.Tflite;
 /// refused up front with one line naming the operators.</para>
 /// The same input always gives byte-identical output (names come from counters).
 /// </summary>
-public sealed class TfliteToOnnxConverter
+internal sealed class TfliteToOnnxConverter
 {
     public const int OpsetVersion = 13;
 

@@ -5,7 +5,7 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// their styles; interpolating between the content picture's own vector and a style's vector sets the
 /// stylization strength (0 = the content's own look, 1 = the full style).
 /// </summary>
-public static class StyleVectors
+internal static class StyleVectors
 {
     /// <summary>(1 - strength) * content + strength * style.</summary>
     public static float[] Interpolate(ReadOnlySpan<float> content, ReadOnlySpan<float> style, double strength)

@@ -17,7 +17,7 @@ namespace VideoStyler.Stylize.Providers;
 /// containers, /usr/lib/x86_64-linux-gnu, /usr/lib64, /lib/x86_64-linux-gnu, /usr/lib/wsl/lib).</item>
 /// </list>
 /// </summary>
-public static class CudaLibraryProbe
+internal static class CudaLibraryProbe
 {
     /// <summary>Finds <paramref name="libraries"/> (default: <see cref="CudaLibraries.All"/>) in <see cref="SearchFolders"/>.</summary>
     public static CudaLibraryScan Find(CudaSearchEnvironment environment, IReadOnlyList<CudaLibrary>? libraries = null)

@@ -9,7 +9,7 @@ namespace VideoStyler.Stylize.Providers;
 /// that when ONNX Runtime opens its CUDA provider the loader finds each soname already loaded. Done
 /// once per process; <see cref="Status"/> says whether CUDA is usable and, if not, exactly why.
 /// </summary>
-public static class CudaRuntime
+internal static class CudaRuntime
 {
     private static readonly Lazy<CudaStatus> Probed = new(() => Probe(CudaSearchEnvironment.Current()));
 
