@@ -157,7 +157,7 @@ internal sealed class CpuBreakdown
         }
     }
 
-    private static IEnumerable<string> SafeDirectories(string path)
+    private static string[] SafeDirectories(string path)
     {
         try
         {

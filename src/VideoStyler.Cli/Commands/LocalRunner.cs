@@ -11,7 +11,7 @@ internal static class LocalRunner
         var pending = new Queue<int>(job.Spec.Segments.Select(s => s.Index));
         var failures = new SortedDictionary<int, string>();
         var running = new List<Task>();
-        var gate = new object();
+        var gate = new Lock();
 
         async Task Worker()
         {

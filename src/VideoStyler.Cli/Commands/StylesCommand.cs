@@ -40,6 +40,8 @@ internal static class StylesCommand
 
     private static readonly string[] Common = ["--styles-dir", "--models-dir"];
 
+    private static readonly string[] ForceFlag = ["--force"];
+
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -319,7 +321,7 @@ internal static class StylesCommand
                 }
             }
 
-            return ModelsCommand.Run(["add", .. forward, .. line.Has("--force") ? new[] { "--force" } : []]);
+            return ModelsCommand.Run(["add", .. forward, .. line.Has("--force") ? ForceFlag : []]);
         }
 
         if (line.Has("--description"))

@@ -68,7 +68,7 @@ internal sealed class FlowWarper : IDisposable
     public void Warp(Mat keyStylized, Mat keyGray, Mat currentGray, Mat destination)
     {
         // flow(x) such that current(x) ~ key(x + flow(x)): sample the keyframe at x + flow(x).
-        Cv2.CalcOpticalFlowFarneback(currentGray, keyGray, _flow, 0.5, 3, 13, 3, 5, 1.1, 0);
+        Cv2.CalcOpticalFlowFarneback(currentGray, keyGray, _flow, 0.5, 3, 13, 3, 5, 1.1, OpticalFlowFlags.None);
         Cv2.Resize(_flow, _flowBig, new Size(_width, _height), 0, 0, InterpolationFlags.Linear);
         Cv2.Multiply(_flowBig, _scale, _flowBig);
         Cv2.Add(_flowBig, _grid, _map);

@@ -12,7 +12,7 @@ namespace VideoStyler.Live;
 /// </summary>
 internal sealed class LiveEncoder
 {
-    private readonly IReadOnlyList<LiveSink> _sinks;
+    private readonly List<LiveSink> _sinks;
     private readonly int _width;
     private readonly int _height;
     private readonly double _fps;

@@ -27,6 +27,8 @@ internal sealed class PlaceholderCard
     public const string StalledText = "NO SIGNAL - WAITING";
 
     /// <summary>Draws the card from <paramref name="last"/> into <paramref name="output"/> (same size).</summary>
+    /// <param name="last">The last frame that came in.</param>
+    /// <param name="output">Where the card is drawn.</param>
     /// <param name="lost">True once the capture gave the source up; false while frames are only late.</param>
     /// <param name="silentFor">Time since the last frame came in.</param>
     public void Draw(Mat last, Mat output, bool lost, TimeSpan silentFor)

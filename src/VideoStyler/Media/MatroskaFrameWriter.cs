@@ -23,6 +23,8 @@ internal sealed class MatroskaFrameWriter
     private readonly int _frameBytes;
     private readonly double _framesPerSecond;
 
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
     /// <param name="framesPerSecond">
     /// The nominal (average) rate, written as the track's default frame duration so ffmpeg knows the
     /// stream's rate (the output's stated rate, the last frame's duration); 0 when unknown. The

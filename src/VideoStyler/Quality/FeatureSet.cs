@@ -45,7 +45,7 @@ internal sealed class FeatureSet : IDisposable
         var map = a._maps[layer];
         if (map.Size() != b._maps[layer].Size())
         {
-            throw new ArgumentException("content distances need two pictures of the same size");
+            throw new ArgumentException("content distances need two pictures of the same size", nameof(b));
         }
 
         return Cv2.Norm(map, b._maps[layer], NormTypes.L2SQR) / ((double)map.Rows * map.Cols);

@@ -240,7 +240,7 @@ internal static class SegmentRunner
             var result = await SegmentEncoderArguments.Build(source, info, path, profile)
                 .NotifyOnStandardError(stderr.Add)
                 .CancellableThrough(abort, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false);
+                .ProcessAsynchronously(throwOnError: false, cancellationToken: CancellationToken.None); // stopped through CancellableThrough (graceful q)
             abort.ThrowIfCancellationRequested();
             if (result.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
             {

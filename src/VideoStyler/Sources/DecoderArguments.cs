@@ -10,6 +10,8 @@ namespace VideoStyler.Sources;
 /// </summary>
 internal static class DecoderArguments
 {
+    /// <param name="input">The probed input.</param>
+    /// <param name="sink">The pipe the frames are written to.</param>
     /// <param name="seekSeconds">
     /// Start decoding at this time (seconds from the file's start) instead of at the beginning: ffmpeg
     /// seeks to the keyframe before it and drops the frames before it; the frames keep the timestamps

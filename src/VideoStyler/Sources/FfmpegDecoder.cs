@@ -20,6 +20,9 @@ internal sealed class FfmpegDecoder
     private readonly double? _seekSeconds;
     private bool _limitReached;
 
+    /// <param name="info">The probed input.</param>
+    /// <param name="pool">The frames decoded into.</param>
+    /// <param name="stats">Where the decode stage's time and frames are counted.</param>
     /// <param name="maxFrames">Stop after this many frames (0 = all).</param>
     /// <param name="seekSeconds">Start at this time instead of the beginning (see <see cref="DecoderArguments.Build"/>).</param>
     public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats, long maxFrames = 0, double? seekSeconds = null)

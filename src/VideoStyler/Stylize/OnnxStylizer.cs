@@ -207,7 +207,7 @@ internal sealed class OnnxStylizer : IStylizer
     {
         if (!mat.IsContinuous() || mat.Type() != MatType.CV_8UC3 || (long)mat.Rows * mat.Cols != pixels)
         {
-            throw new ArgumentException($"expected a continuous 8-bit BGR picture of {pixels} pixels");
+            throw new ArgumentException($"expected a continuous 8-bit BGR picture of {pixels} pixels", nameof(mat));
         }
 
         return new Span<byte>((void*)mat.Data, pixels * 3);

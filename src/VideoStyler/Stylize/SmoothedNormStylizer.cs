@@ -106,6 +106,11 @@ internal sealed class SmoothedNormStylizer : IStylizer
     /// instance norms (or an NHWC layout, or a rewrite ONNX Runtime does not load): the caller falls back to
     /// a plain <see cref="OnnxStylizer"/> and says so.
     /// </summary>
+    /// <param name="style">The loaded style.</param>
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
+    /// <param name="processingShortSide">Processing size: the short side in pixels.</param>
+    /// <param name="stats">Where the stylize stages' times are counted, or null.</param>
     /// <param name="keep">Weight of the past in the moving average, 0..1 (1 freezes the first frame's statistics until a cut).</param>
     public static SmoothedNormStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null, float keep = DefaultKeep)

@@ -101,7 +101,7 @@ public class EmitterTests
         {
             var check = await Support.Cli.RunProcessAsync("bash", ["-n", path], TimeSpan.FromSeconds(20));
             Assert.True(check.ExitCode == 0, path + "\n" + check);
-            Assert.True(OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0, path);
+            Assert.True(OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != UnixFileMode.None, path);
         }
 
         // The quoted tool path survives bash's parsing as one word.

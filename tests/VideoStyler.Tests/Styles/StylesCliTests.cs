@@ -33,7 +33,7 @@ public class StylesCliTests
         Assert.Contains("palette: #", add.StdOut);
 
         var folder = Path.Combine(UserStyles, "ducks");
-        Assert.Equal(["painting.jpg", "style.json", "thumb.jpg"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(), StringComparer.Ordinal);
+        Assert.Equal(["painting.jpg", "style.json", "thumb.jpg"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.Equal(["ducks"], Directory.GetDirectories(UserStyles).Select(Path.GetFileName), StringComparer.Ordinal); // no temporary folder left
         var manifest = StyleManifest.Load(Path.Combine(folder, "style.json"));
         Assert.Equal("tesserae", manifest.Tags["texture"]); // the given tag wins over the computed one

@@ -292,7 +292,8 @@ internal sealed class OnnxGraphBuilder
         if (expected != count)
         {
             throw new ArgumentException(
-                $"{count} values do not fill shape [{string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture)))}].");
+                $"{count} values do not fill shape [{string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture)))}].",
+                nameof(count));
         }
     }
 

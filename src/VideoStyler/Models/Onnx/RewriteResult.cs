@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VideoStyler.Models.Onnx;
 
 /// <summary>Outcome of <see cref="FixedDimsRewriter.TryMakeSpatialDimsSymbolic"/>.</summary>
@@ -21,6 +23,6 @@ internal sealed record RewriteResult(
         new(false, false, 0, reason, nativeHeight, nativeWidth, []);
 
     public override string ToString() => Succeeded
-        ? $"succeeded (changed: {Changed}, size multiple {SizeMultiple}, native {NativeHeight?.ToString() ?? "?"}x{NativeWidth?.ToString() ?? "?"}): {string.Join("; ", Changes)}"
+        ? $"succeeded (changed: {Changed}, size multiple {SizeMultiple}, native {NativeHeight?.ToString(CultureInfo.InvariantCulture) ?? "?"}x{NativeWidth?.ToString(CultureInfo.InvariantCulture) ?? "?"}): {string.Join("; ", Changes)}"
         : $"failed: {FailureReason}";
 }

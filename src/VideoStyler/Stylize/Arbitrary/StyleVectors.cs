@@ -12,7 +12,7 @@ internal static class StyleVectors
     {
         if (content.Length != style.Length)
         {
-            throw new ArgumentException($"style vectors of different lengths ({content.Length}, {style.Length})");
+            throw new ArgumentException($"style vectors of different lengths ({content.Length}, {style.Length})", nameof(style));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(strength, 0.0);
@@ -32,13 +32,13 @@ internal static class StyleVectors
     {
         if (parts.Count == 0)
         {
-            throw new ArgumentException("nothing to mix");
+            throw new ArgumentException("nothing to mix", nameof(parts));
         }
 
         var total = parts.Sum(p => p.Weight);
         if (total <= 0 || parts.Any(p => p.Weight < 0))
         {
-            throw new ArgumentException("mix weights must be >= 0 and not all 0");
+            throw new ArgumentException("mix weights must be >= 0 and not all 0", nameof(parts));
         }
 
         var length = parts[0].Vector.Length;
@@ -47,7 +47,7 @@ internal static class StyleVectors
         {
             if (vector.Length != length)
             {
-                throw new ArgumentException($"style vectors of different lengths ({length}, {vector.Length})");
+                throw new ArgumentException($"style vectors of different lengths ({length}, {vector.Length})", nameof(parts));
             }
 
             for (var i = 0; i < length; i++)
