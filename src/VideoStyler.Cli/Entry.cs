@@ -9,7 +9,7 @@ namespace VideoStyler.Cli;
 /// Parses the command line with the <see cref="CommandTree"/>, runs the verb, and turns every failure
 /// into one line on stderr and an exit code (<see cref="ExitCodes"/>).
 /// </summary>
-public static class Entry
+internal static class Entry
 {
     /// <summary>The parser's settings: no response files (an input named @x.mp4 is a file), no bundled short options.</summary>
     internal static ParserConfiguration Parser { get; } = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
@@ -95,7 +95,7 @@ public static class Entry
         var path = CommandTree.PathOf(command);
         var prefix = path.Length == 0 ? "" : path + ": ";
         var help = path.Length == 0 ? "videostyler --help" : $"videostyler {path} --help";
-        var word = StrayOption(parse) ?? parse.UnmatchedTokens.FirstOrDefault();
+        var word = StrayOption(parse) ?? (parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : null);
         if (word is not null)
         {
             if (LooksLikeOption(word))

@@ -33,7 +33,7 @@ internal static class JoinCommand
         using var signals = InterruptHandler.Install(stop);
         try
         {
-            var result = await new JobJoiner().RunAsync(job, force, stop.Token);
+            var result = await JobJoiner.RunAsync(job, force, stop.Token);
             Report(result);
             return 0;
         }

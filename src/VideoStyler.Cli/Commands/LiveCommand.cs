@@ -10,7 +10,7 @@ using VideoStyler.Stylize;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler live --input SRC --output SINK ...`: camera or stream in, stylized stream out, latency held.</summary>
-public static class LiveCommand
+internal static class LiveCommand
 {
     /// <summary>The live verb: its options and the action that runs it.</summary>
     internal static Command Create()

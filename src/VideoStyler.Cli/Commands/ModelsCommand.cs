@@ -8,7 +8,7 @@ using VideoStyler.Stylize;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler models list|inspect|add|pull|import|generate-defaults`: find styles by their tags and see how a model is fed.</summary>
-public static class ModelsCommand
+internal static class ModelsCommand
 {
     /// <summary>The models verb group: list, inspect, add, pull, import, generate-defaults.</summary>
     internal static Command Create() => new("models", "ONNX network styles: list them with their tags, inspect a model's conventions, add, pull, import, rebuild the default")

@@ -48,7 +48,7 @@ internal static class RunSegmentCommand
         using var signals = InterruptHandler.Install(stop);
         try
         {
-            var (stats, alreadyDone) = await new SegmentRunner().RunAsync(job, index, null, stop.Token);
+            var (stats, alreadyDone) = await SegmentRunner.RunAsync(job, index, null, stop.Token);
             Console.Out.WriteLine(alreadyDone
                 ? $"segment {index}: already done ({stats.FramesOut} frames) -> {job.SegmentFile(index)}"
                 : string.Create(

@@ -456,11 +456,11 @@ internal static class StylesCommand
         return command;
     }
 
-    private static int Generate(string? stylesDir, IReadOnlyList<string> given)
+    private static int Generate(string? stylesDir, string[] given)
     {
         var folder = stylesDir ?? StyleCatalog.FindShippedStylesFolder()
             ?? throw new UserFacingException("no styles/ folder found; give one with --styles-dir DIR");
-        var names = given.Count > 0
+        var names = given.Length > 0
             ? given
             : [.. Directory.EnumerateDirectories(folder).Where(d => File.Exists(Path.Combine(d, StyleManifest.FileName))).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)];
         var predict = StyleVectorSource.Create();

@@ -1,6 +1,5 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.CommandLine;
 using Spectre.Console;
 using VideoStyler.Cli.Parsing;
@@ -13,7 +12,7 @@ using VideoStyler.Temporal;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler stylize INPUT -o OUTPUT ...`: one file in, one stylized file out.</summary>
-public static class StylizeCommand
+internal static class StylizeCommand
 {
     /// <summary>The stylize verb: its options, arguments and the action that runs it.</summary>
     internal static Command Create()
@@ -263,7 +262,7 @@ public static class StylizeCommand
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
+            (onStarted, onFrame) => StylizeRunner.RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
         foreach (var notice in result.Notices)
         {
             Console.Error.WriteLine($"notice: {notice}");

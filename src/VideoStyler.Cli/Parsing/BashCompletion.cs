@@ -90,7 +90,7 @@ internal static class BashCompletion
     {
         var own = command.Options.Where(o => !o.Hidden);
         var inherited = Ancestors(command).SelectMany(c => c.Options.Where(o => o.Recursive && !o.Hidden));
-        return own.Concat(inherited).DistinctBy(o => o.Name);
+        return own.Concat(inherited).DistinctBy(o => o.Name, StringComparer.Ordinal);
     }
 
     private static IEnumerable<Command> Ancestors(Command command)

@@ -47,7 +47,7 @@ public partial class CommandTreeTests
             Assert.False(string.IsNullOrWhiteSpace(option.Description), $"{path} {option.Name} has no description");
             foreach (var name in option.Aliases.Append(option.Name).Where(n => n.StartsWith('-')))
             {
-                Assert.Matches($@"(^|[\s,]){Regex.Escape(name)}([\s,<]|$)", help);
+                Assert.Matches(new Regex($@"(^|[\s,]){Regex.Escape(name)}([\s,<]|$)", RegexOptions.None, TimeSpan.FromSeconds(1)), help);
             }
 
             Assert.Contains(Squash(option.Description!), Squash(help));
@@ -81,7 +81,7 @@ public partial class CommandTreeTests
 
         // The verbs the old hand-written top-level usage forgot are in the tree (and so in the generated help).
         var models = tree.Root.Subcommands.Single(c => c.Name == "models");
-        Assert.Equal(["list", "inspect", "add", "pull", "import", "generate-defaults"], models.Subcommands.Select(c => c.Name));
+        Assert.Equal(["list", "inspect", "add", "pull", "import", "generate-defaults"], models.Subcommands.Select(c => c.Name).ToArray());
         var bench = tree.Root.Subcommands.Single(c => c.Name == "bench");
         Assert.Contains(bench.Options, o => o.Name == "--device");
         Assert.Contains(bench.Options, o => o.Name == "--models-dir");
@@ -253,7 +253,7 @@ public partial class CommandTreeTests
         }
     }
 
-    private static string Squash(string text) => Regex.Replace(text, @"\s+", " ").Trim();
+    private static string Squash(string text) => Whitespace().Replace(text, " ").Trim();
 
     private static string[] Words(string path) => path.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
@@ -306,7 +306,7 @@ public partial class CommandTreeTests
                 continue;
             }
 
-            line = Regex.Replace(line, @"\s+#\s.*$", "").TrimEnd();
+            line = Comment().Replace(line, "").TrimEnd();
             if (line.EndsWith('\\'))
             {
                 pending = line[..^1];
@@ -321,7 +321,7 @@ public partial class CommandTreeTests
 
         foreach (Match inline in InlineCommand().Matches(readme))
         {
-            yield return Regex.Replace(inline.Groups[1].Value, @"\s+", " ");
+            yield return Whitespace().Replace(inline.Groups["command"].Value, " ");
         }
     }
 
@@ -330,9 +330,15 @@ public partial class CommandTreeTests
         [.. CommandLineParser.SplitCommandLine(line).Skip(1).Select(w => w.Replace("[", "", StringComparison.Ordinal).Replace("]", "", StringComparison.Ordinal))
             .Where(w => w.Length > 0 && w != "...")];
 
-    [GeneratedRegex(@"^[A-Z][A-Z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Z][A-Z0-9_]*$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"`(\./videostyler [^`]+)`")]
+    [GeneratedRegex(@"`(?<command>\./videostyler [^`]+)`", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex InlineCommand();
+
+    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"\s+#\s.*$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Comment();
 }
