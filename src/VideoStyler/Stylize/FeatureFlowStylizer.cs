@@ -17,6 +17,10 @@ namespace VideoStyler.Stylize;
 /// nothing is blended in pixel space. Scene cuts (<see cref="SceneCutDetector"/> on the mean confidence)
 /// and the first frame start afresh (the whole network's output exactly). Frames must come in order.
 /// Buffers and bindings are made once; the feature shape is learned by one encoder run at creation.
+/// An arbitrary-style transformer's style vector (<see cref="StyleSession.StyleVectorValue"/>) goes to whichever
+/// part reads it (both, for Magenta's conditional instance norms), bound as the whole network binds it: once on
+/// the CPU, again before every run on a device provider, so <see cref="StyleSession.SetStyleVector"/> between
+/// frames takes effect in both parts.
 /// </summary>
 internal sealed class FeatureFlowStylizer : IStylizer
 {
@@ -36,6 +40,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly OrtIoBinding _decoderBinding;
     private readonly RunOptions _runOptions = new();
     private readonly string _inputName;
+    private readonly (string Name, OrtValue Value)? _encoderVector;  // the style vector, where the part reads it
+    private readonly (string Name, OrtValue Value)? _decoderVector;
     private readonly OrtValue _featuresValue;
     private readonly float[] _features;
     private readonly float[] _history;
@@ -81,6 +87,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
         // device provider (where the features, changed on the host between the two parts, are copied again).
         _inputName = style.Convention.InputName;
         var tensors = frame.Tensors;
+        _encoderVector = VectorInput(style, encoder);
+        _decoderVector = VectorInput(style, decoder);
         _encoderBinding = encoder.CreateIoBinding();
         _encoderBinding.BindOutput(split.Features, _featuresValue);
         _decoderBinding = decoder.CreateIoBinding();
@@ -89,6 +97,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
         if (tensors.Mode == TensorBindingMode.ZeroCopy)
         {
             _encoderBinding.BindInput(_inputName, tensors.InputValue);
+            BindVector(_encoderBinding, _encoderVector);
+            BindVector(_decoderBinding, _decoderVector);
         }
 
         // The picture's content covers the top-left part of the tensor (the rest is padding): so do its features.
@@ -141,13 +151,14 @@ internal sealed class FeatureFlowStylizer : IStylizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
-        if (style.Convention.Layout != TensorLayout.Nchw || style.ParseModel() is not { } model)
+        ArgumentNullException.ThrowIfNull(style);
+        if (style.ParseModel() is not { } model)
         {
-            reason = "only NCHW ONNX graphs can be cut";
+            reason = "only ONNX graphs can be cut";
             return null;
         }
 
-        if (BottleneckSplitter.TrySplit(model, out reason) is not { } split)
+        if (BottleneckSplitter.TrySplit(model, out reason, style.Convention.InputName) is not { } split)
         {
             return null;
         }
@@ -161,11 +172,14 @@ internal sealed class FeatureFlowStylizer : IStylizer
             decoder = style.CreateSession(split.Decoder);
             // One run on the (zero) input tensor tells the features' shape at this size.
             using var probeOptions = new RunOptions();
-            using var probe = encoder.Run(probeOptions, [style.Convention.InputName], [frame.Tensors.InputValue], [split.Features]);
+            var vector = VectorInput(style, encoder);
+            using var probe = vector is { } v
+                ? encoder.Run(probeOptions, [style.Convention.InputName, v.Name], [frame.Tensors.InputValue, v.Value], [split.Features])
+                : encoder.Run(probeOptions, [style.Convention.InputName], [frame.Tensors.InputValue], [split.Features]);
             var shape = probe[0].GetTensorTypeAndShape().Shape;
-            if (shape.Length != 4 || shape[0] != 1)
+            if (!IsPictureShaped(shape, frame.Geometry))
             {
-                reason = $"the bottleneck '{split.Features}' is not a [1, C, H, W] tensor";
+                reason = $"the bottleneck '{split.Features}' is not a [1, C, H, W] tensor at a fraction of the picture's size";
                 decoder.Dispose();
                 encoder.Dispose();
                 frame.Dispose();
@@ -191,7 +205,12 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _stats?.Preprocess.AddSince(mark);
 
         mark = StageClock.Start();
-        _frame.Tensors.BindForRun(_encoderBinding, _inputName);
+        if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
+        {
+            _encoderBinding.BindInput(_inputName, _frame.Tensors.InputValue);
+            BindVector(_encoderBinding, _encoderVector);
+        }
+
         Run(_encoder, _encoderBinding);
         _stats?.Model.AddSince(mark);
 
@@ -203,6 +222,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
         {
             _decoderBinding.BindInput(Features, _featuresValue);
+            BindVector(_decoderBinding, _decoderVector);
         }
 
         Run(_decoder, _decoderBinding);
@@ -262,6 +282,37 @@ internal sealed class FeatureFlowStylizer : IStylizer
             throw new UserFacingException(
                 $"style '{Style.Name}' failed on a {_frame.Geometry.TensorWidth}x{_frame.Geometry.TensorHeight} picture: {ex.Message.Split('\n')[0]}");
         }
+    }
+
+    /// <summary>The style's vector input where <paramref name="part"/> reads it, else null.</summary>
+    private static (string Name, OrtValue Value)? VectorInput(StyleSession style, InferenceSession part) =>
+        style.StyleVectorInputName is { } name && style.StyleVectorValue is { } value && part.InputMetadata.ContainsKey(name)
+            ? (name, value)
+            : null;
+
+    private static void BindVector(OrtIoBinding binding, (string Name, OrtValue Value)? vector)
+    {
+        if (vector is { } v)
+        {
+            binding.BindInput(v.Name, v.Value);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="shape"/> is [1, C, H, W] with H and W the tensor's height and width divided by one
+    /// factor (rounded up, as strided convolutions do): features held NCHW, not NHWC or flattened.
+    /// </summary>
+    private static bool IsPictureShaped(long[] shape, FrameGeometry geometry)
+    {
+        if (shape is not [1, > 0, > 0, > 0])
+        {
+            return false;
+        }
+
+        var factor = Math.Round((double)geometry.TensorHeight / shape[2]);
+        return factor >= 1
+            && Math.Abs(Math.Ceiling(geometry.TensorHeight / factor) - shape[2]) < 1
+            && Math.Abs(Math.Ceiling(geometry.TensorWidth / factor) - shape[3]) < 1;
     }
 
     private static unsafe Mat PlaneHeader(float[] pinned, int offset, int height, int width) =>

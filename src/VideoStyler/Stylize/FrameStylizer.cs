@@ -95,7 +95,9 @@ internal sealed class FrameStylizer : IDisposable
         arbitrary ??= Styles.PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
         if (arbitrary is not null)
         {
-            return CreateArbitrary(arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile);
+            return CreateArbitrary(
+                arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile,
+                carryFeatures, quietFallback, featureKeep);
         }
 
         var mix = StyleMixSpec.Parse(styleSpec);
@@ -157,7 +159,7 @@ internal sealed class FrameStylizer : IDisposable
 
     private static FrameStylizer CreateArbitrary(
         ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile, bool carryFeatures, bool quietFallback, float featureKeep)
     {
         var stylizer = new FrameStylizer(width, height, controls, mixing: false);
         try
@@ -172,9 +174,19 @@ internal sealed class FrameStylizer : IDisposable
                 }
 
                 session.SetStyleVector(arbitrary.Vector);
-                IStylizer part = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile)
+                var tiled = TiledStylizer.IsNeeded(session.Convention, width, height, processingSize, maxTile);
+                string? reason = null;
+                IStylizer part = tiled
                     ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                    : new OnnxStylizer(session, width, height, processingSize, stats);
+                    : (carryFeatures ? (IStylizer?)FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep) : null)
+                        ?? new OnnxStylizer(session, width, height, processingSize, stats);
+                if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
+                {
+                    stylizer._notices.Add(tiled
+                        ? $"style '{arbitrary.Name}' runs in tiles at this size: its features are not carried along the flow; the pixel stage applies"
+                        : $"style '{arbitrary.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
+                }
+
                 stylizer._parts.Add((session, part, 1f));
             }
             catch

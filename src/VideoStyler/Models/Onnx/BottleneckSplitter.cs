@@ -5,30 +5,52 @@ namespace VideoStyler.Models.Onnx;
 
 /// <summary>
 /// Finds the bottleneck of an encoder-decoder style network and cuts the graph there. The cut point is found
-/// from the graph alone: walking the nodes in their (topological) order, a point where exactly one computed
-/// tensor is still needed by the nodes after it is a place where the network can be cut in two; of those
-/// before the first upsampling op (ConvTranspose, Upsample, Resize) the last one is taken, the deepest and
-/// smallest features (for the Johnson networks: the output of the last residual block, 1/4 of the picture's
-/// size). Networks without an upsampling op, or without such a point before it, are not split.
+/// from the graph alone. A tensor is "picture-dependent" when it is the picture input or a node computed it from
+/// one. Walking the nodes in their (topological) order, a point where exactly one computed picture-dependent tensor
+/// is still needed by the nodes after it is a place where the network can be cut in two; of those before the first
+/// upsampling op (ConvTranspose, Upsample, Resize) the last one is taken, the deepest and smallest features (for the
+/// Johnson networks: the output of the last residual block, 1/4 of the picture's size; for Magenta's arbitrary
+/// transformer: its last residual block, 128 channels at 1/4).
+/// <para>Other graph inputs (a style vector) and the nodes computed from them alone (the conditional instance
+/// norms' scales and offsets) do not depend on the picture: both parts may read them, so each part takes the
+/// graph inputs it still needs and recomputes the picture-free nodes it reads. Networks without an upsampling
+/// op, or without such a point before it, are not split.</para>
 /// </summary>
 internal static class BottleneckSplitter
 {
     private static readonly HashSet<string> UpsamplingOps = new(StringComparer.Ordinal) { "ConvTranspose", "Upsample", "Resize" };
 
-    /// <summary>The split (<paramref name="model"/> is not changed), or null with the reason in <paramref name="reason"/>.</summary>
-    public static BottleneckSplit? TrySplit(ModelProto model, out string? reason)
+    /// <summary>
+    /// The split (<paramref name="model"/> is not changed), or null with the reason in <paramref name="reason"/>.
+    /// <paramref name="pictureInput"/> names the picture input; null: the graph must have only one input.
+    /// </summary>
+    public static BottleneckSplit? TrySplit(ModelProto model, out string? reason, string? pictureInput = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
         var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
-        if (inputs.Count != 1 || graph.Output.Count != 1)
+        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
+        var picture = pictureInput ?? (inputs.Count == 1 ? inputs[0] : null);
+        if (picture is null || !inputs.Contains(picture, StringComparer.Ordinal) || graph.Output.Count != 1)
         {
-            reason = "the network needs one picture input and one output";
+            reason = pictureInput is null
+                ? "the network needs one picture input and one output"
+                : $"the network needs the picture input '{pictureInput}' and one output";
             return null;
         }
 
         var nodes = graph.Node.ToList();
+        var dependent = new HashSet<string>(StringComparer.Ordinal) { picture };
+        var onPicture = new bool[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            onPicture[i] = nodes[i].Input.Any(dependent.Contains);
+            if (onPicture[i])
+            {
+                dependent.UnionWith(nodes[i].Output.Where(o => o.Length > 0));
+            }
+        }
+
         var firstUpsampling = nodes.FindIndex(n => UpsamplingOps.Contains(n.OpType));
         if (firstUpsampling < 0)
         {
@@ -36,11 +58,11 @@ internal static class BottleneckSplitter
             return null;
         }
 
-        // The last node that reads each tensor (the graph output counts as read at the end).
+        // The last node that reads each picture-dependent tensor (the graph output counts as read at the end).
         var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++)
         {
-            foreach (var input in nodes[i].Input.Where(n => n.Length > 0 && !initializers.Contains(n)))
+            foreach (var input in nodes[i].Input.Where(dependent.Contains))
             {
                 lastUse[input] = i;
             }
@@ -49,16 +71,16 @@ internal static class BottleneckSplitter
         lastUse[graph.Output[0].Name] = nodes.Count;
         string? cut = null;
         var cutIndex = -1;
-        var live = new HashSet<string>(StringComparer.Ordinal) { inputs[0].Name };
+        var live = new HashSet<string>(StringComparer.Ordinal) { picture };
         for (var p = 0; p < firstUpsampling; p++)
         {
-            foreach (var output in nodes[p].Output.Where(o => o.Length > 0))
+            if (onPicture[p])
             {
-                live.Add(output);
+                live.UnionWith(nodes[p].Output.Where(o => o.Length > 0));
             }
 
             live.RemoveWhere(name => !lastUse.TryGetValue(name, out var last) || last <= p);
-            if (live.Count == 1 && live.First() != inputs[0].Name)
+            if (live.Count == 1 && live.First() != picture)
             {
                 (cut, cutIndex) = (live.First(), p);
             }
@@ -79,10 +101,11 @@ internal static class BottleneckSplitter
         encoder.Graph.ValueInfo.Clear();
         Prune(encoder.Graph);
 
+        // After the cut, plus the picture-free nodes before it that the decoder reads (recomputed there).
         var decoder = model.Clone();
         decoder.Graph.Node.Clear();
-        decoder.Graph.Node.AddRange(nodes.Skip(cutIndex + 1).Select(n => n.Clone()));
-        decoder.Graph.Input.Remove(decoder.Graph.Input.First(i => i.Name == inputs[0].Name));
+        decoder.Graph.Node.AddRange(nodes.Where((_, i) => i > cutIndex || !onPicture[i]).Select(n => n.Clone()));
+        decoder.Graph.Input.Remove(decoder.Graph.Input.First(i => i.Name == picture));
         decoder.Graph.Input.Add(features);
         decoder.Graph.ValueInfo.Clear();
         Prune(decoder.Graph);
@@ -91,18 +114,32 @@ internal static class BottleneckSplitter
         return new BottleneckSplit(encoder, decoder, cut, nodes[cutIndex].Name.Length > 0 ? nodes[cutIndex].Name : nodes[cutIndex].OpType);
     }
 
-    /// <summary>Drops the initializers (and their graph inputs) no node of the part reads.</summary>
+    /// <summary>
+    /// Keeps the nodes the graph's outputs need (walking back from them), then drops the initializers and the
+    /// graph inputs no kept node reads.
+    /// </summary>
     private static void Prune(GraphProto graph)
     {
-        var used = graph.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
-        var unused = graph.Initializer.Where(t => !used.Contains(t.Name)).ToList();
-        var names = unused.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var initializer in unused)
+        var needed = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = new List<NodeProto>();
+        foreach (var node in graph.Node.Reverse())
+        {
+            if (node.Output.Any(needed.Contains))
+            {
+                kept.Add(node);
+                needed.UnionWith(node.Input.Where(n => n.Length > 0));
+            }
+        }
+
+        kept.Reverse();
+        graph.Node.Clear();
+        graph.Node.AddRange(kept);
+        foreach (var initializer in graph.Initializer.Where(t => !needed.Contains(t.Name)).ToList())
         {
             graph.Initializer.Remove(initializer);
         }
 
-        foreach (var input in graph.Input.Where(i => names.Contains(i.Name)).ToList())
+        foreach (var input in graph.Input.Where(i => !needed.Contains(i.Name)).ToList())
         {
             graph.Input.Remove(input);
         }
