@@ -117,7 +117,7 @@ public static class LiveCommand
             throw new UsageException($"live: --control-host {controlHost} is reachable from other machines; give --token");
         }
 
-        int? port = line.Has("--control-port") ? line.GetInt("--control-port", 0, 1, 65535) : null;
+        int? port = line.Has("--control-port") ? line.GetInt("--control-port", 0, 0, 65535) : null;
         var duration = line.GetDouble("--duration", 0, 0, 31_536_000);
         double? fps = line.Has("--fps") ? line.GetDouble("--fps", 30, 1, 240) : null;
         var statsPath = line.Get("--stats");

@@ -25,7 +25,6 @@ public sealed class LiveSession
     private readonly TimeSpan _everyFrameWait;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private KeyframeWorker? _worker;
-    private volatile string? _loadingStyle;
 
     private LiveSession(LiveOptions options, Action<string> notice)
     {
@@ -36,6 +35,7 @@ public sealed class LiveSession
         _everyFrameWait = TimeSpan.FromMilliseconds(Math.Min(80, 2000 / Math.Max(1, options.Source.FramesPerSecond)));
         _notice = notice;
         Controls.Strength = options.Strength;
+        Styles = new StyleSwitcher(options);
     }
 
     public LiveStats Stats { get; } = new();
@@ -44,12 +44,15 @@ public sealed class LiveSession
 
     public MjpegBroadcaster Mjpeg { get; } = new();
 
+    /// <summary>The running style and switching to another (the control server's POST /style).</summary>
+    public StyleSwitcher Styles { get; }
+
     /// <summary>Whether the source is delivering or lost (and for how long).</summary>
     public SourceHealth Health { get; } = new();
 
     public LiveOptions Options => _options;
 
-    public string StyleName => _worker?.StyleName ?? "";
+    public string StyleName => Styles.Current;
 
     /// <param name="options">What to capture, how to stylize, where to send it.</param>
     /// <param name="notice">One-line notices for the user (no display for preview, ...).</param>
@@ -65,14 +68,15 @@ public sealed class LiveSession
     {
         var source = _options.Source;
         var (width, height) = (source.Width, source.Height);
-        var stylizer = LoadStylizer(_options.Style, _options.Arbitrary);
+        var stylizer = Styles.Load(_options.Style, _options.Arbitrary);
         using var warper = new FlowWarper(width, height, _options.FlowWidth);
         // With --every-frame the output waits for the model, so the model must not run below it.
         _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
+        Styles.Attach(_worker);
         try
         {
             await using var server = _options.ControlPort is { } port
-                ? ControlServer.Start(this, _options.ControlHost, port, _options.Token)
+                ? await ControlServer.StartAsync(ControlSurface(), _options.ControlHost, port, _options.Token)
                 : null;
             using var preview = _options.Sinks.Any(s => s.Kind == LiveSinkKind.Preview) ? new PreviewWindow(width, height, _notice) : null;
 
@@ -143,15 +147,25 @@ public sealed class LiveSession
         }
     }
 
+    /// <summary>What the control server maps its requests onto.</summary>
+    private ControlSurface ControlSurface() => new()
+    {
+        Controls = Controls,
+        Preview = Mjpeg,
+        Styles = Styles,
+        Uploads = new StyleUpload(_options.Library, Styles),
+        Status = () => Status(recent: true),
+    };
+
     /// <summary>The figures for GET /status (recent window) or --stats (whole run).</summary>
     public JsonObject Status(bool recent)
     {
         var json = Stats.ToJson(recent);
         var source = _options.Source;
         json["style"] = StyleName;
-        json["loading_style"] = _loadingStyle;
-        json["style_vector_switches"] = _worker?.VectorSwitches ?? 0;
-        json["execution_provider"] = _worker?.ExecutionProvider;
+        json["loading_style"] = Styles.Loading;
+        json["style_vector_switches"] = Styles.VectorSwitches;
+        json["execution_provider"] = Styles.ExecutionProvider;
         json["paused"] = Controls.Paused;
         json["strength"] = Math.Round(Controls.Strength, 3);
         json["temporal"] = Controls.Temporal;
@@ -172,38 +186,6 @@ public sealed class LiveSession
         json["managed_heap_mb"] = Math.Round(GC.GetTotalMemory(forceFullCollection: false) / 1048576.0, 1);
         json["gc_committed_mb"] = Math.Round(GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0, 1);
         return json;
-    }
-
-    /// <summary>Loads <paramref name="styleSpec"/> off the output path and hands it to the model thread; the old style is disposed there.</summary>
-    public async Task<string> SwitchStyleAsync(string styleSpec)
-    {
-        var worker = _worker ?? throw new InvalidOperationException("not started");
-        _loadingStyle = styleSpec;
-        try
-        {
-            // A picture style while a picture style runs: only the vector changes (no model load).
-            if (Styles.PictureStyleResolver.TryResolve(_options.Library, styleSpec, 1.0) is { } picture
-                && worker.TryChangeVector(picture.Vector, picture.Name))
-            {
-                return picture.Name;
-            }
-
-            var next = await RunLowPriority(() => LoadStylizer(styleSpec));
-            worker.Replace(next);
-            return next.Name;
-        }
-        finally
-        {
-            _loadingStyle = null;
-        }
-    }
-
-    private FrameStylizer LoadStylizer(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
-    {
-        var source = _options.Source;
-        return FrameStylizer.Create(
-            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
-            arbitrary: arbitrary);
     }
 
     private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)
@@ -355,29 +337,6 @@ public sealed class LiveSession
         LiveSinkKind.VirtualCamera => "v4l2:" + sink.Target,
         _ => sink.Target,
     };
-
-    private static Task<T> RunLowPriority<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            ThreadNice.LowerCurrentThread(15);
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "live-style-load",
-        };
-        thread.Start();
-        return done.Task;
-    }
 
     internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }
