@@ -40,7 +40,7 @@ public sealed class ControlServer : IAsyncDisposable
 
     /// <summary>Starts serving <paramref name="surface"/> on <paramref name="host"/>:<paramref name="port"/> (0: any free port).</summary>
     /// <exception cref="UserFacingException">A non-loopback host without a token, or the address cannot be bound.</exception>
-    public static async Task<ControlServer> StartAsync(ControlSurface surface, string host, int port, string? token)
+    internal static async Task<ControlServer> StartAsync(ControlSurface surface, string host, int port, string? token)
     {
         if (!IsLoopback(host) && string.IsNullOrEmpty(token))
         {

@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// broadcaster, the style switcher and uploads, and the run's status figures. The server holds no state
 /// of its own.
 /// </summary>
-public sealed class ControlSurface
+internal sealed class ControlSurface
 {
     /// <summary>Strength, propagation and pause.</summary>
     public required LiveControls Controls { get; init; }

@@ -45,7 +45,7 @@ public sealed class LiveSession
     public MjpegBroadcaster Mjpeg { get; } = new();
 
     /// <summary>The running style and switching to another (the control server's POST /style).</summary>
-    public StyleSwitcher Styles { get; }
+    internal StyleSwitcher Styles { get; }
 
     /// <summary>Whether the source is delivering or lost (and for how long).</summary>
     public SourceHealth Health { get; } = new();

@@ -8,7 +8,7 @@ namespace VideoStyler.Live;
 /// stylizer on a low-priority thread (off the output path) and hands it to the model thread, which
 /// disposes the old one there.
 /// </summary>
-public sealed class StyleSwitcher
+internal sealed class StyleSwitcher
 {
     private readonly LiveOptions _options;
     private KeyframeWorker? _worker;

@@ -9,7 +9,7 @@ namespace VideoStyler.Live;
 /// saved as a new style in the user style folder (never over an existing one), and the live run switches
 /// to it. The picture is kept in a temporary file only while the style is made.
 /// </summary>
-public sealed class StyleUpload
+internal sealed class StyleUpload
 {
     /// <summary>The largest picture accepted (32 MB).</summary>
     public const long MaxBytes = 32L << 20;

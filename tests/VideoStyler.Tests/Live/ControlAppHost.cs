@@ -13,7 +13,7 @@ namespace VideoStyler.Tests.Live;
 /// TestServer, in front of a real control surface: live controls, a preview broadcaster, and a style switcher
 /// driving a real model thread that runs the toon style on small frames.
 /// </summary>
-public sealed class ControlAppHost : IAsyncDisposable
+internal sealed class ControlAppHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly KeyframeWorker _worker;
