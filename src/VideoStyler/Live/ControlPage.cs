@@ -30,6 +30,7 @@ public static class ControlPage
                 : $"<span class=\"thumb none\">{(style.Kind == StyleKind.Network ? "network" : "picture")}</span>";
             var active = style.Name == current ? " active" : "";
             rows.Append(
+                CultureInfo.InvariantCulture,
                 $"""
                     <li class="style{active}" data-style="{name}" data-kind="{(style.Kind == StyleKind.Picture ? "picture" : "network")}">{thumb}<div><button type="button">{title}</button> <code>{name}</code><div class="palette">{swatches}</div>{tags}</div></li>
 

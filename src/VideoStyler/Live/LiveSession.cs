@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenCvSharp;
-using VideoStyler.Stylize;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
@@ -24,7 +23,6 @@ public sealed class LiveSession
     private readonly Action<string> _notice;
     private readonly TimeSpan _everyFrameWait;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private KeyframeWorker? _worker;
 
     private LiveSession(LiveOptions options, Action<string> notice)
     {
@@ -71,8 +69,8 @@ public sealed class LiveSession
         var stylizer = Styles.Load(_options.Style, _options.Arbitrary);
         using var warper = new FlowWarper(width, height, _options.FlowWidth);
         // With --every-frame the output waits for the model, so the model must not run below it.
-        _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
-        Styles.Attach(_worker);
+        var worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
+        Styles.Attach(worker);
         try
         {
             await using var server = _options.ControlPort is { } port
@@ -114,7 +112,7 @@ public sealed class LiveSession
             var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
             var outputTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => OutputLoop(captured.Reader, rendered.Writer, warper, preview, abort.Token),
+                    () => OutputLoop(captured.Reader, rendered.Writer, warper, worker, preview, abort.Token),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -143,7 +141,7 @@ public sealed class LiveSession
         }
         finally
         {
-            _worker.Dispose();
+            worker.Dispose();
         }
     }
 
@@ -188,7 +186,7 @@ public sealed class LiveSession
         return json;
     }
 
-    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)
+    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, KeyframeWorker worker, PreviewWindow? preview, CancellationToken abort)
     {
         using var currentGray = warper.NewSmallGray();
         var source = _options.Source;
@@ -196,7 +194,6 @@ public sealed class LiveSession
         using var last = new Mat(source.Height, source.Width, MatType.CV_8UC3);
         var card = new PlaceholderCard(source.Width);
         long lastRealAt = 0;
-        var worker = _worker!;
         while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
         {
             while (input.TryRead(out var frame))
