@@ -256,9 +256,9 @@ public partial class ControlEndpointTests
         return await http.PostAsync(new Uri(what, UriKind.Relative), content);
     }
 
-    [GeneratedRegex("script-src 'nonce-([A-Za-z0-9+/=]+)'")]
+    [GeneratedRegex("script-src 'nonce-([A-Za-z0-9+/=]+)'", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NonceInPolicy();
 
-    [GeneratedRegex("\\son[a-z]+\\s*=", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("\\son[a-z]+\\s*=", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex InlineHandler();
 }

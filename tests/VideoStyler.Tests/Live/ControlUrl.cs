@@ -25,6 +25,6 @@ public static partial class ControlUrl
         return null!;
     }
 
-    [GeneratedRegex(@"; control: (http://\S+/)")]
+    [GeneratedRegex(@"; control: (http://\S+/)", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Printed();
 }
