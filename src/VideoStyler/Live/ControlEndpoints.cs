@@ -162,6 +162,9 @@ internal static class ControlEndpoints
         var output = response.Body;
         try
         {
+            // The headers go out at once: a viewer sees the stream open before the first frame.
+            await response.StartAsync(ending.Token).ConfigureAwait(false);
+            await output.FlushAsync(ending.Token).ConfigureAwait(false);
             while (!ending.IsCancellationRequested)
             {
                 byte[] jpeg;

@@ -238,6 +238,26 @@ public partial class ControlEndpointTests
         }
     }
 
+    [Fact]
+    public async Task An_upload_announced_over_32_MB_is_refused_before_it_is_read()
+    {
+        await using var host = await ControlAppHost.StartAsync(token: null);
+
+        var context = await host.Server.SendAsync(c =>
+        {
+            c.Request.Method = "POST";
+            c.Request.Path = "/styles/upload";
+            c.Request.QueryString = new QueryString("?name=huge");
+            c.Request.ContentType = "image/jpeg";
+            c.Request.ContentLength = (32L << 20) + 1;
+            c.Request.Body = new MemoryStream([0xFF, 0xD8]);
+        });
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, context.Response.StatusCode);
+        using var reader = new StreamReader(context.Response.Body);
+        Assert.Contains("over 32 MB", await reader.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string what, string body, string contentType, string? origin)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, what) { Content = new StringContent(body, Encoding.UTF8, contentType) };
