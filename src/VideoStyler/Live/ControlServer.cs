@@ -49,7 +49,9 @@ public sealed class ControlServer : IAsyncDisposable
 
         var addresses = BindAddresses(host);
         var stop = new CancellationTokenSource();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // No defaults: no configuration files or environment variables, no logging providers, no HTTPS; the
+        // content root is the tool's own folder (the current one may be anything, even gone).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

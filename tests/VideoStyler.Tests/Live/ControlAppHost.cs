@@ -31,7 +31,7 @@ internal sealed class ControlAppHost : IAsyncDisposable
     public static async Task<ControlAppHost> StartAsync(string? token)
     {
         var surface = new ToonControlSurface();
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseTestServer();
         ControlServer.Configure(builder);
         var app = builder.Build();
