@@ -11,7 +11,7 @@ namespace VideoStyler.Live;
 /// the page's one script (with the nonce of the page's Content-Security-Policy) attaches the handlers and
 /// paints the swatches, so no data is ever inside script or an inline style.
 /// </summary>
-public static class ControlPage
+internal static class ControlPage
 {
     /// <summary>The page: every style (pictures with their thumbnail and palette swatches, networks), the preview and the controls.</summary>
     public static string Render(IReadOnlyList<StyleEntry> styles, string current, string nonce)

@@ -18,7 +18,7 @@ namespace VideoStyler.Live;
 /// every value is checked (<see cref="ControlValues"/>: finite numbers, listed style names only).
 /// Port 0 lets the system pick a free port; <see cref="Url"/> then has the real one.
 /// </summary>
-public sealed class ControlServer : IAsyncDisposable
+internal sealed class ControlServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stop;
