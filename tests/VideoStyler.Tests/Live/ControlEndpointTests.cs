@@ -187,8 +187,8 @@ public partial class ControlEndpointTests
         var csp = Assert.Single(answer.Headers.GetValues("Content-Security-Policy"));
         var nonce = NonceInPolicy().Match(csp);
         Assert.True(nonce.Success, csp);
-        Assert.Contains($"style-src 'nonce-{nonce.Groups[1].Value}'", csp, StringComparison.Ordinal);
-        Assert.Contains($"<script nonce=\"{nonce.Groups[1].Value}\">", page, StringComparison.Ordinal);
+        Assert.Contains($"style-src 'nonce-{nonce.Groups["nonce"].Value}'", csp, StringComparison.Ordinal);
+        Assert.Contains($"<script nonce=\"{nonce.Groups["nonce"].Value}\">", page, StringComparison.Ordinal);
         Assert.Equal(1, page.Split("<script", StringSplitOptions.None).Length - 1);
         Assert.DoesNotMatch(InlineHandler(), page);
         Assert.Contains("data-style=\"toon\"", page, StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public partial class ControlEndpointTests
 
         // A fresh nonce for every page.
         using var again = await http.GetAsync(new Uri("/index.html", UriKind.Relative));
-        Assert.DoesNotContain(nonce.Groups[1].Value, Assert.Single(again.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.DoesNotContain(nonce.Groups["nonce"].Value, Assert.Single(again.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -276,7 +276,7 @@ public partial class ControlEndpointTests
         return await http.PostAsync(new Uri(what, UriKind.Relative), content);
     }
 
-    [GeneratedRegex("script-src 'nonce-([A-Za-z0-9+/=]+)'", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex("script-src 'nonce-(?<nonce>[A-Za-z0-9+/=]+)'", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex NonceInPolicy();
 
     [GeneratedRegex("\\son[a-z]+\\s*=", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]

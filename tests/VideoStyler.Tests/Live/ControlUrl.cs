@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace VideoStyler.Tests.Live;
 
 /// <summary>The control page's address as a live run prints it in its startup line ("; control: http://HOST:PORT/"), so a run can bind port 0.</summary>
-public static partial class ControlUrl
+internal static partial class ControlUrl
 {
     /// <summary>Waits for the startup line of <paramref name="live"/>; fails if the run ends first or prints none in time.</summary>
     public static async Task<Uri> WaitAsync(BackgroundProcess live, TimeSpan timeout)
@@ -14,7 +14,7 @@ public static partial class ControlUrl
             var match = Printed().Match(live.Output());
             if (match.Success)
             {
-                return new Uri(match.Groups[1].Value);
+                return new Uri(match.Groups["url"].Value);
             }
 
             Assert.False(live.HasExited, "live ended before it printed the control address:\n" + live.Output());
@@ -25,6 +25,6 @@ public static partial class ControlUrl
         return null!;
     }
 
-    [GeneratedRegex(@"; control: (http://\S+/)", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    [GeneratedRegex(@"; control: (?<url>http://\S+/)", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Printed();
 }
