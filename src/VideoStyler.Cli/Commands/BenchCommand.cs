@@ -100,7 +100,7 @@ public static class BenchCommand
             {
                 if (json)
                 {
-                    Console.Out.WriteLine(rows[0].ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                    Console.Out.WriteLine(rows[0].ToJsonString(CliJson.Default.Options));
                 }
                 else
                 {
@@ -112,7 +112,7 @@ public static class BenchCommand
 
             if (json)
             {
-                Console.Out.WriteLine(new JsonObject { ["rows"] = new JsonArray([.. rows]) }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.Out.WriteLine(new JsonObject { ["rows"] = new JsonArray([.. rows]) }.ToJsonString(CliJson.Default.Options));
                 return 0;
             }
 
@@ -300,7 +300,7 @@ public static class BenchCommand
 
         if (line.Has("--json"))
         {
-            Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.Out.WriteLine(result.ToJsonString(CliJson.Default.Options));
             return 0;
         }
 

@@ -185,7 +185,7 @@ public static class LiveCommand
             },
             stop.Token);
 
-        statsFile?.Write(result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        statsFile?.Write(result.Stats.ToJsonString(CliJson.Default.Options) + "\n");
 
         var stats = result.Stats;
         var losses = (long)stats["source_lost"]! > 0
