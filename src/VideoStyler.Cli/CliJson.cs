@@ -5,7 +5,7 @@ using VideoStyler.Cli.Reports;
 namespace VideoStyler.Cli;
 
 /// <summary>
-/// The CLI's JSON contract: its report types (--stats, devices, styles list), source-generated with the
+/// The CLI's JSON contract: its report types (--stats, devices, styles list, bench), source-generated with the
 /// same options as the library's <see cref="VideoStylerJson"/> (snake_case, indented, nulls written). A
 /// context can only name types its own assembly sees, hence one per assembly; a test checks the two agree.
 /// </summary>
@@ -18,4 +18,7 @@ namespace VideoStyler.Cli;
 [JsonSerializable(typeof(StylizeStats))]
 [JsonSerializable(typeof(DevicesReport))]
 [JsonSerializable(typeof(StyleSummary))]
+[JsonSerializable(typeof(BenchRow))]
+[JsonSerializable(typeof(BenchRows))]
+[JsonSerializable(typeof(InProcessBenchReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VideoStyler.Cli.Reports;
 using VideoStyler.Files;
-using VideoStyler.Frames;
 using VideoStyler.Pipeline;
 
 namespace VideoStyler.Cli.Commands;
@@ -10,18 +8,6 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>Writes the --stats JSON of a stylize run (<see cref="StylizeStats"/>).</summary>
 public static class StatsFile
 {
-    /// <summary>Mean milliseconds per frame of each stage, as the "stage_ms" object of bench's report.</summary>
-    public static JsonObject StageObject(PipelineStats stats)
-    {
-        var stages = new JsonObject();
-        foreach (var (stage, ms) in StylizeStats.StageMeans(stats))
-        {
-            stages[stage] = ms;
-        }
-
-        return stages;
-    }
-
     /// <summary>The --stats file's text: <see cref="StylizeStats"/>, indented, with a final newline.</summary>
     internal static string Text(StylizeResult result) =>
         JsonSerializer.Serialize(StylizeStats.From(result), CliJson.Default.StylizeStats) + "\n";

@@ -189,6 +189,34 @@ public sealed class JsonContractTests
     }
 
     [Fact]
+    public async Task Bench_reports_read_back_byte_for_byte()
+    {
+        var noIo = await Support.Cli.RunAsync("bench", "--no-io", "--frame-size", "96x64", "--size", "64", "--frames", "3", "--style", "toon", "--compare-cpu", "--compare-frames", "1", "--json");
+        Assert.True(noIo.ExitCode == 0, noIo.StdErr);
+        var report = JsonSerializer.Deserialize(noIo.StdOut, CliJson.Default.InProcessBenchReport)!;
+        Assert.Equal("no-io", report.Mode);
+        Assert.NotNull(report.CpuDifference);
+        Assert.Contains("\"share_over_1_level\":", noIo.StdOut, StringComparison.Ordinal);
+        Assert.Equal(noIo.StdOut.TrimEnd('\n'), JsonSerializer.Serialize(report, CliJson.Default.InProcessBenchReport));
+
+        var folder = TestPaths.NewTempFolder();
+        try
+        {
+            var input = await Clips.PatternAsync(folder, "in.mkv", 96, 64, 6);
+            var run = await Support.Cli.RunAsync("bench", "--input", input, "--size", "64", "--frames", "4", "--style", "toon", "--json");
+            Assert.True(run.ExitCode == 0, run.StdErr);
+            var row = JsonSerializer.Deserialize(run.StdOut, CliJson.Default.BenchRow)!;
+            Assert.Equal(4, row.Frames);
+            Assert.Contains("model", row.StageMs.Keys);
+            Assert.Equal(run.StdOut.TrimEnd('\n'), JsonSerializer.Serialize(row, CliJson.Default.BenchRow));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Eval_reports_keep_their_field_names()
     {
         var report = new FrontierReport
