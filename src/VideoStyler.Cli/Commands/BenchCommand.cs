@@ -19,7 +19,7 @@ namespace VideoStyler.Cli.Commands;
 /// same machine load. Pipeline fps is the steady output rate (first to last frame written), which
 /// leaves out model loading and ffmpeg start-up.
 /// </summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public const string Help = """
         usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
@@ -178,7 +178,7 @@ public static class BenchCommand
                 style.SetStyleVector(arbitrary.Vector);
                 if (arbitrary.Transformer is not null)
                 {
-                    differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
+                    differenceToShipped = await DifferenceToShippedAsync(input, stylizer, arbitrary, device, threads, size);
                 }
             }
 
@@ -360,7 +360,7 @@ public static class BenchCommand
         long allocatedAtLast = 0;
         CpuBreakdown? cpuAtFirst = null;
         CpuBreakdown? cpuAtLast = null;
-        var result = await new StylizeRunner().RunAsync(options, null, written =>
+        var result = await StylizeRunner.RunAsync(options, null, written =>
         {
             // The CPU snapshots allocate: taken before the first and after the last allocation reading.
             if (written == first)
@@ -377,7 +377,7 @@ public static class BenchCommand
         var counted = last - first;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
         return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : new Dictionary<string, double?>());
+            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : new Dictionary<string, double?>(StringComparer.Ordinal));
     }
 
     private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
@@ -399,7 +399,7 @@ public static class BenchCommand
 
     /// <summary>Mean absolute difference (0..255) between this transformer's and the shipped one's output on the clip's first frame.</summary>
     private static async Task<double> DifferenceToShippedAsync(
-        string input, OnnxStylizer stylizer, StyleSession style, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
+        string input, OnnxStylizer stylizer, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
     {
         using var frame = await FirstFrameAsync(input);
         using var shipped = StyleSession.Load(MagentaModels.Transformer(), device, threads);

@@ -1,5 +1,4 @@
 using VideoStyler.Frames;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using VideoStyler.Cli.Reports;

@@ -6,7 +6,7 @@ using VideoStyler.Pipeline;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>Writes the --stats JSON of a stylize run (<see cref="StylizeStats"/>).</summary>
-public static class StatsFile
+internal static class StatsFile
 {
     /// <summary>The --stats file's text: <see cref="StylizeStats"/>, indented, with a final newline.</summary>
     internal static string Text(StylizeResult result) =>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace VideoStyler.Models;
 
 /// <summary>The "input"/"output" part of a manifest: which tensor and how pixels are encoded in it.</summary>
-public sealed record TensorConventionManifest
+internal sealed record TensorConventionManifest
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Name { get; init; }

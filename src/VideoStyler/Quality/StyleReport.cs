@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VideoStyler.Quality;
 
 /// <summary>Result of <see cref="StyleMeter.Measure"/> (definitions: <see cref="StyleComparison"/>).</summary>
-public sealed record StyleReport
+internal sealed record StyleReport
 {
     public required double ContentLoss { get; init; }
 
@@ -31,5 +31,5 @@ public sealed record StyleReport
     public string ToJson() => JsonSerializer.Serialize(this, VideoStylerJson.Default.StyleReport);
 
     internal static IReadOnlyDictionary<string, double>? LayerTable(IReadOnlyList<double>? values) =>
-        values is null ? null : FeatureNetwork.Layers.Select((l, i) => (l.Stage, values[i])).ToDictionary(p => p.Stage, p => p.Item2);
+        values is null ? null : FeatureNetwork.Layers.Select((l, i) => (l.Stage, values[i])).ToDictionary(p => p.Stage, p => p.Item2, StringComparer.Ordinal);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using VideoStyler.Models;
 using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Styles;
@@ -11,7 +10,7 @@ namespace VideoStyler.Styles;
 /// style vector (the Magenta style predictor's 100 numbers for the picture; null where no predictor ran).
 /// Written with the library's JSON contract (<see cref="VideoStylerJson"/>: snake_case; absent fields left out).
 /// </summary>
-public sealed record StyleManifest
+internal sealed record StyleManifest
 {
     public const string FileName = "style.json";
     public const string ImageFileName = "painting.jpg";

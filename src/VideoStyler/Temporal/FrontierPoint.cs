@@ -1,7 +1,7 @@
 namespace VideoStyler.Temporal;
 
 /// <summary>One point of the flicker/retention trade-off on the static pixels (see <see cref="FlickerFrontier"/>).</summary>
-public sealed record FrontierPoint(
+internal sealed record FrontierPoint(
     double? Lambda,
     double FlickerRatio,
     double Retention);

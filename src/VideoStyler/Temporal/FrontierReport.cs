@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VideoStyler.Temporal;
 
 /// <summary>Result of <see cref="FlickerFrontier.Measure"/>.</summary>
-public sealed record FrontierReport
+internal sealed record FrontierReport
 {
     /// <summary>Number of frames analysed.</summary>
     public required int Frames { get; init; }

@@ -23,7 +23,7 @@ namespace VideoStyler.Models.Onnx;
 /// Callers pad frames to that multiple. Protobuf accessors live in <see cref="OnnxProtoAccess"/>.
 /// </para>
 /// </summary>
-public static class FixedDimsRewriter
+internal static class FixedDimsRewriter
 {
     public const string HeightSymbol = "height";
     public const string WidthSymbol = "width";
