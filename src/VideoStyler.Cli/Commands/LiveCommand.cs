@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Files;
 using VideoStyler.Live;
@@ -227,7 +226,7 @@ internal static class LiveCommand
             },
             stop.Token);
 
-        statsFile?.Write(result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        statsFile?.Write(result.Stats.ToJsonString(CliJson.Default.Options) + "\n");
 
         var stats = result.Stats;
         var losses = (long)stats["source_lost"]! > 0
