@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VideoStyler.Live;
 using VideoStyler.Models;
 using VideoStyler.Quality;
 using VideoStyler.ScaleOut;
@@ -11,7 +12,7 @@ namespace VideoStyler;
 
 /// <summary>
 /// The library's one JSON contract: every type it reads or writes as JSON (model and style manifests, the
-/// model catalog, scale-out job and segment files, eval reports), source-generated, with one set of options:
+/// model catalog, scale-out job and segment files, eval reports, the live control server's answers), source-generated, with one set of options:
 /// snake_case names, indented output, nulls written, enums as snake_case strings, comments and trailing
 /// commas accepted on read. Manifests leave out their absent fields (their optional members say
 /// <see cref="JsonIgnoreCondition.WhenWritingNull"/>), reports write every field.
@@ -33,4 +34,8 @@ namespace VideoStyler;
 [JsonSerializable(typeof(StyleReport))]
 [JsonSerializable(typeof(FlickerReport))]
 [JsonSerializable(typeof(FrontierReport))]
+[JsonSerializable(typeof(ControlJson.ControlsAnswer))]
+[JsonSerializable(typeof(ControlJson.ErrorAnswer))]
+[JsonSerializable(typeof(ControlJson.SwitchAnswer))]
+[JsonSerializable(typeof(List<ControlJson.StyleAnswer>))]
 internal sealed partial class VideoStylerJson : JsonSerializerContext;
