@@ -97,7 +97,7 @@ internal sealed class FrameStylizer : IDisposable
         {
             return CreateArbitrary(
                 arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile,
-                carryFeatures, quietFallback, featureKeep);
+                smoothStatistics, carryFeatures, quietFallback, featureKeep);
         }
 
         var mix = StyleMixSpec.Parse(styleSpec);
@@ -159,7 +159,8 @@ internal sealed class FrameStylizer : IDisposable
 
     private static FrameStylizer CreateArbitrary(
         ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile, bool carryFeatures, bool quietFallback, float featureKeep)
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile,
+        bool smoothStatistics, bool carryFeatures, bool quietFallback, float featureKeep)
     {
         var stylizer = new FrameStylizer(width, height, controls, mixing: false);
         try
@@ -185,6 +186,11 @@ internal sealed class FrameStylizer : IDisposable
                     stylizer._notices.Add(tiled
                         ? $"style '{arbitrary.Name}' runs in tiles at this size: its features are not carried along the flow; the pixel stage applies"
                         : $"style '{arbitrary.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
+                }
+
+                if (smoothStatistics)
+                {
+                    stylizer._notices.Add($"style '{arbitrary.Name}' is a picture style: its instance-norm statistics are not smoothed over time; only the pixel stage applies");
                 }
 
                 stylizer._parts.Add((session, part, 1f));
