@@ -145,9 +145,12 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// A feature-flow stylizer for <paramref name="style"/> at this frame size, or null with the reason in
     /// <paramref name="reason"/> when the graph has no bottleneck to cut at (or an NHWC layout, or parts ONNX
     /// Runtime does not load): the caller falls back to the pixel stage and says so.
+    /// <paramref name="binding"/>: how tensors are bound; null: what the style's provider needs (tests force
+    /// <see cref="TensorBindingMode.Rebind"/> on the CPU).
     /// </summary>
     public static FeatureFlowStylizer? TryCreate(
-        StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep)
+        StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep,
+        TensorBindingMode? binding = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
@@ -163,7 +166,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
             return null;
         }
 
-        var frame = new OnnxStylizer(style, width, height, processingShortSide, stats);
+        var frame = new OnnxStylizer(style, width, height, processingShortSide, stats, binding);
         InferenceSession? encoder = null;
         InferenceSession? decoder = null;
         try

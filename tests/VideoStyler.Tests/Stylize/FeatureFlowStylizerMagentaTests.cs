@@ -97,6 +97,27 @@ public sealed class FeatureFlowStylizerMagentaTests : IDisposable
     }
 
     [Fact]
+    public void RebindingAsOnADevice_GivesTheSameFrames()
+    {
+        // Device providers re-bind the picture, the features and the style vector before every run (forced here on the CPU).
+        var frames = _clip.Read("help.mkv", 3);
+        using var zeroCopy = FeatureFlowStylizer.TryCreate(_transformer, Width, Height, Size, out _)!;
+        using var rebind = FeatureFlowStylizer.TryCreate(_transformer, Width, Height, Size, out _, binding: TensorBindingMode.Rebind)!;
+        foreach (var frame in frames)
+        {
+            var expected = _clip.Run(zeroCopy, frame);
+            var actual = _clip.Run(rebind, frame);
+            Assert.True(TestFrames.MeanAbsDiff(actual, expected) < 0.01, $"rebind vs zero-copy: {TestFrames.MeanAbsDiff(actual, expected)}");
+        }
+
+        // A new vector set between frames reaches both parts in rebind mode too: the next frame changes with it.
+        var before = _clip.Run(rebind, frames[^1]);
+        _transformer.SetStyleVector(Vector("great-wave"));
+        var after = _clip.Run(rebind, frames[^1]);
+        Assert.True(TestFrames.MeanAbsDiff(before, after) > 10, $"the new vector changed the frame by {TestFrames.MeanAbsDiff(before, after)}");
+    }
+
+    [Fact]
     public void HistoryResetsAtACut_TheFrameAfterItMatchesAFreshRun()
     {
         var help = _clip.Read("help.mkv", 58).TakeLast(6).ToList();
