@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenCvSharp;
 using VideoStyler.Models;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Temporal;
@@ -419,7 +419,7 @@ public static class BenchCommand
         var png = Path.Combine(Path.GetTempPath(), $"videostyler-bench-frame-{Environment.ProcessId}.png");
         try
         {
-            var (exit, _, stderr) = await ProcessRunner.RunAsync(
+            var (exit, _, stderr) = await FfmpegLauncher.RunAsync(
                 "ffmpeg", ["-v", "error", "-y", "-i", input, "-frames:v", "1", png], CancellationToken.None);
             if (exit != 0)
             {
@@ -437,7 +437,7 @@ public static class BenchCommand
     private static async Task<string> MakeClipAsync(string work, int frames)
     {
         var path = Path.Combine(work, "bench-input.mp4");
-        var (exit, _, stderr) = await ProcessRunner.RunAsync(
+        var (exit, _, stderr) = await FfmpegLauncher.RunAsync(
             "ffmpeg",
             ["-v", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=30", "-frames:v", (frames + 1).ToString(CultureInfo.InvariantCulture),
              "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", path],

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stills;
 
 namespace VideoStyler.Cli.Commands;
@@ -31,7 +31,7 @@ public static class InspectCommand
         }
 
         var info = await VideoProbe.ProbeAsync(path);
-        var (_, json, _) = await ProcessRunner.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-i", path], CancellationToken.None);
+        var (_, json, _) = await FfmpegLauncher.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-i", path], CancellationToken.None);
         using var doc = JsonDocument.Parse(json);
         string? comment = null;
         if (doc.RootElement.TryGetProperty("format", out var format) && format.TryGetProperty("tags", out var tags))

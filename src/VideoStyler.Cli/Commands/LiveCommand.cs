@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VideoStyler.Media;
 using VideoStyler.Files;
 using VideoStyler.Live;
 using VideoStyler.Models;

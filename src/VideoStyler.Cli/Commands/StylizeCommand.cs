@@ -230,7 +230,7 @@ public static class StylizeCommand
         : TemporalModes.TryParse(text, out var mode) ? mode
         : throw new UsageException($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
 
-    private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
+    private static void WarnUpscale(Media.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Media.VideoInfo, FrameStylizer> next)
     {
         if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
         {

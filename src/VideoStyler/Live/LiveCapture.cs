@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
@@ -160,11 +160,11 @@ public sealed class LiveCapture
         Interlocked.Exchange(ref _connectionFrames, 0);
         var stderr = new FfmpegStderr();
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var process = FfmpegProcess.Start(CaptureArguments.Build(_source), redirectInput: false, redirectOutput: true, stderr);
+        using var run = FfmpegLauncher.Start("ffmpeg", CaptureArguments.Build(_source), redirectInput: false, redirectOutput: true, stderr);
         string? broke = null;
         try
         {
-            await ReadFramesAsync(process.StandardOutput.BaseStream, output, watchdog, stop);
+            await ReadFramesAsync(run.Output, output, watchdog, stop);
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested && watchdog.IsCancellationRequested)
         {
@@ -178,11 +178,11 @@ public sealed class LiveCapture
         }
         finally
         {
-            FfmpegProcess.Stop(process);
-            await process.WaitForExitAsync(CancellationToken.None);
+            run.Kill();
+            await run.WaitForExitAsync(CancellationToken.None);
         }
 
-        var exitCode = broke is null ? process.ExitCode : -1;
+        var exitCode = broke is null ? run.ExitCode : -1;
         var reason = broke
             ?? (exitCode == 0
                 ? Interlocked.Read(ref _connectionFrames) == 0 ? "no frames" : "the source ended"

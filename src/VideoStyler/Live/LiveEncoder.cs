@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using VideoStyler.Sources;
 using VideoStyler.Frames;
+using VideoStyler.Media;
 
 namespace VideoStyler.Live;
 
@@ -43,8 +43,8 @@ public sealed class LiveEncoder
 
         var stderr = new FfmpegStderr();
         var names = string.Join(", ", _sinks.Select(s => s.Kind == LiveSinkKind.VirtualCamera ? "v4l2:" + s.Target : s.Target));
-        using var process = FfmpegProcess.Start(SinkArguments.Build(_sinks, _width, _height, _fps), redirectInput: true, redirectOutput: false, stderr);
-        var pipe = process.StandardInput.BaseStream;
+        using var run = FfmpegLauncher.Start("ffmpeg", SinkArguments.Build(_sinks, _width, _height, _fps), redirectInput: true, redirectOutput: false, stderr);
+        var pipe = run.Input;
         try
         {
             while (await frames.WaitToReadAsync(abort))
@@ -70,23 +70,23 @@ public sealed class LiveEncoder
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
-                await process.WaitForExitAsync(grace.Token);
+                await run.WaitForExitAsync(grace.Token);
             }
             catch (OperationCanceledException)
             {
-                FfmpegProcess.Stop(process);
+                run.Kill();
             }
 
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (process.ExitCode != 0)
+            await run.WaitForExitAsync(CancellationToken.None);
+            if (run.ExitCode != 0)
             {
-                throw new UserFacingException($"ffmpeg could not write {names}: {stderr.Summary ?? $"exit code {process.ExitCode}"}") { Details = stderr.Text };
+                throw new UserFacingException($"ffmpeg could not write {names}: {stderr.Summary ?? $"exit code {run.ExitCode}"}") { Details = stderr.Text };
             }
         }
         catch (IOException ex)
         {
-            FfmpegProcess.Stop(process);
-            await process.WaitForExitAsync(CancellationToken.None);
+            run.Kill();
+            await run.WaitForExitAsync(CancellationToken.None);
             throw new UserFacingException(
                 $"ffmpeg stopped writing {names}: {stderr.Summary ?? "the encoder stopped taking frames"}", inner: ex)
             {
@@ -95,7 +95,7 @@ public sealed class LiveEncoder
         }
         finally
         {
-            FfmpegProcess.Stop(process);
+            run.Kill();
             while (frames.TryRead(out var frame))
             {
                 frame.Release();

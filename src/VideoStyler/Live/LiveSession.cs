@@ -1,3 +1,4 @@
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.Live;
 
@@ -60,7 +60,7 @@ public static class LiveSourceResolver
         (int ExitCode, string StdOut, string StdErr) result;
         try
         {
-            result = await ProcessRunner.RunAsync(
+            result = await FfmpegLauncher.RunAsync(
                 "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_streams", "-print_format", "json", url], timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

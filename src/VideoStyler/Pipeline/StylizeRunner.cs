@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.ScaleOut;
 
@@ -14,7 +14,7 @@ public sealed record FrameTimes(IReadOnlyList<long> PresentationMs, IReadOnlySet
 
     public static async Task<FrameTimes> ProbeAsync(VideoInfo info, CancellationToken cancellationToken)
     {
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(
+        var (exitCode, stdout, stderr) = await FfmpegLauncher.RunAsync(
             "ffprobe",
             ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", info.Path],
             cancellationToken);

@@ -1,6 +1,5 @@
 using VideoStyler.Pipeline;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.ScaleOut;
 

@@ -3,8 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
@@ -234,26 +233,45 @@ public sealed class SegmentRunner
         ChannelReader<Frame> frames, VideoInfo info, string path, ContainerProfile profile, PipelineStats stats, Action<long>? onProgress, CancellationToken abort)
     {
         var stderr = new FfmpegStderr();
-        var source = new ChannelPipeSource(frames, info.Width, info.Height, info.FrameRate, stats, onProgress);
+        var writer = new FrameStreamWriter(frames, info.Width, info.Height, info.FrameRate, stats, onProgress);
         try
         {
-            var result = await SegmentEncoderArguments.Build(source, info, path, profile)
-                .NotifyOnStandardError(stderr.Add)
-                .CancellableThrough(abort, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false);
+            using var run = FfmpegLauncher.Start(
+                "ffmpeg", SegmentEncoderArguments.Build(info, path, profile), redirectInput: true, redirectOutput: false, stderr);
+            Exception? writeFault = null;
+            using (abort.Register(run.Kill))
+            {
+                try
+                {
+                    await writer.WriteAsync(run.Input, abort);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    writeFault = ex;
+                    run.Kill();
+                }
+                finally
+                {
+                    run.CloseInput();
+                }
+
+                await run.WaitForExitAsync(CancellationToken.None);
+            }
+
             abort.ThrowIfCancellationRequested();
-            if (result.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
+            if (writeFault is not null)
+            {
+                throw new UserFacingException($"ffmpeg could not encode the segment: {stderr.Summary ?? writeFault.Message}", inner: writeFault) { Details = stderr.Text };
+            }
+
+            if (run.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
             {
                 throw new UserFacingException(
-                    $"ffmpeg could not encode the segment: {stderr.OutputFull ?? stderr.FinishFailed ?? stderr.Summary ?? $"exit code {result.ExitCode}"}")
+                    $"ffmpeg could not encode the segment: {stderr.OutputFull ?? stderr.FinishFailed ?? stderr.Summary ?? $"exit code {run.ExitCode}"}")
                 {
                     Details = stderr.Text,
                 };
             }
-        }
-        catch (Exception ex) when (ex is not UserFacingException && ex is not OperationCanceledException)
-        {
-            throw new UserFacingException($"ffmpeg could not encode the segment: {stderr.Summary ?? ex.Message}", inner: ex) { Details = stderr.Text };
         }
         finally
         {

@@ -1,7 +1,7 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
 using OpenCvSharp;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.Stills;
 
@@ -99,7 +99,7 @@ public static class PreviewImage
     {
         File.Delete(png);
         var at = seconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var (code, _, _) = await ProcessRunner.RunAsync(
+        var (code, _, _) = await FfmpegLauncher.RunAsync(
             "ffmpeg", ["-nostdin", "-v", "error", "-ss", at, "-i", video, "-frames:v", "1", "-y", png], cancel);
         var frame = code == 0 && File.Exists(png) ? Cv2.ImRead(png, ImreadModes.Color) : new Mat();
         if (frame.Empty())

@@ -1,7 +1,7 @@
 using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
-using VideoStyler.Sinks;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 using VideoStyler.Frames;
 
