@@ -419,8 +419,7 @@ public static class BenchCommand
         var png = Path.Combine(Path.GetTempPath(), $"videostyler-bench-frame-{Environment.ProcessId}.png");
         try
         {
-            var (exit, _, stderr) = await FfmpegLauncher.RunAsync(
-                "ffmpeg", ["-v", "error", "-y", "-i", input, "-frames:v", "1", png], CancellationToken.None);
+            var (exit, _, stderr) = await FfmpegLauncher.RunAsync("ffmpeg", FrameGrabArguments.Build(input, null, png), CancellationToken.None);
             if (exit != 0)
             {
                 throw new UserFacingException($"could not read the first frame of {input}: {stderr.Trim()}");

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace VideoStyler.Frames;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace VideoStyler.Frames;
 /// The live model thread runs below the capture, propagation and encode threads, so a slow model
 /// delays keyframes, never the output.
 /// </summary>
-public static partial class ThreadNice
+public static class ThreadNice
 {
     private const int PrioProcess = 0;
 
@@ -20,17 +18,11 @@ public static partial class ThreadNice
 
         try
         {
-            return SetPriority(PrioProcess, GetTid(), niceness) == 0;
+            return Libc.SetPriority(PrioProcess, Libc.GetTid(), niceness) == 0;
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
             return false;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int GetTid();
-
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
-    private static partial int SetPriority(int which, int who, int priority);
 }

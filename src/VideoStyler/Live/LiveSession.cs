@@ -1,3 +1,4 @@
+using VideoStyler.Styles;
 using VideoStyler.Media;
 using VideoStyler.Pipeline;
 using System.Diagnostics;
@@ -202,7 +203,7 @@ public sealed class LiveSession
     private FrameStylizer LoadStylizer(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
     {
         var source = _options.Source;
-        return FrameStylizer.Create(
+        return StylizerFactory.Create(
             _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
             arbitrary: arbitrary);
     }

@@ -1,3 +1,4 @@
+using VideoStyler.Styles;
 using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
@@ -72,7 +73,7 @@ public sealed class SegmentRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            using var style = FrameStylizer.Create(
+            using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile);
             const int capacity = 4;
             using var pool = new FramePool(info.Width, info.Height, (2 * capacity) + 5);

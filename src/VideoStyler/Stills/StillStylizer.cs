@@ -1,3 +1,4 @@
+using VideoStyler.Styles;
 using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
@@ -78,7 +79,7 @@ public static class StillStylizer
         try
         {
             var notices = new List<string>();
-            using var style = FrameStylizer.Create(
+            using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, image.Width, image.Height,
                 ProcessingSize(options, image.Width, image.Height), options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary);
             if (style.Primary is TiledStylizer tiled)

@@ -1,4 +1,3 @@
-using VideoStyler.Pipeline;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;

@@ -1,5 +1,4 @@
 using VideoStyler.Frames;
-using VideoStyler.Pipeline;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize.Arbitrary;
@@ -70,15 +69,17 @@ public sealed class FrameStylizer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The stylizer for networks named by <paramref name="styleSpec"/>, or for <paramref name="arbitrary"/>.
+    /// Picture styles named in <paramref name="styleSpec"/> are resolved a layer up, by
+    /// <c>Styles.StylizerFactory.Create</c>, which then calls this with their vector.
+    /// </summary>
     /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = TiledStylizer.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
         bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep)
     {
-        // Picture styles (and the default, a built-in painting) are style vectors for the shared transformer;
-        // their strength is the content/style vector interpolation, not an output blend.
-        arbitrary ??= Styles.PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
         if (arbitrary is not null)
         {
             return CreateArbitrary(arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile);

@@ -49,4 +49,7 @@ public sealed record VideoInfo
 
     /// <summary>Codec names of the subtitle streams, in stream order.</summary>
     public IReadOnlyList<string> SubtitleCodecs { get; init; } = [];
+
+    /// <summary>The container's comment tag (where VideoStyler writes its marking), if any.</summary>
+    public string? Comment { get; init; }
 }

@@ -23,11 +23,7 @@ public static class VideoProbe
             throw new UserFacingException($"input is an empty file: {path}");
         }
 
-        var (exitCode, stdout, stderr) = await FfmpegLauncher.RunAsync(
-            "ffprobe",
-            // "-i": a file name that starts with a dash is a file, not an option.
-            ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-i", path],
-            cancellationToken);
+        var (exitCode, stdout, stderr) = await FfmpegLauncher.RunAsync("ffprobe", ProbeArguments.File(path), cancellationToken);
         if (exitCode != 0)
         {
             var reason = LastLine(stderr) ?? $"ffprobe exited with code {exitCode}";
@@ -35,6 +31,21 @@ public static class VideoProbe
         }
 
         return Parse(path, stdout);
+    }
+
+    /// <summary>
+    /// The "pts_time,flags" line of every packet of the first video stream (ffprobe's CSV; no decoding,
+    /// so it is quick even for hours of footage), or a one-line error.
+    /// </summary>
+    public static async Task<string> ListVideoPacketsAsync(string path, CancellationToken cancellationToken)
+    {
+        var (exitCode, stdout, stderr) = await FfmpegLauncher.RunAsync("ffprobe", ProbeArguments.VideoPackets(path), cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new UserFacingException($"ffprobe could not list the frames of {path}: {stderr.Trim()}") { Details = stderr };
+        }
+
+        return stdout;
     }
 
     /// <summary>The smallest frame side the models and the temporal stage work on.</summary>
@@ -163,6 +174,7 @@ public static class VideoProbe
             StartSeconds = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("start_time", out var st)
                 && double.TryParse(st.GetString(), CultureInfo.InvariantCulture, out var start) ? start : 0,
             FormatName = formatName,
+            Comment = format.ValueKind == JsonValueKind.Object ? Tag(format, "comment") : null,
         };
     }
 
@@ -196,6 +208,26 @@ public static class VideoProbe
         }
 
         return "25/1";
+    }
+
+    /// <summary>A tag of a stream or of the container, whatever the case of its name; null when absent.</summary>
+    private static string? Tag(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty("tags", out var tags) || tags.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? found = null;
+        foreach (var tag in tags.EnumerateObject())
+        {
+            if (tag.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                found = tag.Value.GetString();
+            }
+        }
+
+        return found;
     }
 
     /// <summary>A stream's title tag (MP4 keeps track names as the handler name).</summary>

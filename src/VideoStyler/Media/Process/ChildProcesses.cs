@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Media;
 
@@ -8,7 +8,7 @@ namespace VideoStyler.Media;
 /// /proc/self/task/*/children: SIGTERM first (ffmpeg then writes its trailer, so what it wrote plays),
 /// SIGKILL for any still there after the grace period. No other process is touched.
 /// </summary>
-public static partial class ChildProcesses
+public static class ChildProcesses
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;
@@ -19,7 +19,7 @@ public static partial class ChildProcesses
         var children = FfmpegChildren();
         foreach (var pid in children)
         {
-            _ = Kill(pid, SigTerm);
+            _ = Libc.Kill(pid, SigTerm);
         }
 
         var until = DateTime.UtcNow + grace;
@@ -30,7 +30,7 @@ public static partial class ChildProcesses
 
         foreach (var pid in children.Where(Running))
         {
-            _ = Kill(pid, SigKill);
+            _ = Libc.Kill(pid, SigKill);
         }
 
         return children.Count;
@@ -98,7 +98,4 @@ public static partial class ChildProcesses
             return false;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
 }

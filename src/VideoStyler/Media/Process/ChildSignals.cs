@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Media;
 
@@ -12,7 +12,7 @@ namespace VideoStyler.Media;
 /// its process synchronously inside ProcessAsynchronously and offers no hook to change how, which rules
 /// out setsid/setpgid, and a mask is the same for every way a child is started here.
 /// </summary>
-public static partial class ChildSignals
+public static class ChildSignals
 {
     private const int SigBlock = 0;
     private const int SigSetMask = 2;
@@ -23,9 +23,6 @@ public static partial class ChildSignals
 
     /// <summary>Blocks SIGINT and SIGQUIT on this thread until disposed: start children inside it, with no await between.</summary>
     public static Scope Shield() => new();
-
-    [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
-    private static unsafe partial int PthreadSigmask(int how, ulong* set, ulong* oldSet);
 
     /// <summary>Restores the thread's signal mask when disposed.</summary>
     public sealed class Scope : IDisposable
@@ -45,7 +42,7 @@ public static partial class ChildSignals
             set[0] = Blocked;
             fixed (ulong* old = _old)
             {
-                _active = PthreadSigmask(SigBlock, set, old) == 0;
+                _active = Libc.PthreadSigmask(SigBlock, set, old) == 0;
             }
         }
 
@@ -55,7 +52,7 @@ public static partial class ChildSignals
             {
                 fixed (ulong* old = _old)
                 {
-                    _ = PthreadSigmask(SigSetMask, old, null);
+                    _ = Libc.PthreadSigmask(SigSetMask, old, null);
                 }
             }
         }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Media;
 
@@ -8,7 +8,7 @@ namespace VideoStyler.Media;
 /// (~99% of the work); decode and encode only need to keep up, so they should take the cores when
 /// ONNX Runtime's threads are idle rather than preempt them. Linux only; a no-op elsewhere.
 /// </summary>
-public static partial class HelperProcessPriority
+public static class HelperProcessPriority
 {
     private const int PrioProcess = 0;
 
@@ -34,7 +34,7 @@ public static partial class HelperProcessPriority
                 foreach (var pid in File.ReadAllText(childrenFile).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
-                        && SetPriority(PrioProcess, id, niceness) == 0)
+                        && Libc.SetPriority(PrioProcess, id, niceness) == 0)
                     {
                         count++;
                     }
@@ -48,7 +48,4 @@ public static partial class HelperProcessPriority
 
         return count;
     }
-
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
-    private static partial int SetPriority(int which, int who, int priority);
 }
