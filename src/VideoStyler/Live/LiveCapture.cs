@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using VideoStyler.Media;
 using VideoStyler.Frames;
+using VideoStyler.Media;
 
 namespace VideoStyler.Live;
 

@@ -1,13 +1,13 @@
-using VideoStyler.Styles;
-using VideoStyler.Media;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenCvSharp;
-using VideoStyler.Stylize;
 using VideoStyler.Frames;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
+using VideoStyler.Stylize;
 
 namespace VideoStyler.Live;
 
@@ -108,7 +108,8 @@ public sealed class LiveSession
             onStarted?.Invoke(this, server?.Url);
 
             var capture = new LiveCapture(_options, pool, Stats, Health, _notice);
-            var encoder = new LiveEncoder(_options.Sinks, width, height, source.FramesPerSecond, Stats);
+            var encoder = new LiveEncoder(
+                _options.Sinks, width, height, source.FramesPerSecond, Stats.Write, frame => Stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller));
             var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
             var outputTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
@@ -217,7 +218,9 @@ public sealed class LiveSession
         var card = new PlaceholderCard(source.Width);
         long lastRealAt = 0;
         var worker = _worker!;
-        while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
+        // The batch stages' wait (no Task per wait); the token stays so that a hard stop ends it.
+        using var waiter = new BlockingWaiter();
+        while (waiter.Wait(input.WaitToReadAsync(abort)))
         {
             while (input.TryRead(out var frame))
             {

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
-using VideoStyler.Styles;
+using VideoStyler.Frames;
 using VideoStyler.Media;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
-using VideoStyler.Frames;
 
 namespace VideoStyler.Pipeline;
 

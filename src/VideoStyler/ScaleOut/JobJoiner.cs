@@ -1,7 +1,7 @@
-using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Text;
 using VideoStyler.Media;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.ScaleOut;
 

@@ -1,5 +1,5 @@
-using VideoStyler.Pipeline;
 using VideoStyler.Media;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.ScaleOut;
 

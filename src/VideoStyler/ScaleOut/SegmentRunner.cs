@@ -1,13 +1,13 @@
-using VideoStyler.Styles;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using VideoStyler.Frames;
 using VideoStyler.Media;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
-using VideoStyler.Frames;
 
 namespace VideoStyler.ScaleOut;
 

@@ -1,6 +1,6 @@
-using VideoStyler.Pipeline;
 using OpenCvSharp;
 using VideoStyler.Media;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.Stills;
 

@@ -1,10 +1,10 @@
-using VideoStyler.Styles;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
-using VideoStyler.Media;
-using VideoStyler.Stylize;
 using VideoStyler.Frames;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
+using VideoStyler.Stylize;
 
 namespace VideoStyler.Stills;
 

@@ -1,5 +1,5 @@
-using VideoStyler.Frames;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Models;
 using VideoStyler.Stylize.Arbitrary;
 

@@ -1,6 +1,6 @@
-using VideoStyler.Frames;
 using System.Diagnostics;
 using OpenCvSharp;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;
 

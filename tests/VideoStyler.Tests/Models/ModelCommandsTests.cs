@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
 using OpenCvSharp;
-using VideoStyler.Styles;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 

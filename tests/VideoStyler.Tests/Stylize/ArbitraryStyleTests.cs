@@ -1,7 +1,7 @@
-using VideoStyler.Styles;
-using VideoStyler.Frames;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Models;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Tests.Support;

@@ -1,8 +1,8 @@
-using VideoStyler.Styles;
-using VideoStyler.Pipeline;
-using VideoStyler.Frames;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Models;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using VideoStyler.Frames;
-using VideoStyler.Media;
 
-namespace VideoStyler.Live;
+namespace VideoStyler.Media;
 
 /// <summary>
 /// The sink stage: one ffmpeg process takes the output frames as raw BGR24 on stdin and writes every
 /// encoded sink and virtual camera (see <see cref="SinkArguments"/>). A frame's latency is counted
-/// when its bytes are in the pipe. With no ffmpeg sink (preview only) frames are just counted.
+/// when its bytes are in the pipe (the caller's <c>counted</c>). With no ffmpeg sink (preview only)
+/// frames are just counted.
 /// </summary>
 public sealed class LiveEncoder
 {
@@ -16,15 +16,23 @@ public sealed class LiveEncoder
     private readonly int _width;
     private readonly int _height;
     private readonly double _fps;
-    private readonly LiveStats _stats;
+    private readonly StageClock _write;
+    private readonly Action<Frame> _counted;
 
-    public LiveEncoder(IReadOnlyList<LiveSink> sinks, int width, int height, double fps, LiveStats stats)
+    /// <param name="sinks">The outputs (previews are not ffmpeg's and are skipped here).</param>
+    /// <param name="width">Frame width.</param>
+    /// <param name="height">Frame height.</param>
+    /// <param name="fps">The frame rate the sinks are encoded at.</param>
+    /// <param name="write">Counts the time each frame takes to go into the pipe.</param>
+    /// <param name="counted">Called for each frame sent (before it is released).</param>
+    public LiveEncoder(IReadOnlyList<LiveSink> sinks, int width, int height, double fps, StageClock write, Action<Frame> counted)
     {
         _sinks = sinks.Where(s => s.Kind != LiveSinkKind.Preview).ToList();
         _width = width;
         _height = height;
         _fps = fps;
-        _stats = stats;
+        _write = write;
+        _counted = counted;
     }
 
     /// <summary>Writes frames until the channel completes, then lets ffmpeg finish its outputs.</summary>
@@ -34,7 +42,7 @@ public sealed class LiveEncoder
         {
             await foreach (var frame in frames.ReadAllAsync(abort))
             {
-                _stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller);
+                _counted(frame);
                 frame.Release();
             }
 
@@ -56,8 +64,8 @@ public sealed class LiveEncoder
                     {
                         await pipe.WriteAsync(frame.Output.AsMemory(0, _width * _height * 3), abort);
                         await pipe.FlushAsync(abort);
-                        _stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller);
-                        _stats.Write.AddSince(start);
+                        _counted(frame);
+                        _write.AddSince(start);
                     }
                     finally
                     {
