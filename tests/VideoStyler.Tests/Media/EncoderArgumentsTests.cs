@@ -133,4 +133,30 @@ public class EncoderArgumentsTests
 
         AssertOption(list, "-metadata:s:a:0", "handler_name=Director's \"cut\" commentary");
     }
+
+    [Fact]
+    public void A_segment_is_video_only_with_a_keyframe_on_its_first_frame()
+    {
+        var list = SegmentEncoderArguments.Build(Info(640, 480, "aac"), "/jobs/seg 3.mkv", ContainerProfile.ForPath("/out/clip.mp4"));
+        var args = string.Join(' ', list);
+
+        Assert.StartsWith("-hide_banner -nostdin -nostats -f matroska -i pipe:0 -map 0:v:0 -c:v libx264", args);
+        Assert.Contains("-force_key_frames expr:eq(n,0)", args);
+        Assert.Contains("-an -sn -dn -f matroska", args);
+        Assert.Equal(["-y", "/jobs/seg 3.mkv"], list.TakeLast(2));
+    }
+
+    [Fact]
+    public void The_join_copies_the_video_and_takes_audio_and_marking_from_the_source()
+    {
+        var info = Info(640, 480, "aac") with { StartSeconds = 0.5 };
+        var list = JoinArguments.Build("/jobs/join.ffconcat", 0.033, info, "/out/clip.tmp.mp4", ContainerProfile.ForPath("/out/clip.mp4"), "AI-stylized; style: candy", cutAudioToVideo: true);
+        var args = string.Join(' ', list);
+
+        Assert.Contains("-itsoffset 0.033 -f concat -safe 0 -i /jobs/join.ffconcat -itsoffset -0.5 -vn -dn -i /videos/in put.mkv", args);
+        Assert.Contains("-map 1:a? -c:a:0 copy -shortest", args);
+        Assert.Contains("-c:v copy -copyts -map_metadata 1", args);
+        AssertOption(list, "-metadata", "comment=AI-stylized; style: candy");
+        Assert.Equal(["-movflags", "+faststart", "-y", "/out/clip.tmp.mp4"], list.TakeLast(4));
+    }
 }
