@@ -8,9 +8,9 @@ namespace VideoStyler.Media;
 /// the encoder finalizing while frames still come), racing the tool's own orderly stop. The children are
 /// the tool's to end: while one is started, the starting thread blocks SIGINT and SIGQUIT, and the child
 /// inherits that mask (posix: the signal mask survives fork and exec; .NET restores the starting
-/// thread's mask in the child), so the signals stay pending in ffmpeg and never act. FFMpegCore starts
-/// its process synchronously inside ProcessAsynchronously and offers no hook to change how, which rules
-/// out setsid/setpgid, and a mask is the same for every way a child is started here.
+/// thread's mask in the child), so the signals stay pending in ffmpeg and never act. .NET's Process has
+/// no hook between fork and exec, which rules out setsid/setpgid; a mask needs none, and
+/// <see cref="FfmpegLauncher"/> starts every child inside <see cref="Shield"/>.
 /// </summary>
 public static class ChildSignals
 {
