@@ -107,7 +107,8 @@ public sealed class LiveSession
             using var captureEnd = CancellationTokenSource.CreateLinkedTokenSource(ending.Token, abort.Token);
             onStarted?.Invoke(this, server?.Url);
 
-            var capture = new LiveCapture(_options, pool, Stats, Health, _notice);
+            var capture = new LiveCapture(
+                source, _options.StallTimeout, _options.ReconnectTimeout, _options.Backoff, pool, Stats, Health, _notice);
             var encoder = new LiveEncoder(
                 _options.Sinks, width, height, source.FramesPerSecond, Stats.Write, frame => Stats.CountOut(frame.CapturedAt, sampleLatency: !frame.IsFiller));
             var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);

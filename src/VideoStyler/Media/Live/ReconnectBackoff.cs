@@ -1,4 +1,4 @@
-namespace VideoStyler.Live;
+namespace VideoStyler.Media;
 
 /// <summary>Waits between reconnect attempts: <see cref="First"/>, doubling up to <see cref="Cap"/>.</summary>
 public sealed record ReconnectBackoff

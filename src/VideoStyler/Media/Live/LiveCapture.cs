@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using VideoStyler.Frames;
-using VideoStyler.Media;
 
-namespace VideoStyler.Live;
+namespace VideoStyler.Media;
 
 /// <summary>
 /// The capture stage: ffmpeg delivers the source as raw BGR24 on stdout; each frame is read into a
@@ -25,7 +24,7 @@ public sealed class LiveCapture
 {
     private readonly LiveSource _source;
     private readonly FramePool _pool;
-    private readonly LiveStats _stats;
+    private readonly ICaptureCounters _stats;
     private readonly SourceHealth _health;
     private readonly Action<string> _notice;
     private readonly TimeSpan _stallTimeout;
@@ -36,18 +35,28 @@ public sealed class LiveCapture
     private long _lastWrittenAt;
     private long _connectionFrames;
 
-    public LiveCapture(LiveOptions options, FramePool pool, LiveStats stats, SourceHealth health, Action<string> notice)
+    /// <param name="source">What to capture.</param>
+    /// <param name="stallTimeout">A source that sends no frame for this long is lost.</param>
+    /// <param name="reconnectTimeout">Give a lost source up after this long (null: never).</param>
+    /// <param name="backoff">The waits between reconnect attempts.</param>
+    /// <param name="pool">Where the frames come from.</param>
+    /// <param name="stats">What is counted.</param>
+    /// <param name="health">The source's state, shared with the runner's status.</param>
+    /// <param name="notice">One-line notices (lost, back, retrying).</param>
+    public LiveCapture(
+        LiveSource source, TimeSpan stallTimeout, TimeSpan? reconnectTimeout, ReconnectBackoff backoff,
+        FramePool pool, ICaptureCounters stats, SourceHealth health, Action<string> notice)
     {
-        _source = options.Source;
+        _source = source;
         _pool = pool;
         _stats = stats;
         _health = health;
         _notice = notice;
-        _stallTimeout = options.StallTimeout;
+        _stallTimeout = stallTimeout;
         // Opening a stream (connect, probe, first keyframe) may take longer than the gap between frames.
-        _openTimeout = options.StallTimeout > TimeSpan.FromSeconds(10) ? options.StallTimeout : TimeSpan.FromSeconds(10);
-        _reconnectTimeout = options.ReconnectTimeout;
-        _backoff = options.Backoff;
+        _openTimeout = stallTimeout > TimeSpan.FromSeconds(10) ? stallTimeout : TimeSpan.FromSeconds(10);
+        _reconnectTimeout = reconnectTimeout;
+        _backoff = backoff;
     }
 
     /// <summary>Set when the source stayed lost longer than the reconnect timeout: the run ended because of it.</summary>

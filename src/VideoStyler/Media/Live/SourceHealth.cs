@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace VideoStyler.Live;
+namespace VideoStyler.Media;
 
 /// <summary>
 /// Whether the live source is delivering, written by the capture stage and read by the output loop
