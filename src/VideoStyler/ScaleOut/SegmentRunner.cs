@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using VideoStyler.Frames;
@@ -249,17 +250,27 @@ public sealed class SegmentRunner
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     writeFault = ex;
-                    run.Kill();
+                    // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
+                    if (ex is not IOException)
+                    {
+                        run.Kill();
+                    }
                 }
                 finally
                 {
                     run.CloseInput();
                 }
 
-                await run.WaitForExitAsync(CancellationToken.None);
+                await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
             }
 
             abort.ThrowIfCancellationRequested();
+            if (writeFault is UserFacingException)
+            {
+                // Not ffmpeg's: an earlier stage's error, said as it was.
+                ExceptionDispatchInfo.Throw(writeFault);
+            }
+
             if (writeFault is not null)
             {
                 throw new UserFacingException($"ffmpeg could not encode the segment: {stderr.Summary ?? writeFault.Message}", inner: writeFault) { Details = stderr.Text };

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using VideoStyler.Frames;
 
@@ -60,32 +61,47 @@ public sealed class FfmpegEncoder
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Typically a broken pipe: ffmpeg died. Its stderr says why; our exception only says that.
                     writeFault = ex;
-                    run.Kill();
+                    // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
+                    if (ex is not IOException)
+                    {
+                        run.Kill();
+                    }
                 }
                 finally
                 {
                     run.CloseInput();
                 }
 
-                await run.WaitForExitAsync(CancellationToken.None);
+                await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
             }
 
             abort.ThrowIfCancellationRequested();
-            if (writeFault is not null)
-            {
-                throw stderr.OutputFull is not null
-                    ? OutputFullError(stderr, writeFault)
-                    : new UserFacingException(
-                        $"ffmpeg could not encode {_displayPath}: {stderr.Summary ?? "the encoder stopped taking frames (killed or crashed)"}", inner: writeFault)
-                    {
-                        Details = stderr.Text,
-                    };
-            }
-
             // A terminal Ctrl-C that reached ffmpeg anyway: it then finalizes the file itself and exits 255.
             var interruptedExit = interrupted.IsCancellationRequested && run.ExitCode == 255;
+            if (writeFault is UserFacingException)
+            {
+                // Not ffmpeg's: an earlier stage's error, said as it was.
+                ExceptionDispatchInfo.Throw(writeFault);
+            }
+
+            if (writeFault is not null)
+            {
+                if (stderr.OutputFull is not null)
+                {
+                    throw OutputFullError(stderr, writeFault);
+                }
+
+                // Typically a broken pipe: ffmpeg died. Its exit code and stderr say why; our exception only says that.
+                var reason = writeFault is IOException && run.ExitCode != 0 && !interruptedExit
+                    ? Reason(run.ExitCode, stderr)
+                    : stderr.Summary ?? "the encoder stopped taking frames (killed or crashed)";
+                throw new UserFacingException($"ffmpeg could not encode {_displayPath}: {reason}", inner: writeFault)
+                {
+                    Details = stderr.Text,
+                };
+            }
+
             // ffmpeg 5.1 exits with 0 when a write fails in the trailer or on close: check what it said.
             if (stderr.OutputFull is not null && !interruptedExit)
             {

@@ -31,6 +31,29 @@ internal sealed class FfmpegRun : IDisposable
     /// <summary>Waits for the process to end and for its stderr to be read to the end.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
+    /// <summary>
+    /// Waits for the process to end (and its stderr to be read); after <paramref name="grace"/>, if given,
+    /// ends it first. Without a grace it waits as long as ffmpeg takes (finishing a file can take a while).
+    /// </summary>
+    public async Task WaitForExitAsync(TimeSpan? grace)
+    {
+        if (grace is { } limit)
+        {
+            using var timeout = new CancellationTokenSource(limit);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+            }
+        }
+
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
     /// <summary>Closes stdin: the end of the input for ffmpeg. A pipe ffmpeg already left is not an error here.</summary>
     public void CloseInput()
     {
