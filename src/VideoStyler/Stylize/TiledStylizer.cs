@@ -88,7 +88,7 @@ public sealed class TiledStylizer : IStylizer
     }
 
     /// <summary>
-    /// Default for <see cref="MaxTile"/>. What grows with the picture is the model's memory: the input
+    /// Default for --max-tile (the longest tile side, processing pixels). What grows with the picture is the model's memory: the input
     /// and output tensors with their OpenCV views (~60 bytes per pixel) and ONNX Runtime's activations,
     /// which for Johnson-style nets (16-32 float channels at full resolution, 64-128 at 1/2 and 1/4,
     /// instance norms) come to several hundred bytes per pixel. Measured peak RSS with candy on a CPU:

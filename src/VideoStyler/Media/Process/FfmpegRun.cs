@@ -25,7 +25,7 @@ internal sealed class FfmpegRun : IDisposable
     /// <summary>The process's stdout (only when started with the output redirected).</summary>
     public Stream Output => _process.StandardOutput.BaseStream;
 
-    /// <summary>The exit code, once <see cref="WaitForExitAsync"/> has returned.</summary>
+    /// <summary>The exit code, once a wait for the exit has returned.</summary>
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits for the process to end and for its stderr to be read to the end.</summary>
