@@ -1,6 +1,4 @@
-using VideoStyler.Media;
-
-namespace VideoStyler.Live;
+namespace VideoStyler.Media;
 
 /// <summary>Turns --input (and --video-size, --fps, --loop) into a <see cref="LiveSource"/>, probing files and streams.</summary>
 public static class LiveSourceResolver
