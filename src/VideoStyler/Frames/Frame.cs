@@ -10,7 +10,7 @@ namespace VideoStyler.Frames;
 /// own: its pool frees the buffers' Mat headers when the pool is disposed, so <c>using</c> on a rented
 /// frame does not compile.
 /// </summary>
-public sealed class Frame
+internal sealed class Frame
 {
     private const int Rented = 0;
     private const int InPool = 1;

@@ -7,7 +7,7 @@ namespace VideoStyler.Frames;
 /// which is what lets the pool tell a frame's second release from its first. A wrapper around the
 /// channel's <see cref="ValueTask{TResult}"/>, so a wait still allocates nothing.
 /// </summary>
-public readonly struct FrameRental
+internal readonly struct FrameRental
 {
     private readonly ValueTask<Frame> _pending;
 

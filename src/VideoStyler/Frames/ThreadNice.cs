@@ -5,7 +5,7 @@ namespace VideoStyler.Frames;
 /// The live model thread runs below the capture, propagation and encode threads, so a slow model
 /// delays keyframes, never the output.
 /// </summary>
-public static class ThreadNice
+internal static class ThreadNice
 {
     private const int PrioProcess = 0;
 

@@ -20,10 +20,10 @@ namespace VideoStyler.ScaleOut;
 /// with the output's encoder settings into segments/NNN.mkv under a temporary name, then renamed.
 /// A finished segment is not done again.
 /// </summary>
-public sealed class SegmentRunner
+internal static class SegmentRunner
 {
     /// <summary>Runs segment <paramref name="index"/>; returns its stats and whether it was already finished.</summary>
-    public async Task<(SegmentStats Stats, bool AlreadyDone)> RunAsync(
+    public static async Task<(SegmentStats Stats, bool AlreadyDone)> RunAsync(
         JobFolder job, int index, Action<long>? onProgress, CancellationToken stop)
     {
         var spec = job.Spec;

@@ -10,7 +10,7 @@ namespace VideoStyler.Styles;
 /// style vector for the shared transformer here, where the style catalog lives; networks are left to
 /// <see cref="FrameStylizer.Create"/>. The runners (stylize, live, scale-out, stills, bench) start here.
 /// </summary>
-public static class StylizerFactory
+internal static class StylizerFactory
 {
     /// <inheritdoc cref="FrameStylizer.Create"/>
     public static FrameStylizer Create(

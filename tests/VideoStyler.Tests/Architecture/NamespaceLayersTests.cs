@@ -30,7 +30,8 @@ public partial class NamespaceLayersTests
         _output.WriteLine(Describe(graph));
         var edges = graph.ToDictionary(
             n => n.Key,
-            n => n.Value.Keys.Where(to => TemporaryException is not { } skip || (n.Key, to) != skip).ToList());
+            n => n.Value.Keys.Where(to => TemporaryException is not { } skip || (n.Key, to) != skip).ToList(),
+            StringComparer.Ordinal);
 
         var cycle = FindCycle(edges);
 
@@ -71,7 +72,7 @@ public partial class NamespaceLayersTests
         var (ns, uses) = Read(code, ["Frames", "Live", "Stylize", "Models", "Pipeline", "Quality", "Temporal"]);
 
         Assert.Equal("Live", ns);
-        Assert.Equal(["Frames", "Temporal"], uses.Order(StringComparer.Ordinal));
+        Assert.Equal(["Frames", "Temporal"], uses.Order(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     private static string Uses(Dictionary<string, Dictionary<string, string>> graph, string from) =>
@@ -85,7 +86,7 @@ public partial class NamespaceLayersTests
             .Where(f => !Path.GetRelativePath(source, f).Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin"))
             .ToList();
         Assert.NotEmpty(files);
-        var texts = files.ToDictionary(f => f, f => Strip(File.ReadAllText(f)));
+        var texts = files.ToDictionary(f => f, f => Strip(File.ReadAllText(f)), StringComparer.Ordinal);
         var known = texts.Values.Select(NamespaceOf).Where(n => n is not null).Select(n => n!).ToHashSet(StringComparer.Ordinal);
         Assert.Contains("Frames", known);
         Assert.Contains("Media", known);
@@ -117,18 +118,18 @@ public partial class NamespaceLayersTests
         var uses = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match match in QualifiedName().Matches(code))
         {
-            if (known.Contains(match.Groups[1].Value))
+            if (known.Contains(match.Groups["top"].Value))
             {
-                uses.Add(match.Groups[1].Value);
+                uses.Add(match.Groups["top"].Value);
             }
         }
 
         // Inside namespace VideoStyler.*, "Pipeline.StylizeRunner" names VideoStyler.Pipeline too.
         foreach (Match match in RelativeName().Matches(code))
         {
-            if (known.Contains(match.Groups[1].Value))
+            if (known.Contains(match.Groups["top"].Value))
             {
-                uses.Add(match.Groups[1].Value);
+                uses.Add(match.Groups["top"].Value);
             }
         }
 
@@ -144,7 +145,7 @@ public partial class NamespaceLayersTests
     private static string? NamespaceOf(string code)
     {
         var match = NamespaceDeclaration().Match(code);
-        return match.Success ? match.Groups[1].Value : null;
+        return match.Success ? match.Groups["top"].Value : null;
     }
 
     /// <summary>The code with comments, string and character literals replaced by spaces.</summary>
@@ -290,12 +291,12 @@ public partial class NamespaceLayersTests
         string.Join('\n', graph.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n =>
             $"{(n.Key.Length == 0 ? "(root)" : n.Key)} -> {string.Join(", ", n.Value.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} ({e.Value})"))}"));
 
-    [GeneratedRegex(@"^\s*namespace\s+VideoStyler(?:\.([A-Za-z_][A-Za-z0-9_]*))?(?:\.[A-Za-z0-9_.]+)?\s*[;{]", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*namespace\s+VideoStyler(?:\.(?<top>[A-Za-z_][A-Za-z0-9_]*))?(?:\.[A-Za-z0-9_.]+)?\s*[;{]", RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 10_000)]
     private static partial Regex NamespaceDeclaration();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_.])(?:global::)?VideoStyler\.([A-Za-z_][A-Za-z0-9_]*)")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.])(?:global::)?VideoStyler\.(?<top>[A-Za-z_][A-Za-z0-9_]*)", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 10_000)]
     private static partial Regex QualifiedName();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9_.])([A-Z][A-Za-z0-9_]*)\.[A-Z]")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9_.])(?<top>[A-Z][A-Za-z0-9_]*)\.[A-Z]", RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 10_000)]
     private static partial Regex RelativeName();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using VideoStyler.Media;
-using VideoStyler.Live;
 using VideoStyler.Tests.Support;
 using static VideoStyler.Tests.Live.LiveTestSupport;
 

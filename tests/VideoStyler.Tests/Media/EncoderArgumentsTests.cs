@@ -58,7 +58,7 @@ public class EncoderArgumentsTests
         Assert.Contains("-movflags +faststart", args);
         // One word each, never quoted: ffmpeg gets them as they are.
         AssertOption(list, "-metadata", "comment=AI-stylized by VideoStyler; style: candy");
-        Assert.Equal(["-y", "/out/clip.mp4"], list.TakeLast(2));
+        Assert.Equal(["-y", "/out/clip.mp4"], list.TakeLast(2), StringComparer.Ordinal);
         Assert.DoesNotContain(list, word => word.Contains('"', StringComparison.Ordinal));
     }
 
@@ -107,7 +107,7 @@ public class EncoderArgumentsTests
         var args = string.Join(' ', list);
 
         AssertOption(list, "-i", "/videos/in put.mkv");
-        Assert.DoesNotContain("-ss", list);
+        Assert.DoesNotContain("-ss", list, StringComparer.Ordinal);
         Assert.Contains("-map 0:v:0", args);
         Assert.Contains("-vf scale=1080:1920", args);
         Assert.Contains("-fps_mode passthrough -enc_time_base 1:1000", args);
@@ -143,7 +143,7 @@ public class EncoderArgumentsTests
         Assert.StartsWith("-hide_banner -nostdin -nostats -f matroska -i pipe:0 -map 0:v:0 -c:v libx264", args);
         Assert.Contains("-force_key_frames expr:eq(n,0)", args);
         Assert.Contains("-an -sn -dn -f matroska", args);
-        Assert.Equal(["-y", "/jobs/seg 3.mkv"], list.TakeLast(2));
+        Assert.Equal(["-y", "/jobs/seg 3.mkv"], list.TakeLast(2), StringComparer.Ordinal);
     }
 
     [Fact]
@@ -157,6 +157,6 @@ public class EncoderArgumentsTests
         Assert.Contains("-map 1:a? -c:a:0 copy -shortest", args);
         Assert.Contains("-c:v copy -copyts -map_metadata 1", args);
         AssertOption(list, "-metadata", "comment=AI-stylized; style: candy");
-        Assert.Equal(["-movflags", "+faststart", "-y", "/out/clip.tmp.mp4"], list.TakeLast(4));
+        Assert.Equal(["-movflags", "+faststart", "-y", "/out/clip.tmp.mp4"], list.TakeLast(4), StringComparer.Ordinal);
     }
 }

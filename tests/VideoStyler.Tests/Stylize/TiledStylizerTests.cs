@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using VideoStyler.Frames;
 using VideoStyler.Models;
 using VideoStyler.Pipeline;
 using VideoStyler.Styles;

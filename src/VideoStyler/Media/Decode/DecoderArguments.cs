@@ -6,7 +6,7 @@ namespace VideoStyler.Media;
 /// The ffmpeg command that decodes the first video stream to raw BGR24 frames on stdout, in Matroska so
 /// each frame carries its presentation timestamp (read by <see cref="MatroskaFrameReader"/>).
 /// </summary>
-public static class DecoderArguments
+internal static class DecoderArguments
 {
     /// <param name="input">The probed input.</param>
     /// <param name="seekSeconds">

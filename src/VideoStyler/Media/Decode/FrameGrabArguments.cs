@@ -3,7 +3,7 @@ using System.Globalization;
 namespace VideoStyler.Media;
 
 /// <summary>The ffmpeg command that writes one frame of a video as a picture file (its extension picks the format).</summary>
-public static class FrameGrabArguments
+internal static class FrameGrabArguments
 {
     /// <param name="video">The input video.</param>
     /// <param name="atSeconds">The frame at this time (null: the first frame).</param>

@@ -7,7 +7,7 @@ namespace VideoStyler.Media;
 /// the audio and subtitles of the original file (input 1). Kept free of process handling so tests can
 /// check the argument list without running ffmpeg.
 /// </summary>
-public static class EncoderArguments
+internal static class EncoderArguments
 {
     /// <summary>The words of the command (without the program name).</summary>
     public static IReadOnlyList<string> Build(

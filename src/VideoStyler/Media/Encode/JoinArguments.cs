@@ -5,7 +5,7 @@ namespace VideoStyler.Media;
 /// re-encode), the audio and subtitles from the source once, mapped and converted as a `stylize` run
 /// does (<see cref="EncoderArguments"/>), with the same metadata and marking.
 /// </summary>
-public static class JoinArguments
+internal static class JoinArguments
 {
     /// <summary>The words of the command (without the program name).</summary>
     public static IReadOnlyList<string> Build(

@@ -6,7 +6,7 @@ namespace VideoStyler.Media;
 /// the first frame (so the join can cut there), every frame's own timestamp kept, and no audio or
 /// subtitles (the join takes those once from the source).
 /// </summary>
-public static class SegmentEncoderArguments
+internal static class SegmentEncoderArguments
 {
     /// <summary>The words of the command (without the program name).</summary>
     public static IReadOnlyList<string> Build(VideoInfo input, string outputPath, ContainerProfile profile) =>

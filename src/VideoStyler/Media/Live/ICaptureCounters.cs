@@ -1,7 +1,7 @@
 namespace VideoStyler.Media;
 
 /// <summary>What <see cref="LiveCapture"/> counts: the live runner's statistics implement it.</summary>
-public interface ICaptureCounters
+internal interface ICaptureCounters
 {
     /// <summary>A frame came from the source.</summary>
     void CountIn();

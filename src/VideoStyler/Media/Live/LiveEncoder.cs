@@ -10,9 +10,9 @@ namespace VideoStyler.Media;
 /// when its bytes are in the pipe (the caller's <c>counted</c>). With no ffmpeg sink (preview only)
 /// frames are just counted.
 /// </summary>
-public sealed class LiveEncoder
+internal sealed class LiveEncoder
 {
-    private readonly IReadOnlyList<LiveSink> _sinks;
+    private readonly List<LiveSink> _sinks;
     private readonly int _width;
     private readonly int _height;
     private readonly double _fps;

@@ -12,7 +12,7 @@ namespace VideoStyler.Media;
 /// no hook between fork and exec, which rules out setsid/setpgid; a mask needs none, and
 /// <see cref="FfmpegLauncher"/> starts every child inside <see cref="Shield"/>.
 /// </summary>
-public static class ChildSignals
+internal static class ChildSignals
 {
     private const int SigBlock = 0;
     private const int SigSetMask = 2;

@@ -17,7 +17,7 @@ namespace VideoStyler.Media;
 /// with hand-written quoting). One launcher and one argument style (<see cref="FfmpegArguments"/>) serve
 /// probe, decode, encode, live capture and live outputs alike.
 /// </remarks>
-public static class FfmpegLauncher
+internal static class FfmpegLauncher
 {
     /// <summary>
     /// Runs a tool to completion and returns its exit code and its whole stdout and stderr. A

@@ -8,7 +8,7 @@ namespace VideoStyler.Media;
 /// (~99% of the work); decode and encode only need to keep up, so they should take the cores when
 /// ONNX Runtime's threads are idle rather than preempt them. Linux only; a no-op elsewhere.
 /// </summary>
-public static class HelperProcessPriority
+internal static class HelperProcessPriority
 {
     private const int PrioProcess = 0;
 
