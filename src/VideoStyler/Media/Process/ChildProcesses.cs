@@ -36,7 +36,11 @@ internal static class ChildProcesses
         return children.Count;
     }
 
-    private static List<int> FfmpegChildren()
+    private static List<int> FfmpegChildren() =>
+        Children().Where(pid => Command(pid) is "ffmpeg" or "ffprobe").ToList();
+
+    /// <summary>This process's direct children (every thread's), from /proc; none where /proc cannot be read.</summary>
+    internal static List<int> Children()
     {
         var result = new List<int>();
         if (!OperatingSystem.IsLinux())
@@ -56,8 +60,7 @@ internal static class ChildProcesses
 
                 foreach (var text in File.ReadAllText(list).Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                        && Command(pid) is "ffmpeg" or "ffprobe")
+                    if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                     {
                         result.Add(pid);
                     }
@@ -66,7 +69,7 @@ internal static class ChildProcesses
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // /proc unreadable: nothing to end from here.
+            // /proc unreadable (or a thread ended while we looked): nothing more to find from here.
         }
 
         return result;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Media;
@@ -15,37 +14,7 @@ internal static class HelperProcessPriority
     /// <summary>Sets the nice value of every direct child process (ffmpeg) of this process. Returns how many.</summary>
     public static int LowerChildren(int niceness = 10)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return 0;
-        }
-
-        var count = 0;
-        try
-        {
-            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-            {
-                var childrenFile = Path.Combine(task, "children");
-                if (!File.Exists(childrenFile))
-                {
-                    continue;
-                }
-
-                foreach (var pid in File.ReadAllText(childrenFile).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (int.TryParse(pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
-                        && Libc.SetPriority(PrioProcess, id, niceness) == 0)
-                    {
-                        count++;
-                    }
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // A child that exits while we look is fine: there is nothing left to lower.
-        }
-
-        return count;
+        // A child that exits meanwhile is fine: there is nothing left to lower.
+        return ChildProcesses.Children().Count(pid => Libc.SetPriority(PrioProcess, pid, niceness) == 0);
     }
 }
