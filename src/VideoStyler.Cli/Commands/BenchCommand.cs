@@ -1,9 +1,11 @@
 using VideoStyler.Pipeline;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenCvSharp;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Media;
 using VideoStyler.Stylize;
@@ -21,81 +23,126 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public const string Help = """
-        usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
-               videostyler bench --no-io [--frame-size WxH] [--style S | --style-image FILE] [--size N] [--frames K] [--device D] [--json]
-
-        Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
-        (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
-        generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps, efficiency = pipeline / model,
-        per-stage mean ms, peak RSS, GC counts and managed bytes allocated per frame: by the frame path
-        (each stage on its own thread, after a warm-up of 16 frames) and by the whole process, and CPU ms
-        per frame by consumer (ONNX Runtime's pool, the stylize and finish threads, ffmpeg decode and
-        encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
-
-        options:
-          --style S       style name or .onnx file (default: the painting starry-night)
-          --styles A,B    one row per style in this run (e.g. candy.onnx,starry-night) and a summary table
-          --style-image F measure the Magenta arbitrary-style transformer with F's style vector
-          --transformer M with --style-image: another transformer (e.g. an int8 import made with
-                          `models import --qdq`); also reports its mean absolute output
-                          difference (0..255) against the shipped float transformer on one frame
-          --size N        processing size, short side (default 480)
-          --frames K      frames to measure (default 30)
-          --input FILE    clip to run the pipeline on
-          --threads T     ONNX Runtime intra-op threads (default: one per core)
-          --device D      auto|cpu|cuda|tensorrt
-          --json          print one JSON object instead of text
-
-        --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
-        bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
-        device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
-        largest absolute difference (0..255) to the CPU provider's output for the same frames.
-          --frame-size WxH     frame size (default 640x360)
-          --max-tile N         tile above this long side (default 1920)
-          --compare-frames K   frames compared with the CPU provider (default 3)
-          --compare-cpu        compare with the CPU provider even when running on it (a check of the check)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The bench verb: its options and the action that runs it.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse(
-            "bench",
-            args,
-            ["--style", "--styles", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
-            ["--json", "--no-io", "--compare-cpu"]);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+        var s = new Symbols();
+        var command = HelpDetails.Command("bench", "measure bare-model vs pipeline speed (or the in-process stages only, --no-io)", """
+            Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
+            (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
+            generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps,
+            efficiency = pipeline / model, per-stage mean ms, peak RSS, GC counts and managed bytes allocated
+            per frame: by the frame path (each stage on its own thread, after a warm-up of 16 frames) and by
+            the whole process, and CPU ms per frame by consumer (ONNX Runtime's pool, the stylize and finish
+            threads, ffmpeg decode and encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
 
-        if (line.Has("--no-io"))
+            --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
+            bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
+            device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
+            largest absolute difference (0..255) to the CPU provider's output for the same frames
+            (--frame-size, --max-tile, --compare-frames, --compare-cpu).
+            """,
+            s.Style, s.Styles, s.StyleImage, s.Transformer, s.Size, s.Frames, s.Input, s.Threads, s.Device, s.ModelsDir, s.Json,
+            s.NoIo, s.FrameSize, s.MaxTile, s.CompareFrames, s.CompareCpu);
+        s.FrameSize.Validators.Add(result =>
         {
-            return RunInProcess(line);
-        }
+            if (result.Tokens.Count > 0 && !InProcessBench.TryParseFrameSize(result.Tokens[^1].Value, out _))
+            {
+                result.AddError(InProcessBench.FrameSizeError(result.Tokens[^1].Value));
+            }
+        });
+        s.Styles.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && StyleNames(result.Tokens[^1].Value).Length == 0)
+            {
+                result.AddError("--styles needs at least one style (e.g. --styles candy.onnx,starry-night)");
+            }
+        });
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(s.Styles) is not null && (result.GetResult(s.Style) is not null || result.GetResult(s.StyleImage) is not null))
+            {
+                result.AddError("give --styles, or --style / --style-image, not both");
+            }
+            else if (result.GetResult(s.StyleImage) is not null && result.GetResult(s.Style) is not null)
+            {
+                result.AddError("give --style or --style-image, not both");
+            }
+            else if (result.GetResult(s.Transformer) is not null && result.GetResult(s.StyleImage) is null)
+            {
+                result.AddError("--transformer needs --style-image");
+            }
+            else if (result.GetResult(s.NoIo) is not null && result.GetResult(s.Input) is not null)
+            {
+                result.AddError("--no-io generates its frames in memory: it takes --frame-size, not --input");
+            }
+        });
+        command.SetAction((parse, _) => parse.GetValue(s.NoIo) ? Task.FromResult(RunInProcess(parse, s)) : RunAsync(parse, s));
+        return command;
+    }
 
-        var size = line.GetInt("--size", 480, 16, 8192);
-        var frames = line.GetInt("--frames", 30, 2, 100000);
-        var threads = line.GetInt("--threads", 0, 0, 256);
-        var device = StylizeCommand.ParseDevice(line.Get("--device"));
-        var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var styles = StyleList(line);
+    /// <summary>The bench options, declared once here and read back by the action.</summary>
+    private sealed class Symbols
+    {
+        public Option<string> Style { get; } = CliOptions.Text("--style", "S", "style name or .onnx file (default: the painting starry-night)");
+
+        public Option<string> Styles { get; } = CliOptions.Text("--styles", "A,B", "one row per style in this run (e.g. candy.onnx,starry-night) and a summary table");
+
+        public Option<string> StyleImage { get; } = CliOptions.Text("--style-image", "FILE", "measure the Magenta arbitrary-style transformer with FILE's style vector");
+
+        public Option<string> Transformer { get; } = CliOptions.Text("--transformer", "FILE.onnx", """
+            with --style-image: another transformer (e.g. an int8 import made with `models import --qdq`);
+            also reports its mean absolute output difference (0..255) against the shipped float transformer on one frame
+            """);
+
+        public Option<int> Size { get; } = CliOptions.Size(480, "processing size, short side (default 480)");
+
+        public Option<int> Frames { get; } = CliOptions.Int("--frames", "K", 30, 2, 100000, "frames to measure (default 30)");
+
+        public Option<string> Input { get; } = CliOptions.Text("--input", "FILE", "clip to run the pipeline on (default: a generated 640x360 clip)");
+
+        public Option<int> Threads { get; } = CliOptions.Threads(0, "ONNX Runtime intra-op threads (default: one per core)");
+
+        public Option<ExecutionDevice> Device { get; } = CliOptions.Device("auto|cpu|cuda|tensorrt (default auto)");
+
+        public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
+
+        public Option<bool> Json { get; } = CliOptions.Flag("--json", "print one JSON object instead of text");
+
+        public Option<bool> NoIo { get; } = CliOptions.Flag("--no-io", "the in-process stages only, on frames generated in memory (no ffmpeg, no files)");
+
+        public Option<string> FrameSize { get; } = CliOptions.Text("--frame-size", "WxH", "with --no-io: the generated frames' size (default 640x360)");
+
+        public Option<int> MaxTile { get; } = CliOptions.MaxTile("with --no-io: tile above this long side (default 1920)");
+
+        public Option<int> CompareFrames { get; } = CliOptions.Int("--compare-frames", "K", 3, 1, 1000, "with --no-io: frames compared with the CPU provider (default 3)");
+
+        public Option<bool> CompareCpu { get; } = CliOptions.Flag("--compare-cpu", "with --no-io: compare with the CPU provider even when running on it (a check of the check)");
+    }
+
+    private static async Task<int> RunAsync(ParseResult line, Symbols s)
+    {
+        var size = line.GetValue(s.Size);
+        var frames = line.GetValue(s.Frames);
+        var threads = line.GetValue(s.Threads);
+        var device = line.GetValue(s.Device);
+        var library = StyleLibrary.CreateDefault(line.GetValue(s.ModelsDir));
+        var styles = StyleList(line.GetValue(s.Styles), line.GetValue(s.Style));
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
         {
-            var input = line.Get("--input") ?? await MakeClipAsync(work, frames);
+            var input = line.GetValue(s.Input) ?? await MakeClipAsync(work, frames);
             var info = await VideoProbe.ProbeAsync(input);
             var rows = new List<JsonObject>();
             foreach (var styleSpec in styles)
             {
                 // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
-                var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
+                var arbitrary = ArbitraryOption(line.GetValue(s.StyleImage), line.GetValue(s.Transformer), threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
                 rows.Add(await MeasureAsync(input, info, work, styleSpec, arbitrary, library, size, frames, device, threads));
             }
 
-            var json = line.Has("--json");
+            var json = line.GetValue(s.Json);
             if (rows.Count == 1)
             {
                 if (json)
@@ -138,22 +185,17 @@ internal static class BenchCommand
     }
 
     /// <summary>--styles A,B (one row each, measured one after the other in this run), else the one --style (or the default).</summary>
-    internal static IReadOnlyList<string?> StyleList(CommandLine line)
+    internal static IReadOnlyList<string?> StyleList(string? list, string? style)
     {
-        var list = line.Get("--styles");
         if (list is null)
         {
-            return [line.Get("--style")];
+            return [style];
         }
 
-        if (line.Get("--style") is not null || line.Get("--style-image") is not null)
-        {
-            throw new UsageException("bench: give --styles, or --style / --style-image, not both");
-        }
-
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return names.Length == 0 ? throw new UsageException("bench: --styles needs at least one style (e.g. --styles candy.onnx,starry-night)") : [.. names];
+        return [.. StyleNames(list)];
     }
+
+    private static string[] StyleNames(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static async Task<JsonObject> MeasureAsync(
         string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads)
@@ -273,32 +315,27 @@ internal static class BenchCommand
         }
     }
 
-    private static int RunInProcess(CommandLine line)
+    private static int RunInProcess(ParseResult line, Symbols s)
     {
-        if (line.Get("--input") is not null)
-        {
-            throw new UsageException("--no-io generates its frames in memory: it takes --frame-size, not --input");
-        }
-
-        var (width, height) = InProcessBench.ParseFrameSize(line.Get("--frame-size") ?? "640x360");
+        var (width, height) = InProcessBench.ParseFrameSize(line.GetValue(s.FrameSize) ?? "640x360");
         var result = InProcessBench.Run(
-            StyleLibrary.CreateDefault(line.Get("--models-dir")),
-            line.Get("--style"),
+            StyleLibrary.CreateDefault(line.GetValue(s.ModelsDir)),
+            line.GetValue(s.Style),
             width,
             height,
-            line.GetInt("--size", 480, 16, 8192),
-            line.GetInt("--frames", 30, 2, 100000),
-            StylizeCommand.ParseDevice(line.Get("--device")),
-            line.GetInt("--threads", 0, 0, 256),
-            line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
-            line.GetInt("--compare-frames", 3, 1, 1000),
-            line.Has("--compare-cpu"));
+            line.GetValue(s.Size),
+            line.GetValue(s.Frames),
+            line.GetValue(s.Device),
+            line.GetValue(s.Threads),
+            line.GetValue(s.MaxTile),
+            line.GetValue(s.CompareFrames),
+            line.GetValue(s.CompareCpu));
         if (result["notice"] is { } notice)
         {
             Console.Error.WriteLine($"notice: {notice}");
         }
 
-        if (line.Has("--json"))
+        if (line.GetValue(s.Json))
         {
             Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return 0;
@@ -379,18 +416,11 @@ internal static class BenchCommand
             cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : []);
     }
 
-    private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
+    private static ArbitraryStyle? ArbitraryOption(string? image, string? transformer, int threads)
     {
-        var image = line.Get("--style-image");
-        var transformer = line.Get("--transformer");
         if (image is null)
         {
-            return transformer is null ? null : throw new UsageException("bench: --transformer needs --style-image");
-        }
-
-        if (line.Get("--style") is not null)
-        {
-            throw new UsageException("bench: give --style or --style-image, not both");
+            return null;
         }
 
         return ArbitraryStyle.FromImage(image, 1.0, threads) with { Transformer = transformer is null ? null : StyleLibrary.FromPath(transformer) };

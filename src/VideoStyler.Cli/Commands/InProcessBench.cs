@@ -243,7 +243,11 @@ internal static class InProcessBench
     private static JsonValue? Round(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
 
     /// <summary>"1280x720" to (1280, 720).</summary>
-    public static (int Width, int Height) ParseFrameSize(string text)
+    public static (int Width, int Height) ParseFrameSize(string text) =>
+        TryParseFrameSize(text, out var size) ? size : throw new UsageException(FrameSizeError(text));
+
+    /// <summary>"1280x720" to (1280, 720), sides from 16 to 8192.</summary>
+    public static bool TryParseFrameSize(string text, out (int Width, int Height) size)
     {
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length == 2
@@ -251,9 +255,14 @@ internal static class InProcessBench
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             && w is >= 16 and <= 8192 && h is >= 16 and <= 8192)
         {
-            return (w, h);
+            size = (w, h);
+            return true;
         }
 
-        throw new UsageException($"--frame-size must be WIDTHxHEIGHT between 16 and 8192, not '{text}'");
+        size = default;
+        return false;
     }
+
+    /// <summary>The one-line message for a bad --frame-size.</summary>
+    public static string FrameSizeError(string text) => $"--frame-size must be WIDTHxHEIGHT between 16 and 8192, not '{text}'";
 }
