@@ -90,7 +90,9 @@ internal sealed class FfmpegEncoder
                 ExceptionDispatchInfo.Throw(writeFault);
             }
 
-            if (writeFault is not null)
+            // The second Ctrl-C ends ffmpeg with SIGTERM: it finalizes the file and exits 255, and the frame
+            // being written meets a closed pipe. Not an error: the run is being stopped.
+            if (writeFault is not null && !(writeFault is IOException && interruptedExit))
             {
                 if (stderr.OutputFull is not null)
                 {
@@ -98,7 +100,7 @@ internal sealed class FfmpegEncoder
                 }
 
                 // Typically a broken pipe: ffmpeg died. Its exit code and stderr say why; our exception only says that.
-                var reason = writeFault is IOException && run.ExitCode != 0 && !interruptedExit
+                var reason = writeFault is IOException && run.ExitCode != 0
                     ? Reason(run.ExitCode, stderr)
                     : stderr.Summary ?? "the encoder stopped taking frames (killed or crashed)";
                 throw new UserFacingException($"ffmpeg could not encode {_displayPath}: {reason}", inner: writeFault)
