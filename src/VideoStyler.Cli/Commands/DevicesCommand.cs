@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using VideoStyler.Cli.Reports;
 using Microsoft.ML.OnnxRuntime;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Stylize;
@@ -37,31 +37,19 @@ internal static class DevicesCommand
         var version = OrtEnv.Instance().GetVersionString();
         if (asJson)
         {
-            var json = new JsonObject
+            var report = new DevicesReport
             {
-                ["onnxruntime"] = version,
-                ["flavor"] = OrtBuild.Flavor,
-                ["package"] = OrtBuild.NativePackage,
-                ["natives"] = CudaRuntime.OrtNativeFolder(),
-                ["providers"] = new JsonArray([.. providers.Select(p => (JsonNode)new JsonObject
-                {
-                    ["name"] = p.Name,
-                    ["device"] = p.Device.ToString().ToLowerInvariant(),
-                    ["usable"] = p.Usable,
-                    ["detail"] = p.Detail,
-                })]),
-                ["driver"] = cuda.Driver is { } d ? new JsonObject { ["cuda_version"] = d.VersionText, ["devices"] = d.DeviceCount, ["name"] = d.DeviceName, ["error"] = d.Error } : null,
-                ["libraries"] = new JsonArray([.. cuda.Scan.Libraries.Select(l => (JsonNode)new JsonObject
-                {
-                    ["file"] = l.Library.FileName,
-                    ["role"] = l.Library.Role,
-                    ["required"] = l.Library.Required,
-                    ["path"] = l.Path,
-                })]),
-                ["loaded"] = new JsonArray([.. cuda.Loaded.Select(p => (JsonNode)p)]),
-                ["folders"] = new JsonArray([.. cuda.Scan.Folders.Select(f => (JsonNode)f)]),
+                Onnxruntime = version,
+                Flavor = OrtBuild.Flavor,
+                Package = OrtBuild.NativePackage,
+                Natives = CudaRuntime.OrtNativeFolder(),
+                Providers = [.. providers.Select(p => new ProviderReport(p.Name, p.Device.ToString().ToLowerInvariant(), p.Usable, p.Detail))],
+                Driver = cuda.Driver is { } d ? new DriverReport(d.VersionText, d.DeviceCount, d.DeviceName, d.Error) : null,
+                Libraries = [.. cuda.Scan.Libraries.Select(l => new LibraryReport(l.Library.FileName, l.Library.Role, l.Library.Required, l.Path))],
+                Loaded = cuda.Loaded,
+                Folders = cuda.Scan.Folders,
             };
-            Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.Out.WriteLine(JsonSerializer.Serialize(report, CliJson.Default.DevicesReport));
             return 0;
         }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Files;
 using VideoStyler.Live;
@@ -101,7 +100,7 @@ internal static class LiveCommand
 
         public Option<bool> Loop { get; } = CliOptions.Flag("--loop", "restart a file source at its end");
 
-        public Option<int> ControlPort { get; } = CliOptions.Int("--control-port", "P", 0, 1, 65535, """
+        public Option<int> ControlPort { get; } = CliOptions.Int("--control-port", "P", 0, 0, 65535, """
             control endpoint and web page on http://127.0.0.1:P/ (GET /status, /preview.mjpg;
             POST /style, /strength, /temporal, /pause)
             """);
@@ -228,7 +227,7 @@ internal static class LiveCommand
             },
             stop.Token);
 
-        statsFile?.Write(result.Stats.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        statsFile?.Write(result.Stats.ToJsonString(CliJson.Default.Options) + "\n");
 
         var stats = result.Stats;
         var losses = (long)stats["source_lost"]! > 0

@@ -109,12 +109,12 @@ internal static class ModelsCommand
             var array = new JsonArray();
             foreach (var (manifest, origin) in styles)
             {
-                var node = JsonSerializer.SerializeToNode(manifest, ModelManifest.JsonOptions)!.AsObject();
+                var node = JsonSerializer.SerializeToNode(manifest, VideoStylerJson.Default.ModelManifest)!.AsObject();
                 node["path"] = origin;
                 array.Add(node);
             }
 
-            Console.Out.WriteLine(array.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(array.ToJsonString(VideoStylerJson.Default.Options));
             return 0;
         }
 

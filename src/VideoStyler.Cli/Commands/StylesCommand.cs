@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VideoStyler.Cli.Reports;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Styles;
@@ -96,7 +97,7 @@ internal static class StylesCommand
                 array.Add(node);
             }
 
-            Console.Out.WriteLine(array.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(array.ToJsonString(CliJson.Default.Options));
             return 0;
         }
 
@@ -154,25 +155,8 @@ internal static class StylesCommand
         return style.Year is null ? who : $"{who} ({style.Year})";
     }
 
-    private static JsonObject Summary(StyleEntry style)
-    {
-        var node = new JsonObject
-        {
-            ["name"] = style.Name,
-            ["kind"] = style.Kind == StyleKind.Picture ? "picture" : "network",
-            ["built_in"] = style.BuiltIn,
-            ["title"] = style.Title,
-            ["artist"] = style.Artist,
-            ["year"] = style.Year,
-            ["license"] = style.License,
-            ["tags"] = JsonSerializer.SerializeToNode(style.Tags, ModelManifest.JsonOptions),
-            ["palette"] = JsonSerializer.SerializeToNode(style.Palette, ModelManifest.JsonOptions),
-            ["has_vector"] = style.Vector is not null,
-            ["thumbnail"] = style.ThumbnailPath,
-            ["path"] = style.Origin,
-        };
-        return node;
-    }
+    private static JsonObject Summary(StyleEntry style) =>
+        JsonSerializer.SerializeToNode(StyleSummary.From(style), CliJson.Default.StyleSummary)!.AsObject();
 
     private static Command ShowCommand()
     {
@@ -193,12 +177,12 @@ internal static class StylesCommand
         if (json)
         {
             var node = style.Picture is { } picture
-                ? JsonSerializer.SerializeToNode(picture, ModelManifest.JsonOptions)!.AsObject()
-                : JsonSerializer.SerializeToNode(style.Network ?? new ModelManifest { Name = style.Name }, ModelManifest.JsonOptions)!.AsObject();
-            node["kind"] = style.Kind == StyleKind.Picture ? "picture" : "network";
+                ? JsonSerializer.SerializeToNode(picture, VideoStylerJson.Default.StyleManifest)!.AsObject()
+                : JsonSerializer.SerializeToNode(style.Network ?? new ModelManifest { Name = style.Name }, VideoStylerJson.Default.ModelManifest)!.AsObject();
+            node["kind"] = StyleSummary.KindName(style);
             node["built_in"] = style.BuiltIn;
             node["path"] = style.Origin;
-            Console.Out.WriteLine(node.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(node.ToJsonString(VideoStylerJson.Default.Options));
             return 0;
         }
 
