@@ -28,7 +28,7 @@ public partial class NamespaceLayersTests
     {
         var graph = Graph();
         _output.WriteLine(Describe(graph));
-        var edges = graph.ToDictionary(
+        var edges = graph.Where(n => n.Key.Length > 0).ToDictionary(
             n => n.Key,
             n => n.Value.Keys.Where(to => TemporaryException is not { } skip || (n.Key, to) != skip).ToList(),
             StringComparer.Ordinal);
@@ -44,7 +44,6 @@ public partial class NamespaceLayersTests
         var graph = Graph();
 
         Assert.True(graph["Frames"].Count == 0, "Frames uses " + Uses(graph, "Frames"));
-        Assert.True(graph[""].Count == 0, "the root namespace (VideoStyler) uses " + Uses(graph, ""));
         // Files uses Frames for one thing only: the libc entry points (Frames/Libc.cs holds them all).
         Assert.True(graph["Files"].Keys.All(to => to == "Frames"), "Files uses " + Uses(graph, "Files"));
     }
@@ -78,7 +77,11 @@ public partial class NamespaceLayersTests
     private static string Uses(Dictionary<string, Dictionary<string, string>> graph, string from) =>
         string.Join(", ", graph[from].Select(e => $"{e.Key} ({e.Value})"));
 
-    /// <summary>From namespace -> (to namespace -> one file that makes the edge).</summary>
+    /// <summary>
+    /// From namespace -> (to namespace -> one file that makes the edge). The root namespace (VideoStyler:
+    /// UserFacingException, ExitCodes, and the JSON context that lists the records of every layer) is
+    /// shown but left out of the layers: every namespace uses it without naming it, so it is not read.
+    /// </summary>
     private static Dictionary<string, Dictionary<string, string>> Graph()
     {
         var source = Path.Combine(TestPaths.RepoRoot, "src", "VideoStyler");
