@@ -1,7 +1,7 @@
 using VideoStyler.Frames;
 using OpenCvSharp;
 
-namespace VideoStyler.Temporal;
+namespace VideoStyler.Flow;
 
 /// <summary>
 /// Geometry helpers shared by the blender and the meter: turning a relative flow field into an

@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using VideoStyler.Frames;
 
-namespace VideoStyler.Temporal;
+namespace VideoStyler.Flow;
 
 /// <summary>
 /// Dense Farneback optical flow between two 8-bit luminance images of the same size, tuned for half-size
@@ -9,16 +9,28 @@ namespace VideoStyler.Temporal;
 /// 30 pixels at full size. Two cheaper variants start from a guess already in the flow buffer: motion
 /// changes little from one frame to the next, and the forward flow of a pair is close to minus its
 /// backward flow, so a short refinement recovers what a full solve would (measured: same output to 0.002
-/// in every metric on help.mkv and walk.mkv, for about a third of the time).
+/// in every metric on help.mkv and walk.mkv, for about a third of the time). The one flow estimator of the
+/// program: the batch temporal stage, the feature-flow stage, the input cut detector and live propagation
+/// all measure with it. Works on the caller's Mats through cached native proxies (no allocation per call).
 /// </summary>
 internal sealed class FarnebackFlowEstimator : IDisposable
 {
     private readonly MatCalls _cv = new();
 
     private const double PyramidScale = 0.5;
-    private const int WindowSize = 15;
+    private readonly int _windowSize;
     private const int PolyN = 5;
     private const double PolySigma = 1.1;
+
+    /// <summary>The window every caller uses.</summary>
+    public const int DefaultWindowSize = 15;
+
+    /// <param name="windowSize">Averaging window of the polynomial expansion, in flow-resolution pixels.</param>
+    public FarnebackFlowEstimator(int windowSize = DefaultWindowSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowSize, 3);
+        _windowSize = windowSize;
+    }
 
     /// <summary>Full solve: flow such that from(x) ~ to(x + flow(x)), written to <paramref name="flow"/> (CV_32FC2).</summary>
     public void Compute(Mat from, Mat to, Mat flow) => Run(from, to, flow, levels: 3, iterations: 3, OpticalFlowFlags.None);
@@ -33,7 +45,8 @@ internal sealed class FarnebackFlowEstimator : IDisposable
     public void Refine(Mat from, Mat to, Mat flow) => Run(from, to, flow, levels: 0, iterations: 1, OpticalFlowFlags.UseInitialFlow);
 
     private void Run(Mat from, Mat to, Mat flow, int levels, int iterations, OpticalFlowFlags flags) =>
-        _cv.Farneback(from, to, flow, PyramidScale, levels, WindowSize, iterations, PolyN, PolySigma, flags);
+        _cv.Farneback(from, to, flow, PyramidScale, levels, _windowSize, iterations, PolyN, PolySigma, flags);
 
+    /// <inheritdoc/>
     public void Dispose() => _cv.Dispose();
 }
