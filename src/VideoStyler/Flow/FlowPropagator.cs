@@ -5,13 +5,15 @@ namespace VideoStyler.Flow;
 
 /// <summary>
 /// Carries a picture made for a keyframe (its stylization) to a later frame: the full Farneback solve
-/// (<see cref="FarnebackFlowEstimator.Compute"/>) from the later frame's luminance to the keyframe's, both at
+/// (<see cref="FarnebackFlowEstimator.Compute"/>, with the propagation window
+/// <see cref="FarnebackFlowEstimator.PropagationWindowSize"/>) from the later frame's luminance to the keyframe's, both at
 /// the flow resolution, then a bilinear <see cref="FlowWarper"/> of the keyframe's picture onto the later
 /// frame's geometry. The live runner's propagation between keyframes; allocation-free after construction.
 /// One thread at a time.
 /// </summary>
 internal sealed class FlowPropagator : IDisposable
 {
+    private readonly MatCalls _cv = new();
     private readonly FarnebackFlowEstimator _estimator;
     private readonly LumaScaler _luma;
     private readonly FlowWarper _warper;
@@ -20,14 +22,14 @@ internal sealed class FlowPropagator : IDisposable
     /// <param name="width">Frame width.</param>
     /// <param name="height">Frame height.</param>
     /// <param name="flowWidth">Width of the luminance images the flow is measured on (the height follows the frame's aspect).</param>
-    /// <param name="windowSize">The estimator's window (<see cref="FarnebackFlowEstimator.DefaultWindowSize"/> unless measuring another).</param>
-    public FlowPropagator(int width, int height, int flowWidth, int windowSize = FarnebackFlowEstimator.DefaultWindowSize)
+    /// <param name="windowSize">The estimator's window (<see cref="FarnebackFlowEstimator.PropagationWindowSize"/> unless measuring another).</param>
+    public FlowPropagator(int width, int height, int flowWidth, int windowSize = FarnebackFlowEstimator.PropagationWindowSize)
     {
         _estimator = new FarnebackFlowEstimator(windowSize);
         var smallWidth = Math.Clamp(flowWidth, 16, width);
         LumaSize = new Size(smallWidth, Math.Max(16, (int)Math.Round(height * (smallWidth / (double)width))));
-        _luma = new LumaScaler(LumaSize.Width, LumaSize.Height);
-        _warper = new FlowWarper(width, height);
+        _luma = new LumaScaler(_cv, LumaSize.Width, LumaSize.Height);
+        _warper = new FlowWarper(_cv, width, height);
         _flow = new Mat(LumaSize, MatType.CV_32FC2, Scalar.All(0));
     }
 
@@ -57,5 +59,6 @@ internal sealed class FlowPropagator : IDisposable
         _luma.Dispose();
         _warper.Dispose();
         _flow.Dispose();
+        _cv.Dispose();
     }
 }

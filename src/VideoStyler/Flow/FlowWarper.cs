@@ -7,11 +7,12 @@ namespace VideoStyler.Flow;
 /// Backward warping of full-size pictures by a flow measured at a lower (or the same) resolution: the flow
 /// is resized to the picture and its vectors scaled by the ratio, added to the pixel grid, converted to
 /// OpenCV's fixed-point map form (1/32 pixel, for which the bicubic remap runs about twice as fast) and
-/// the picture is sampled there (no holes; edges replicated). Buffers are made once; not thread-safe.
+/// the picture is sampled there (no holes; edges replicated). Calls OpenCV through the owning stage's
+/// <see cref="MatCalls"/>. Buffers are made once; not thread-safe.
 /// </summary>
 internal sealed class FlowWarper : IDisposable
 {
-    private readonly MatCalls _cv = new();
+    private readonly MatCalls _cv;
     private readonly MatBuffers _buffers = new();
     private readonly Mat _noMap;
     private readonly Mat _grid;
@@ -20,10 +21,13 @@ internal sealed class FlowWarper : IDisposable
     private readonly Mat _fixedMap;
     private readonly Mat _fixedMapFraction;
 
+    /// <param name="cv">The owning stage's OpenCV calls (not disposed here).</param>
     /// <param name="width">Width of the pictures warped.</param>
     /// <param name="height">Height of the pictures warped.</param>
-    public FlowWarper(int width, int height)
+    public FlowWarper(MatCalls cv, int width, int height)
     {
+        ArgumentNullException.ThrowIfNull(cv);
+        _cv = cv;
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(width, height));
         _upsampledFlow = _buffers.New(height, width, MatType.CV_32FC2);
@@ -44,9 +48,5 @@ internal sealed class FlowWarper : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _cv.Dispose();
-        _buffers.Dispose();
-    }
+    public void Dispose() => _buffers.Dispose();
 }

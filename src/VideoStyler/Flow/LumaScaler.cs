@@ -5,17 +5,21 @@ namespace VideoStyler.Flow;
 
 /// <summary>
 /// Makes the 8-bit luminance image the flow is measured on from a BGR frame: an area downscale to the flow
-/// resolution, then grey. Buffers are made once; not thread-safe.
+/// resolution, then grey. Calls OpenCV through the owning stage's <see cref="MatCalls"/> (one per stage: the
+/// stage's frames get their native proxies once). Buffers are made once; not thread-safe.
 /// </summary>
 internal sealed class LumaScaler : IDisposable
 {
-    private readonly MatCalls _cv = new();
+    private readonly MatCalls _cv;
     private readonly Mat _smallBgr;
 
+    /// <param name="cv">The owning stage's OpenCV calls (not disposed here).</param>
     /// <param name="width">Flow-resolution width.</param>
     /// <param name="height">Flow-resolution height.</param>
-    public LumaScaler(int width, int height)
+    public LumaScaler(MatCalls cv, int width, int height)
     {
+        ArgumentNullException.ThrowIfNull(cv);
+        _cv = cv;
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         Size = new Size(width, height);
@@ -40,9 +44,5 @@ internal sealed class LumaScaler : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _cv.Dispose();
-        _smallBgr.Dispose();
-    }
+    public void Dispose() => _smallBgr.Dispose();
 }

@@ -111,7 +111,7 @@ public sealed class FeatureFlowStylizer : IStylizer
         }
 
         _flow = _buffers.Own(new FarnebackFlowEstimator());
-        _lumaScaler = _buffers.Own(new LumaScaler(contentWidth, contentHeight));
+        _lumaScaler = _buffers.Own(new LumaScaler(_cv, contentWidth, contentHeight));
         _confidence = _buffers.Own(new FlowConfidence(contentWidth, contentHeight, new TemporalOptions().WarpErrorSigma));
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(contentWidth, contentHeight));

@@ -8,9 +8,12 @@ namespace VideoStyler.Temporal;
 /// The flow-pair state of the pixel temporal stage (<see cref="TemporalBlender"/>): the luminance of the
 /// previous, current and (with lookahead) next input frame at flow resolution, the backward flow current ->
 /// previous with its confidence, the forward flow current -> next with its own, and the scene-cut verdicts.
-/// A pair measured with the lookahead is kept for the next frame, so every pair is measured once. Flows are
-/// warm-started from the last pair's where that is a close guess (<see cref="FarnebackFlowEstimator.Track"/>,
-/// <see cref="FarnebackFlowEstimator.Refine"/>). Frames must come in order; one thread.
+/// A pair measured with the lookahead is kept for the next frame, so every pair is measured once: one
+/// Farneback solve per frame, warm-started from the last pair's flow where that is a close guess
+/// (<see cref="FarnebackFlowEstimator.Track"/>); the forward flow is the backward one reversed, not measured
+/// (issue 18: measured on walk.mkv with candy, a separate forward refinement changed flicker, retention,
+/// sharpness and gram retention by at most 0.004 and cost a fifth of the stage). Frames must come in order;
+/// one thread.
 /// </summary>
 /// <remarks>
 /// Per frame the caller calls <see cref="Begin"/>, then either <see cref="TrackBack"/> (and, when the next
@@ -19,7 +22,7 @@ namespace VideoStyler.Temporal;
 internal sealed class FlowPair : IDisposable
 {
     private readonly MatBuffers _buffers = new();
-    private readonly MatCalls _cv = new();
+    private readonly MatCalls _cv;
     private readonly FarnebackFlowEstimator _flow = new();
     private readonly LumaScaler _luma;
     private readonly FlowConfidence _confidence;
@@ -27,6 +30,7 @@ internal sealed class FlowPair : IDisposable
     private readonly Mat _noMap;
     private readonly Mat _grid;
     private readonly Mat _map;
+    private readonly Mat _reversed;
     private Mat _current;
     private Mat _previous;
     private Mat _next;
@@ -34,17 +38,20 @@ internal sealed class FlowPair : IDisposable
     private bool _backwardIsWarm;
     private PairState _pair;
 
+    /// <param name="cv">The owning stage's OpenCV calls (not disposed here).</param>
     /// <param name="width">Flow-resolution width.</param>
     /// <param name="height">Flow-resolution height.</param>
     /// <param name="options">The confidence's warp-error sigma and the scene-cut drop.</param>
-    public FlowPair(int width, int height, TemporalOptions options)
+    public FlowPair(MatCalls cv, int width, int height, TemporalOptions options)
     {
-        _luma = _buffers.Own(new LumaScaler(width, height));
+        _cv = cv;
+        _luma = _buffers.Own(new LumaScaler(cv, width, height));
         _confidence = _buffers.Own(new FlowConfidence(width, height, options.WarpErrorSigma));
         _sceneCut = new SceneCutDetector(options.SceneCutDrop);
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(width, height));
         _map = _buffers.New(height, width, MatType.CV_32FC2);
+        _reversed = _buffers.New(height, width, MatType.CV_32FC2);
         _current = _buffers.New(height, width, MatType.CV_8UC1);
         _previous = _buffers.New(height, width, MatType.CV_8UC1);
         _next = _buffers.New(height, width, MatType.CV_8UC1);
@@ -70,7 +77,7 @@ internal sealed class FlowPair : IDisposable
     /// <summary>Flow current -> previous (CV_32FC2, flow resolution) after <see cref="TrackBack"/>; next -> current after <see cref="LookAhead"/>.</summary>
     public Mat Backward { get; }
 
-    /// <summary>Trust in <see cref="Backward"/> (CV_32FC1, 0..1); read it before <see cref="LookAhead"/>, which replaces it with the next pair's.</summary>
+    /// <summary>Trust in <see cref="Backward"/> (CV_32FC1, 0..1, from <see cref="FlowConfidence"/>); read it before <see cref="LookAhead"/>, which replaces it with the next pair's.</summary>
     public Mat BackwardConfidence { get; }
 
     /// <summary>Flow current -> next after a <see cref="LookAhead"/> that returned true.</summary>
@@ -182,19 +189,17 @@ internal sealed class FlowPair : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _cv.Dispose();
         _flow.Dispose();
         _buffers.Dispose();
     }
 
     /// <summary>
-    /// With <see cref="Backward"/> holding later -> earlier: the forward flow earlier -> later refined from minus
-    /// it, the backward confidence, and whether the pair is a scene cut.
+    /// With <see cref="Backward"/> holding later -> earlier: the forward flow earlier -> later (the backward flow
+    /// reversed, <see cref="FlowMaps.Reverse"/>), the backward confidence, and whether the pair is a scene cut.
     /// </summary>
     private bool MeasureForward(Mat later, Mat earlier)
     {
-        _cv.Multiply(Backward, new Scalar(-1, -1), Forward);
-        _flow.Refine(earlier, later, Forward);
+        FlowMaps.Reverse(_cv, Backward, _grid, _map, _reversed, Forward);
         return _sceneCut.IsCut(_confidence.Compute(later, earlier, Backward, Forward, BackwardConfidence));
     }
 }

@@ -15,6 +15,7 @@ internal sealed class InputCutDetector : IDisposable
 {
     private const double Scale = 0.25;
 
+    private readonly MatCalls _cv = new();
     private readonly MatBuffers _buffers = new();
     private readonly FarnebackFlowEstimator _flow;
     private readonly LumaScaler _luma;
@@ -32,7 +33,7 @@ internal sealed class InputCutDetector : IDisposable
         var small = LumaScaler.ScaledSize(width, height, Scale);
         var (smallWidth, smallHeight) = (small.Width, small.Height);
         _flow = _buffers.Own(new FarnebackFlowEstimator());
-        _luma = _buffers.Own(new LumaScaler(smallWidth, smallHeight));
+        _luma = _buffers.Own(new LumaScaler(_cv, smallWidth, smallHeight));
         // The warp-error scale is in 8-bit levels and does not change with the size; flow tolerances are in
         // flow-resolution pixels, so a quarter size is, if anything, more lenient than the pixel stage's half.
         _confidence = _buffers.Own(new FlowConfidence(smallWidth, smallHeight, options.WarpErrorSigma));
@@ -66,5 +67,9 @@ internal sealed class InputCutDetector : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _buffers.Dispose();
+    public void Dispose()
+    {
+        _cv.Dispose();
+        _buffers.Dispose();
+    }
 }

@@ -59,8 +59,8 @@ public sealed class TemporalBlender : IDisposable
     private readonly FlowWarper _warper;
     private readonly Mat _confidenceMap;
     private readonly Mat _nextConfidenceMap;
-    private readonly Mat _scale;
-    private readonly Mat _trust;
+    private readonly float[] _scaleRow;
+    private readonly float[] _trustRow;
     private readonly Mat _history;
     private readonly Mat _warpedHistory;
     private readonly Mat _warpedNext;
@@ -84,12 +84,12 @@ public sealed class TemporalBlender : IDisposable
         _tolerance = _enabled ? (float)(options.Tolerance / options.Strength) : float.MaxValue;
         _confirmedTolerance = _enabled ? (float)(options.ConfirmedTolerance / options.Strength) : float.MaxValue;
         var flowSize = LumaScaler.ScaledSize(width, height, options.FlowScale);
-        _pair = _buffers.Own(new FlowPair(flowSize.Width, flowSize.Height, options));
-        _warper = _buffers.Own(new FlowWarper(width, height));
+        _pair = _buffers.Own(new FlowPair(_cv, flowSize.Width, flowSize.Height, options));
+        _warper = _buffers.Own(new FlowWarper(_cv, width, height));
         _confidenceMap = _buffers.New(height, width, MatType.CV_32FC1);
         _nextConfidenceMap = _buffers.New(height, width, MatType.CV_32FC1);
-        _scale = _buffers.New(height, width, MatType.CV_32FC3);
-        _trust = _buffers.New(height, width, MatType.CV_32FC3);
+        _scaleRow = new float[3 * width];
+        _trustRow = new float[3 * width];
         _history = _buffers.New(height, width, MatType.CV_8UC3);
         _warpedHistory = _buffers.New(height, width, MatType.CV_8UC3);
         _warpedNext = _buffers.New(height, width, MatType.CV_8UC3);
@@ -213,24 +213,52 @@ public sealed class TemporalBlender : IDisposable
     /// </summary>
     private void LimitChange(Mat stylized, bool withLookahead, Mat output)
     {
-        MatCalls.Max(_confidenceMap, MinConfidence, _confidenceMap);
-        _cv.DivideInto(1.0, _confidenceMap, _confidenceMap);
-        _cv.MergeThrice(_confidenceMap, _scale);
-        if (withLookahead)
+        // Row by row, the per-pixel factors spread to the three channels while the row is in cache
+        // (a full-size max, reciprocal and two three-way merges cost more than the rule itself).
+        var scale = _scaleRow.AsSpan();
+        var trust = _trustRow.AsSpan();
+        if (!withLookahead)
         {
-            _cv.MergeThrice(_nextConfidenceMap, _trust);
-        }
-        else
-        {
-            MatCalls.Fill(_trust, Scalar.All(0));
+            trust.Clear();
         }
 
         var next = withLookahead ? _warpedNext : stylized;
         for (var y = 0; y < _height; y++)
         {
+            SpreadReciprocal(_confidenceMap.RowSpan<float>(y), scale);
+            if (withLookahead)
+            {
+                Spread(_nextConfidenceMap.RowSpan<float>(y), trust);
+            }
+
             ChangeLimiter.Row(
-                stylized.RowSpan<byte>(y), next.RowSpan<byte>(y), _warpedHistory.RowSpan<byte>(y), _trust.RowSpan<float>(y), _scale.RowSpan<float>(y),
+                stylized.RowSpan<byte>(y), next.RowSpan<byte>(y), _warpedHistory.RowSpan<byte>(y), trust, scale,
                 _tolerance, _confirmedTolerance, output.RowSpan<byte>(y));
+        }
+    }
+
+    /// <summary>1 / max(confidence, <see cref="MinConfidence"/>) of each pixel, three times (one per channel).</summary>
+    private static void SpreadReciprocal(ReadOnlySpan<float> confidence, Span<float> threeTimes)
+    {
+        for (var x = 0; x < confidence.Length; x++)
+        {
+            var value = 1f / MathF.Max(confidence[x], MinConfidence);
+            var at = 3 * x;
+            threeTimes[at] = value;
+            threeTimes[at + 1] = value;
+            threeTimes[at + 2] = value;
+        }
+    }
+
+    /// <summary>Each pixel's value three times (one per channel).</summary>
+    private static void Spread(ReadOnlySpan<float> values, Span<float> threeTimes)
+    {
+        for (var x = 0; x < values.Length; x++)
+        {
+            var at = 3 * x;
+            threeTimes[at] = values[x];
+            threeTimes[at + 1] = values[x];
+            threeTimes[at + 2] = values[x];
         }
     }
 
