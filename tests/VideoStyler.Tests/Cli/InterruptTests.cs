@@ -40,7 +40,7 @@ public class InterruptTests
         // With the temporal stage the frames in flight take longer to finish than the gap between the signals.
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "160"]);
         // The first progress line: frames have gone to the encoder (the file itself grows in large steps).
-        for (var i = 0; i < 240 && !System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames"); i++)
+        for (var i = 0; i < 240 && !System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)); i++)
         {
             Assert.False(run.HasExited, run.Output());
             await Task.Delay(250);

@@ -7,7 +7,7 @@ using VideoStyler.Tests.Support;
 namespace VideoStyler.Tests.Live;
 
 /// <summary>Free ports, an ffmpeg UDP receiver that stamps packets with their arrival time, and /status polling.</summary>
-public static class LiveTestSupport
+internal static class LiveTestSupport
 {
     public static int FreeTcpPort()
     {

@@ -15,19 +15,19 @@ public sealed class ScaleOutRun
         _run = new Lazy<Task>(RunAsync);
     }
 
-    public string Input => TestPaths.SharedData("walk.mkv");
+    public string Input { get; } = TestPaths.SharedData("walk.mkv");
 
     public string Folder { get; } = TestPaths.NewTempFolder();
 
-    public string Single => Path.Combine(Folder, "single.mkv");
+    internal string Single => Path.Combine(Folder, "single.mkv");
 
     public string Joined => Path.Combine(Folder, "joined.mkv");
 
     public string Job => Path.Combine(Folder, "job");
 
-    public ProcessResult? SingleRun { get; private set; }
+    internal ProcessResult? SingleRun { get; private set; }
 
-    public ProcessResult? PlanRun { get; private set; }
+    internal ProcessResult? PlanRun { get; private set; }
 
     public Task EnsureAsync() => _run.Value;
 
