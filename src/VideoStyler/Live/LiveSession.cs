@@ -220,7 +220,7 @@ internal sealed class LiveSession
         var card = new PlaceholderCard(source.Width);
         long lastRealAt = 0;
         var worker = _worker!;
-        while (waiter.Wait(input.WaitToReadAsync()))
+        while (waiter.Wait(input.WaitToReadAsync(CancellationToken.None)))
         {
             while (input.TryRead(out var frame))
             {
