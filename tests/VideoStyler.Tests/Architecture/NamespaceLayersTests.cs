@@ -13,12 +13,6 @@ namespace VideoStyler.Tests.Architecture;
 /// </summary>
 public partial class NamespaceLayersTests
 {
-    /// <summary>
-    /// Temporary: Quality and Temporal use each other. The flow branch (one flow estimator in Flow/)
-    /// removes this; the integrator deletes this exception when it merges that branch.
-    /// </summary>
-    private static readonly (string From, string To)? TemporaryException = ("Temporal", "Quality");
-
     private readonly ITestOutputHelper _output;
 
     public NamespaceLayersTests(ITestOutputHelper output) => _output = output;
@@ -30,7 +24,7 @@ public partial class NamespaceLayersTests
         _output.WriteLine(Describe(graph));
         var edges = graph.Where(n => n.Key.Length > 0).ToDictionary(
             n => n.Key,
-            n => n.Value.Keys.Where(to => TemporaryException is not { } skip || (n.Key, to) != skip).ToList(),
+            n => n.Value.Keys.ToList(),
             StringComparer.Ordinal);
 
         var cycle = FindCycle(edges);
