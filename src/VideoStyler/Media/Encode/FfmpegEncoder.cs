@@ -91,8 +91,14 @@ internal sealed class FfmpegEncoder
             }
 
             // The second Ctrl-C ends ffmpeg with SIGTERM: it finalizes the file and exits 255, and the frame
-            // being written meets a closed pipe. Not an error: the run is being stopped.
-            if (writeFault is not null && !(writeFault is IOException && interruptedExit))
+            // being written meets a closed pipe. Not an error: the tool is exiting and keeps what is done as
+            // NAME.partial.EXT (InterruptHandler); give it the time to, rather than finish the run here. A
+            // SIGTERM from elsewhere (no second signal) finishes the run after the wait.
+            if (writeFault is IOException && interruptedExit)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), abort);
+            }
+            else if (writeFault is not null)
             {
                 if (stderr.OutputFull is not null)
                 {
