@@ -1,6 +1,6 @@
 using VideoStyler.Pipeline;
 using System.Runtime.InteropServices;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.Cli;
 

@@ -2,7 +2,7 @@ using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 
 namespace VideoStyler.Cli;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.Cli;
 

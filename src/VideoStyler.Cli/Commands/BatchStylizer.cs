@@ -1,7 +1,7 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
 using VideoStyler.Files;
-using VideoStyler.Sinks;
+using VideoStyler.Media;
 using VideoStyler.Stills;
 
 namespace VideoStyler.Cli.Commands;

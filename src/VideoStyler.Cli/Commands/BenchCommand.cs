@@ -7,7 +7,7 @@ using OpenCvSharp;
 using VideoStyler.Cli.Reports;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Temporal;
@@ -450,8 +450,7 @@ internal static class BenchCommand
         var png = Path.Combine(Path.GetTempPath(), $"videostyler-bench-frame-{Environment.ProcessId}.png");
         try
         {
-            var (exit, _, stderr) = await ProcessRunner.RunAsync(
-                "ffmpeg", ["-v", "error", "-y", "-i", input, "-frames:v", "1", png], CancellationToken.None);
+            var (exit, _, stderr) = await FfmpegLauncher.RunAsync("ffmpeg", FrameGrabArguments.Build(input, null, png), CancellationToken.None);
             if (exit != 0)
             {
                 throw new UserFacingException($"could not read the first frame of {input}: {stderr.Trim()}");
@@ -468,7 +467,7 @@ internal static class BenchCommand
     private static async Task<string> MakeClipAsync(string work, int frames)
     {
         var path = Path.Combine(work, "bench-input.mp4");
-        var (exit, _, stderr) = await ProcessRunner.RunAsync(
+        var (exit, _, stderr) = await FfmpegLauncher.RunAsync(
             "ffmpeg",
             ["-v", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=30", "-frames:v", (frames + 1).ToString(CultureInfo.InvariantCulture),
              "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", path],

@@ -1,3 +1,4 @@
+using VideoStyler.Styles;
 using VideoStyler.Frames;
 using System.Diagnostics;
 using System.Globalization;
@@ -29,7 +30,7 @@ internal static class InProcessBench
         try
         {
             var stats = new PipelineStats();
-            using var stylizer = FrameStylizer.Create(library, styleSpec, new StyleControls(), width, height, size, device, threads, stats, maxTile);
+            using var stylizer = StylizerFactory.Create(library, styleSpec, new StyleControls(), width, height, size, device, threads, stats, maxTile);
             var provider = stylizer.ExecutionProvider;
 
             // Warm-up (arenas, cuDNN algorithm search, JIT), not counted.
@@ -145,7 +146,7 @@ internal static class InProcessBench
         StyleLibrary library, string? styleSpec, List<Mat> inputs, List<Mat> styled, int width, int height, int size, int threads, int maxTile, int count)
     {
         count = Math.Min(count, inputs.Count);
-        using var cpu = FrameStylizer.Create(library, styleSpec, new StyleControls(), width, height, size, ExecutionDevice.Cpu, threads, null, maxTile);
+        using var cpu = StylizerFactory.Create(library, styleSpec, new StyleControls(), width, height, size, ExecutionDevice.Cpu, threads, null, maxTile);
         using var reference = new Mat(height, width, MatType.CV_8UC3);
         using var diff = new Mat();
         using var above = new Mat();

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using VideoStyler.Cli.Parsing;
-using System.Text.Json;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 using VideoStyler.Stills;
 
 namespace VideoStyler.Cli.Commands;
@@ -31,20 +30,7 @@ internal static class InspectCommand
         }
 
         var info = await VideoProbe.ProbeAsync(path);
-        var (_, json, _) = await ProcessRunner.RunAsync("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-i", path], CancellationToken.None);
-        using var doc = JsonDocument.Parse(json);
-        string? comment = null;
-        if (doc.RootElement.TryGetProperty("format", out var format) && format.TryGetProperty("tags", out var tags))
-        {
-            foreach (var tag in tags.EnumerateObject())
-            {
-                if (tag.Name.Equals("comment", StringComparison.OrdinalIgnoreCase))
-                {
-                    comment = tag.Value.GetString();
-                }
-            }
-        }
-
+        var comment = info.Comment;
         Console.Out.WriteLine($"file:         {path} ({info.Width}x{info.Height}, {info.FramesPerSecond:0.###} fps)");
         return PrintMarking(comment, null);
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using VideoStyler.Cli.Parsing;
 using VideoStyler.Files;
 using VideoStyler.Live;
+using VideoStyler.Media;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
 

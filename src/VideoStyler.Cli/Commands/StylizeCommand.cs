@@ -271,7 +271,7 @@ internal static class StylizeCommand
         return result;
     }
 
-    private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
+    private static void WarnUpscale(Media.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Media.VideoInfo, FrameStylizer> next)
     {
         if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
         {

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Files;
 
@@ -8,7 +8,7 @@ namespace VideoStyler.Files;
 /// links (statx). Two paths with the same identity are one file, whether through a symbolic link, a
 /// hard link or a bind mount, so an output or a --stats file can never be the input under another name.
 /// </summary>
-internal readonly partial record struct FileIdentity(ulong DeviceMajor, ulong DeviceMinor, ulong Inode)
+internal readonly record struct FileIdentity(ulong DeviceMajor, ulong DeviceMinor, ulong Inode)
 {
     private const int AtFdCwd = -100;
     private const uint StatxIno = 0x100;
@@ -23,7 +23,7 @@ internal readonly partial record struct FileIdentity(ulong DeviceMajor, ulong De
         }
 
         var buffer = stackalloc byte[StatxSize];
-        if (Statx(AtFdCwd, Path.GetFullPath(path), 0, StatxIno, buffer) != 0)
+        if (Libc.Statx(AtFdCwd, Path.GetFullPath(path), 0, StatxIno, buffer) != 0)
         {
             return null;
         }
@@ -63,7 +63,4 @@ internal readonly partial record struct FileIdentity(ulong DeviceMajor, ulong De
         return string.Equals(firstFolder, secondFolder, StringComparison.Ordinal)
             || (firstFolder is not null && secondFolder is not null && Same(firstFolder, secondFolder));
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
 }

@@ -108,5 +108,5 @@ internal sealed class SideFile
     private static string TemporaryPathFor(string full) =>
         Path.Combine(
             Path.GetDirectoryName(full)!,
-            Pipeline.OutputFile.FitName(".", Path.GetFileName(full), $".{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.videostyler-tmp"));
+            FileNames.Fit(".", Path.GetFileName(full), $".{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}.videostyler-tmp"));
 }

@@ -6,11 +6,19 @@ namespace VideoStyler.Frames;
 /// One video frame travelling through the pipeline: the decoded source picture and the stylized
 /// picture, both BGR24, both in pinned buffers owned by a <see cref="FramePool"/>. The Mat headers are
 /// created once per buffer, so passing a frame around allocates nothing.
-/// Ownership: whoever holds the frame last calls <see cref="Release"/>.
+/// Ownership: whoever holds the frame last calls <see cref="Release"/>. A frame has no Dispose of its
+/// own: its pool frees the buffers' Mat headers when the pool is disposed, so <c>using</c> on a rented
+/// frame does not compile.
 /// </summary>
-internal sealed class Frame : IDisposable
+internal sealed class Frame
 {
+    private const int Rented = 0;
+    private const int InPool = 1;
+
     private readonly FramePool _pool;
+
+    // Rented or InPool: what makes a second release visible (see FramePool.Return).
+    private int _state;
 
     internal Frame(FramePool pool, int width, int height)
     {
@@ -55,11 +63,11 @@ internal sealed class Frame : IDisposable
     /// <summary>Gives the frame back to its pool. The caller must not touch it afterwards.</summary>
     public void Release() => _pool.Return(this);
 
-    public void Dispose()
-    {
-        SourceMat.Dispose();
-        OutputMat.Dispose();
-    }
+    /// <summary>Marks the frame as back in its pool; false when it already was (a second release).</summary>
+    internal bool MarkReturned() => Interlocked.Exchange(ref _state, InPool) == Rented;
+
+    /// <summary>Marks the frame as handed out by its pool.</summary>
+    internal void MarkRented() => Volatile.Write(ref _state, Rented);
 
     private static unsafe Mat WrapPinned(byte[] buffer, int width, int height)
     {

@@ -46,11 +46,11 @@ internal sealed class FramePool : IDisposable
     /// wait then allocates nothing (the channel reuses one pooled operation), and a hard stop ends it
     /// through <see cref="Close"/> instead (a <see cref="ChannelClosedException"/>).
     /// </summary>
-    public ValueTask<Frame> RentAsync(CancellationToken cancellationToken)
+    public FrameRental RentAsync(CancellationToken cancellationToken)
     {
         if (_free.Reader.TryRead(out var frame))
         {
-            return ValueTask.FromResult(frame);
+            return new FrameRental(ValueTask.FromResult(frame));
         }
 
         lock (_gate)
@@ -59,11 +59,11 @@ internal sealed class FramePool : IDisposable
             {
                 frame = new Frame(this, _width, _height);
                 _all.Add(frame);
-                return ValueTask.FromResult(frame);
+                return new FrameRental(ValueTask.FromResult(frame));
             }
         }
 
-        return _free.Reader.ReadAsync(cancellationToken);
+        return new FrameRental(_free.Reader.ReadAsync(cancellationToken));
     }
 
     /// <summary>
@@ -76,21 +76,36 @@ internal sealed class FramePool : IDisposable
         _free.Writer.TryComplete(new OperationCanceledException("the frame pool was closed"));
     }
 
+    /// <summary>
+    /// Takes a frame back. A second release of a frame that is already back (two holders that each
+    /// think they own it) throws <see cref="InvalidOperationException"/>, whether or not the pool is
+    /// full, and the frame stays in the pool once. It throws rather than ignoring the call because the
+    /// bug behind it is in the caller: ignored, the first holder may still be writing a buffer the pool
+    /// has already handed to another stage, which would show as a corrupt frame far from its cause.
+    /// </summary>
     internal void Return(Frame frame)
     {
+        if (!frame.MarkReturned())
+        {
+            throw new InvalidOperationException("A frame was released twice (it was already back in its pool).");
+        }
+
         if (!_free.Writer.TryWrite(frame) && !_closed)
         {
-            throw new InvalidOperationException("A frame was returned to its pool twice.");
+            // Cannot happen with the state check above: the channel holds up to every frame created.
+            throw new InvalidOperationException("A frame pool took back more frames than it created.");
         }
     }
 
+    /// <summary>Frees the Mat headers of every frame created (the pinned buffers go with the frames).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             foreach (var frame in _all)
             {
-                frame.Dispose();
+                frame.SourceMat.Dispose();
+                frame.OutputMat.Dispose();
             }
 
             _all.Clear();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace VideoStyler.Frames;
@@ -9,7 +8,7 @@ namespace VideoStyler.Frames;
 /// creates an ONNX Runtime session for that moment names the session's intra-op pool (which has no
 /// name of its own), and `bench` can attribute CPU time per consumer. Linux only; a no-op elsewhere.
 /// </summary>
-internal static partial class ThreadLabel
+internal static class ThreadLabel
 {
     /// <summary>The name ONNX Runtime's intra-op threads carry.</summary>
     public const string OrtPool = "vs-ort-pool";
@@ -37,7 +36,7 @@ internal static partial class ThreadLabel
         Encoding.ASCII.GetBytes(name.AsSpan(0, Math.Min(15, name.Length)), bytes);
         try
         {
-            _ = SetName(PrSetName, bytes, 0, 0, 0);
+            _ = Libc.Prctl(PrSetName, bytes, 0, 0, 0);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -55,7 +54,7 @@ internal static partial class ThreadLabel
         var bytes = new byte[16];
         try
         {
-            if (GetName(PrGetName, bytes, 0, 0, 0) != 0)
+            if (Libc.Prctl(PrGetName, bytes, 0, 0, 0) != 0)
             {
                 return null;
             }
@@ -68,12 +67,6 @@ internal static partial class ThreadLabel
         var length = Array.IndexOf(bytes, (byte)0);
         return Encoding.ASCII.GetString(bytes, 0, length < 0 ? bytes.Length : length);
     }
-
-    [LibraryImport("libc", EntryPoint = "prctl")]
-    private static partial int SetName(int option, byte[] name, nint arg3, nint arg4, nint arg5);
-
-    [LibraryImport("libc", EntryPoint = "prctl")]
-    private static partial int GetName(int option, byte[] name, nint arg3, nint arg4, nint arg5);
 
     /// <summary>Gives the thread its old name back.</summary>
     public readonly struct Scope(string? old) : IDisposable

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Stylize;
 
 namespace VideoStyler.Live;

@@ -1,3 +1,4 @@
+using VideoStyler.Media;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using VideoStyler.Frames;
+using VideoStyler.Media;
 
 namespace VideoStyler.Live;
 
@@ -9,7 +10,7 @@ namespace VideoStyler.Live;
 /// pipeline writes them. Latency is capture-to-output: from the moment a frame was read from the
 /// source to the moment it was written to the sink pipe.
 /// </summary>
-internal sealed class LiveStats
+internal sealed class LiveStats : ICaptureCounters
 {
     private const int WindowSize = 900;
     private readonly Lock _gate = new();

@@ -1,3 +1,5 @@
+using VideoStyler.Frames;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 
 namespace VideoStyler.Live;
@@ -36,7 +38,7 @@ internal sealed class StyleSwitcher
     internal FrameStylizer Load(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
     {
         var source = _options.Source;
-        return FrameStylizer.Create(
+        return StylizerFactory.Create(
             _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
             arbitrary: arbitrary);
     }

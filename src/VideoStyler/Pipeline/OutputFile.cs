@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using VideoStyler.Files;
 
 namespace VideoStyler.Pipeline;
@@ -14,9 +13,6 @@ namespace VideoStyler.Pipeline;
 /// </summary>
 internal sealed class OutputFile : IDisposable
 {
-    /// <summary>Longest file name (bytes) Linux file systems take.</summary>
-    private const int NameMax = 255;
-
     private static readonly ConcurrentDictionary<OutputFile, byte> Active = new();
 
     private readonly OutputLock _lock;
@@ -44,7 +40,7 @@ internal sealed class OutputFile : IDisposable
 
     /// <summary>NAME.partial.EXT beside <paramref name="finalPath"/> (the name shortened if it would be too long).</summary>
     public static string PartialPathOf(string finalPath) =>
-        Path.Combine(Path.GetDirectoryName(finalPath)!, FitName("", Path.GetFileNameWithoutExtension(finalPath), ".partial" + Path.GetExtension(finalPath)));
+        Path.Combine(Path.GetDirectoryName(finalPath)!, FileNames.Fit("", Path.GetFileNameWithoutExtension(finalPath), ".partial" + Path.GetExtension(finalPath)));
 
     public static OutputFile Prepare(string inputPath, string outputPath, bool force)
     {
@@ -81,7 +77,7 @@ internal sealed class OutputFile : IDisposable
 
             // A name of this run's own: two runs never share a temporary file.
             var unique = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-            var temporary = Path.Combine(folder, FitName(".", baseName, $".{unique}.videostyler-tmp{extension}"));
+            var temporary = Path.Combine(folder, FileNames.Fit(".", baseName, $".{unique}.videostyler-tmp{extension}"));
             try
             {
                 // Prove the folder is writable before spending minutes on inference.
@@ -199,22 +195,5 @@ internal sealed class OutputFile : IDisposable
     {
         Active.TryRemove(this, out _);
         _lock.Dispose();
-    }
-
-    /// <summary>prefix + name + suffix, with name cut (whole UTF-8 characters) so the result fits in a file name.</summary>
-    internal static string FitName(string prefix, string name, string suffix)
-    {
-        var room = NameMax - Encoding.UTF8.GetByteCount(prefix) - Encoding.UTF8.GetByteCount(suffix);
-        var cut = name;
-        while (Encoding.UTF8.GetByteCount(cut) > room && cut.Length > 0)
-        {
-            cut = cut[..^1];
-            if (cut.Length > 0 && char.IsHighSurrogate(cut[^1]))
-            {
-                cut = cut[..^1];
-            }
-        }
-
-        return prefix + cut + suffix;
     }
 }

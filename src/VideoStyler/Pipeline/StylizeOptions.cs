@@ -31,18 +31,8 @@ public sealed record StylizeOptions
     /// <summary>--size was given: a still image is processed at its own size unless it was (see Stills.StillStylizer).</summary>
     public bool ProcessingSizeGiven { get; init; }
 
-    /// <summary>
-    /// Default for <see cref="MaxTile"/>. What grows with the picture is the model's memory: the input
-    /// and output tensors with their OpenCV views (~60 bytes per pixel) and ONNX Runtime's activations,
-    /// which for Johnson-style nets (16-32 float channels at full resolution, 64-128 at 1/2 and 1/4,
-    /// instance norms) come to several hundred bytes per pixel. Measured peak RSS with candy on a CPU:
-    /// a whole 1920x1080 frame 1.6 GB, a whole 3840x2160 frame 5.8 GB (from the second frame on), and
-    /// growing with the frame; in tiles of at most 1920 px a 3840x2160 frame peaks at 1.85 GB (3x2
-    /// tiles of 1440x1200), and no frame needs more than one 1920x1920 tile's worth. Not less than 1920:
-    /// up to 1080p processing a whole frame costs about what tiles would (1280 tiles: 1.2 GB at 1080p,
-    /// 1.4 GB at 4K), while tiling an instance-norm style doubles its model time (a measuring pass).
-    /// </summary>
-    public const int DefaultMaxTile = 1920;
+    /// <summary>The default of --max-tile (see <see cref="TiledStylizer.DefaultMaxTile"/>).</summary>
+    public const int DefaultMaxTile = TiledStylizer.DefaultMaxTile;
 
     /// <summary>
     /// --max-tile: frames whose processing size has a longer side are stylized in overlapping tiles of

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Threading.Channels;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Frames;
+using VideoStyler.Media;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
-using VideoStyler.Frames;
 
 namespace VideoStyler.Pipeline;
 
@@ -57,7 +57,7 @@ public static class StylizeRunner
         {
             // Resolved after the input and output checks, so those errors come first.
             var stats = new PipelineStats();
-            using var style = FrameStylizer.Create(
+            using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary,
                 smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
                 carryFeatures: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using VideoStyler.Sources;
+using VideoStyler.Media;
 
 namespace VideoStyler.ScaleOut;
 
@@ -14,15 +14,7 @@ internal sealed record FrameTimes(IReadOnlyList<long> PresentationMs, IReadOnlyS
 
     public static async Task<FrameTimes> ProbeAsync(VideoInfo info, CancellationToken cancellationToken)
     {
-        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(
-            "ffprobe",
-            ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", info.Path],
-            cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new UserFacingException($"ffprobe could not list the frames of {info.Path}: {stderr.Trim()}");
-        }
-
+        var stdout = await VideoProbe.ListVideoPacketsAsync(info.Path, cancellationToken);
         return Parse(stdout, info.StartSeconds, info.Path);
     }
 

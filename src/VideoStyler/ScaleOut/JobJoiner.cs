@@ -1,8 +1,7 @@
-using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Text;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.ScaleOut;
 
@@ -47,7 +46,7 @@ internal static class JobJoiner
             JobFolder.WriteAtomically(list, ConcatList(job));
             var marking = $"AI-stylized by VideoStyler {spec.ToolVersion}; style: {done[0].Style}";
             var args = JoinArguments.Build(list, spec.Segments[0].StartMs / 1000.0, info, output.TemporaryPath, profile, marking, spec.Settings.MaxFrames > 0);
-            var (exitCode, _, stderr) = await ProcessRunner.RunAsync("ffmpeg", args, stop);
+            var (exitCode, _, stderr) = await FfmpegLauncher.RunAsync("ffmpeg", args, stop);
             if (exitCode != 0)
             {
                 var last = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

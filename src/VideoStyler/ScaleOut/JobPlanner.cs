@@ -1,6 +1,5 @@
+using VideoStyler.Media;
 using VideoStyler.Pipeline;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
 
 namespace VideoStyler.ScaleOut;
 

@@ -1,13 +1,14 @@
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading.Channels;
-using VideoStyler.Sinks;
-using VideoStyler.Sources;
+using VideoStyler.Frames;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Temporal;
-using VideoStyler.Frames;
 
 namespace VideoStyler.ScaleOut;
 
@@ -73,7 +74,7 @@ internal static class SegmentRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            using var style = FrameStylizer.Create(
+            using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile);
             const int capacity = 4;
             using var pool = new FramePool(info.Width, info.Height, (2 * capacity) + 5);
@@ -234,26 +235,55 @@ internal static class SegmentRunner
         ChannelReader<Frame> frames, VideoInfo info, string path, ContainerProfile profile, PipelineStats stats, Action<long>? onProgress, CancellationToken abort)
     {
         var stderr = new FfmpegStderr();
-        var source = new ChannelPipeSource(frames, info.Width, info.Height, info.FrameRate, stats, onProgress);
+        var writer = new FrameStreamWriter(frames, info.Width, info.Height, info.FrameRate, stats, onProgress);
         try
         {
-            var result = await SegmentEncoderArguments.Build(source, info, path, profile)
-                .NotifyOnStandardError(stderr.Add)
-                .CancellableThrough(abort, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false, cancellationToken: CancellationToken.None); // stopped through CancellableThrough (graceful q)
+            using var run = FfmpegLauncher.Start(
+                "ffmpeg", SegmentEncoderArguments.Build(info, path, profile), redirectInput: true, redirectOutput: false, stderr);
+            Exception? writeFault = null;
+            using (abort.Register(run.Kill))
+            {
+                try
+                {
+                    await writer.WriteAsync(run.Input, abort);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    writeFault = ex;
+                    // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
+                    if (ex is not IOException)
+                    {
+                        run.Kill();
+                    }
+                }
+                finally
+                {
+                    run.CloseInput();
+                }
+
+                await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
+            }
+
             abort.ThrowIfCancellationRequested();
-            if (result.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
+            if (writeFault is UserFacingException)
+            {
+                // Not ffmpeg's: an earlier stage's error, said as it was.
+                ExceptionDispatchInfo.Throw(writeFault);
+            }
+
+            if (writeFault is not null)
+            {
+                throw new UserFacingException($"ffmpeg could not encode the segment: {stderr.Summary ?? writeFault.Message}", inner: writeFault) { Details = stderr.Text };
+            }
+
+            if (run.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
             {
                 throw new UserFacingException(
-                    $"ffmpeg could not encode the segment: {stderr.OutputFull ?? stderr.FinishFailed ?? stderr.Summary ?? $"exit code {result.ExitCode}"}")
+                    $"ffmpeg could not encode the segment: {stderr.OutputFull ?? stderr.FinishFailed ?? stderr.Summary ?? $"exit code {run.ExitCode}"}")
                 {
                     Details = stderr.Text,
                 };
             }
-        }
-        catch (Exception ex) when (ex is not UserFacingException && ex is not OperationCanceledException)
-        {
-            throw new UserFacingException($"ffmpeg could not encode the segment: {stderr.Summary ?? ex.Message}", inner: ex) { Details = stderr.Text };
         }
         finally
         {

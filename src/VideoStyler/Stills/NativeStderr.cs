@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stills;
 
@@ -10,7 +10,7 @@ namespace VideoStyler.Stills;
 /// moments (decoding one still); elsewhere (not Linux/macOS, or if the descriptor cannot be
 /// duplicated) the call simply runs and nothing is captured.
 /// </summary>
-internal static partial class NativeStderr
+internal static class NativeStderr
 {
     private const int StderrFd = 2;
 
@@ -25,12 +25,12 @@ internal static partial class NativeStderr
         var path = Path.Combine(Path.GetTempPath(), $".videostyler-stderr-{Environment.ProcessId}-{Guid.NewGuid():N}");
         using var sink = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, 1, FileOptions.DeleteOnClose);
         Console.Error.Flush();
-        var saved = Dup(StderrFd);
-        if (saved < 0 || Dup2((int)sink.SafeFileHandle.DangerousGetHandle(), StderrFd) < 0)
+        var saved = Libc.Dup(StderrFd);
+        if (saved < 0 || Libc.Dup2((int)sink.SafeFileHandle.DangerousGetHandle(), StderrFd) < 0)
         {
             if (saved >= 0)
             {
-                Close(saved);
+                Libc.Close(saved);
             }
 
             return work();
@@ -42,20 +42,11 @@ internal static partial class NativeStderr
         }
         finally
         {
-            Dup2(saved, StderrFd);
-            Close(saved);
+            Libc.Dup2(saved, StderrFd);
+            Libc.Close(saved);
             sink.Position = 0;
             using var reader = new StreamReader(sink, leaveOpen: true);
             captured = reader.ReadToEnd();
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
-    private static partial int Dup(int fd);
-
-    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
-    private static partial int Dup2(int fd, int target);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

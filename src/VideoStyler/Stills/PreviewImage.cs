@@ -1,7 +1,6 @@
-using VideoStyler.Pipeline;
-using System.Globalization;
 using OpenCvSharp;
-using VideoStyler.Sources;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
 
 namespace VideoStyler.Stills;
 
@@ -98,9 +97,7 @@ internal static class PreviewImage
     private static async Task<Mat?> FrameAtAsync(string video, double seconds, string png, CancellationToken cancel)
     {
         File.Delete(png);
-        var at = seconds.ToString("0.###", CultureInfo.InvariantCulture);
-        var (code, _, _) = await ProcessRunner.RunAsync(
-            "ffmpeg", ["-nostdin", "-v", "error", "-ss", at, "-i", video, "-frames:v", "1", "-y", png], cancel);
+        var (code, _, _) = await FfmpegLauncher.RunAsync("ffmpeg", FrameGrabArguments.Build(video, seconds, png), cancel);
         var frame = code == 0 && File.Exists(png) ? Cv2.ImRead(png, ImreadModes.Color) : new Mat();
         if (frame.Empty())
         {

@@ -1,9 +1,10 @@
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
-using VideoStyler.Sinks;
-using VideoStyler.Stylize;
 using VideoStyler.Frames;
+using VideoStyler.Media;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
+using VideoStyler.Stylize;
 
 namespace VideoStyler.Stills;
 
@@ -78,7 +79,7 @@ internal static class StillStylizer
         try
         {
             var notices = new List<string>();
-            using var style = FrameStylizer.Create(
+            using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, image.Width, image.Height,
                 ProcessingSize(options, image.Width, image.Height), options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary);
             if (style.Primary is TiledStylizer tiled)

@@ -1,6 +1,5 @@
-using VideoStyler.Frames;
-using VideoStyler.Pipeline;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Models;
 using VideoStyler.Stylize.Arbitrary;
 
@@ -70,6 +69,11 @@ internal sealed class FrameStylizer : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The stylizer for networks named by <paramref name="styleSpec"/>, or for <paramref name="arbitrary"/>.
+    /// Picture styles named in <paramref name="styleSpec"/> are resolved a layer up, by
+    /// <c>Styles.StylizerFactory.Create</c>, which then calls this with their vector.
+    /// </summary>
     /// <param name="library">Where style names are looked up.</param>
     /// <param name="styleSpec">--style: a name, a path, a mix, or null for the default.</param>
     /// <param name="controls">--strength, --preserve-colors, --mask, --watermark.</param>
@@ -87,12 +91,9 @@ internal sealed class FrameStylizer : IDisposable
     /// <param name="featureKeep">Weight of the carried features, 0..1.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
-        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
+        ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = TiledStylizer.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
         bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep)
     {
-        // Picture styles (and the default, a built-in painting) are style vectors for the shared transformer;
-        // their strength is the content/style vector interpolation, not an output blend.
-        arbitrary ??= Styles.PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
         if (arbitrary is not null)
         {
             return CreateArbitrary(

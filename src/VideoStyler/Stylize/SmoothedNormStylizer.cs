@@ -1,8 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
+using VideoStyler.Frames;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Temporal;
-using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;
 

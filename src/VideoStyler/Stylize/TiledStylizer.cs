@@ -1,6 +1,6 @@
-using VideoStyler.Frames;
 using System.Diagnostics;
 using OpenCvSharp;
+using VideoStyler.Frames;
 
 namespace VideoStyler.Stylize;
 
@@ -86,6 +86,19 @@ internal sealed class TiledStylizer : IStylizer
         _weightX = new Mat(tileHeight, tileWidth, MatType.CV_32FC3);
         _weightY = new Mat(tileHeight, tileWidth, MatType.CV_32FC3);
     }
+
+    /// <summary>
+    /// Default for --max-tile (the longest tile side, processing pixels). What grows with the picture is the model's memory: the input
+    /// and output tensors with their OpenCV views (~60 bytes per pixel) and ONNX Runtime's activations,
+    /// which for Johnson-style nets (16-32 float channels at full resolution, 64-128 at 1/2 and 1/4,
+    /// instance norms) come to several hundred bytes per pixel. Measured peak RSS with candy on a CPU:
+    /// a whole 1920x1080 frame 1.6 GB, a whole 3840x2160 frame 5.8 GB (from the second frame on), and
+    /// growing with the frame; in tiles of at most 1920 px a 3840x2160 frame peaks at 1.85 GB (3x2
+    /// tiles of 1440x1200), and no frame needs more than one 1920x1920 tile's worth. Not less than 1920:
+    /// up to 1080p processing a whole frame costs about what tiles would (1280 tiles: 1.2 GB at 1080p,
+    /// 1.4 GB at 4K), while tiling an instance-norm style doubles its model time (a measuring pass).
+    /// </summary>
+    public const int DefaultMaxTile = 1920;
 
     /// <summary>The smallest --max-tile: below it the overlap would be most of every tile.</summary>
     public const int MinTile = 64;

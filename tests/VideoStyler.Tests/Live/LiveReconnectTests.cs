@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using VideoStyler.Live;
+using VideoStyler.Media;
 using VideoStyler.Tests.Support;
 using static VideoStyler.Tests.Live.LiveTestSupport;
 

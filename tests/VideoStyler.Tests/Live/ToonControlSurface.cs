@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using VideoStyler.Live;
+using VideoStyler.Media;
 using VideoStyler.Models;
 using VideoStyler.Tests.Support;
 

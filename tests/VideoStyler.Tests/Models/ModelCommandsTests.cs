@@ -5,6 +5,7 @@ using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Models.Onnx.Proto;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 
@@ -145,7 +146,7 @@ public class ModelCommandsTests
         var dir = TestPaths.NewTempFolder();
         var path = Path.Combine(dir, "keep_red.onnx");
         File.WriteAllBytes(path, source.ModelBytes!);
-        using var pipeline = FrameStylizer.Create(StyleLibrary.CreateDefault(), path, new StyleControls(), 96, 80, 80, ExecutionDevice.Cpu, 0, null);
+        using var pipeline = StylizerFactory.Create(StyleLibrary.CreateDefault(), path, new StyleControls(), 96, 80, 80, ExecutionDevice.Cpu, 0, null);
         Assert.IsType<TiledStylizer>(pipeline.Primary);
         using var tiled = new Mat(80, 96, MatType.CV_8UC3);
         pipeline.Process(frame, tiled);

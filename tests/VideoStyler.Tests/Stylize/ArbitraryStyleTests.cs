@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using VideoStyler.Models;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Tests.Support;
@@ -86,7 +87,7 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
         var changes = new List<double>();
         foreach (var strength in new[] { 0.0, 0.5, 1.0 })
         {
-            using var frame = FrameStylizer.Create(
+            using var frame = StylizerFactory.Create(
                 StyleLibrary.CreateDefault(), null, new StyleControls(), photo.Width, photo.Height, Size, ExecutionDevice.Cpu, 0, null,
                 arbitrary: new ArbitraryStyle { Name = "scream", Vector = vector, Strength = strength });
             using var styled = new Mat(photo.Size(), MatType.CV_8UC3);
@@ -107,7 +108,7 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
         var help = clip.Read("help.mkv", 58).TakeLast(4).ToList();
         var walk = clip.Read("walk.mkv", 2);
         var style = new ArbitraryStyle { Name = "scream", Vector = Predict(Painting("munch-the-scream.jpg")), Strength = 0.5 };
-        FrameStylizer Fresh() => FrameStylizer.Create(
+        FrameStylizer Fresh() => StylizerFactory.Create(
             StyleLibrary.CreateDefault(), null, new StyleControls(), width, height, height, ExecutionDevice.Cpu, 0, null, arbitrary: style);
         Mat Run(FrameStylizer stylizer, Mat frame)
         {

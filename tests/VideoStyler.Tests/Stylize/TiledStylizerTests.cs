@@ -1,6 +1,7 @@
-using VideoStyler.Pipeline;
 using OpenCvSharp;
 using VideoStyler.Models;
+using VideoStyler.Pipeline;
+using VideoStyler.Styles;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
 
@@ -151,12 +152,12 @@ public class TiledStylizerTests
     public void The_frame_stylizer_tiles_only_above_max_tile()
     {
         var library = StyleLibrary.CreateDefault(TestPaths.NewTempFolder());
-        using (var above = FrameStylizer.Create(library, null, new StyleControls(), 1920, 1080, 1080, ExecutionDevice.Cpu, 0, null, maxTile: 1280))
+        using (var above = StylizerFactory.Create(library, null, new StyleControls(), 1920, 1080, 1080, ExecutionDevice.Cpu, 0, null, maxTile: 1280))
         {
             Assert.IsType<TiledStylizer>(above.Primary);
         }
 
-        using var within = FrameStylizer.Create(library, null, new StyleControls(), 1920, 1080, 720, ExecutionDevice.Cpu, 0, null, maxTile: 1280);
+        using var within = StylizerFactory.Create(library, null, new StyleControls(), 1920, 1080, 720, ExecutionDevice.Cpu, 0, null, maxTile: 1280);
         Assert.IsType<OnnxStylizer>(within.Primary);
     }
 
