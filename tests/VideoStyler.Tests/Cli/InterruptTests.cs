@@ -16,7 +16,8 @@ public class InterruptTests
     [Fact]
     public async Task Ctrl_c_to_the_process_group_finishes_the_frames_in_flight_and_leaves_a_playable_output()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "64", "--no-temporal"]);
         await FileSafetyTests.WaitForGrowingTempAsync(dir, 20_000, run);
@@ -35,7 +36,8 @@ public class InterruptTests
     [Fact]
     public async Task Second_ctrl_c_stops_at_once_and_leaves_what_is_done_under_a_clear_name()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
         // With the temporal stage the frames in flight take longer to finish than the gap between the signals.
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "160"]);
@@ -65,7 +67,8 @@ public class InterruptTests
     [Fact]
     public async Task Live_recording_ends_cleanly_on_ctrl_c_to_the_process_group()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var recording = Path.Combine(dir, "rec.mkv");
         var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

@@ -9,7 +9,8 @@ public class LiveEveryFrameTests
     [Fact]
     public async Task Every_frame_sends_frames_the_model_stylized_itself_and_reports_the_mode()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var statsPath = Path.Combine(folder, "stats.json");
         var run = await Support.Cli.RunAsync(
             [
@@ -36,7 +37,8 @@ public class LiveEveryFrameTests
     [Fact]
     public async Task A_model_too_slow_for_the_rate_falls_back_to_propagation_with_a_notice()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var statsPath = Path.Combine(folder, "stats.json");
         // candy at 640x480 needs well over two frame intervals (66 ms) on a CPU: every frame is late.
         var run = await Support.Cli.RunAsync(
@@ -59,7 +61,8 @@ public class LiveEveryFrameTests
     [Fact]
     public async Task Without_every_frame_nothing_is_direct_and_the_mode_is_null()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var statsPath = Path.Combine(folder, "stats.json");
         var run = await Support.Cli.RunAsync(
             [

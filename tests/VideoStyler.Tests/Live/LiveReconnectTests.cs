@@ -19,7 +19,8 @@ public class LiveReconnectTests
     [Fact]
     public async Task A_stream_that_closes_or_hangs_is_covered_by_repeats_and_a_placeholder_then_reconnected()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var recording = Path.Combine(folder, "show.mkv");
         var statsPath = Path.Combine(folder, "stats.json");
         var streamPort = LiveTestSupport.FreeTcpPort();
@@ -95,7 +96,8 @@ public class LiveReconnectTests
     [Fact]
     public async Task A_source_lost_past_the_reconnect_timeout_ends_the_run_with_an_error_and_a_finished_recording()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var recording = Path.Combine(folder, "show.mkv");
         var statsPath = Path.Combine(folder, "stats.json");
         var streamPort = LiveTestSupport.FreeTcpPort();
@@ -129,7 +131,8 @@ public class LiveReconnectTests
     [Fact]
     public async Task A_stream_that_never_opens_is_a_one_line_error_not_an_endless_retry()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var port = LiveTestSupport.FreeTcpPort();
         var result = await Support.Cli.RunAsync(
             [

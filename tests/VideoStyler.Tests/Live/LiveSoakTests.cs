@@ -24,7 +24,8 @@ public class LiveSoakTests(ITestOutputHelper output)
     [Fact]
     public async Task Resident_memory_stays_flat_while_frames_keep_flowing()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var udpPort = LiveTestSupport.FreeUdpPort();
         var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

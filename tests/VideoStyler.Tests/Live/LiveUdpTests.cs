@@ -13,7 +13,8 @@ public class LiveUdpTests
     [Fact]
     public async Task Realtime_file_to_udp_keeps_the_input_rate_and_switches_style_without_a_gap()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var received = Path.Combine(folder, "received.mkv");
         var statsPath = Path.Combine(folder, "stats.json");
         var udpPort = LiveTestSupport.FreeUdpPort();
