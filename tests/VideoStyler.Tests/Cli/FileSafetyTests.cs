@@ -248,23 +248,23 @@ public class FileSafetyTests
     }
 
     /// <summary>Waits until a hidden temporary file in <paramref name="folder"/> holds at least <paramref name="bytes"/>.</summary>
-    internal static async Task WaitForGrowingTempAsync(string folder, long bytes, BackgroundProcess run)
+    internal static Task WaitForGrowingTempAsync(string folder, long bytes, BackgroundProcess run) =>
+        Eventually.TrueAsync(
+            () => HasTempOf(folder, bytes),
+            $"a temporary output of {bytes} bytes in {folder}",
+            TimeSpan.FromSeconds(120),
+            () => run.HasExited ? "the run ended before it could be interrupted" : null,
+            run.Output);
+
+    private static bool HasTempOf(string folder, long bytes)
     {
-        for (var i = 0; i < 240; i++)
+        try
         {
-            if (run.HasExited)
-            {
-                Assert.Fail("the run ended before it could be interrupted: " + run.Output());
-            }
-
-            if (Directory.Exists(folder) && Directory.GetFiles(folder, ".*").Any(f => new FileInfo(f).Length >= bytes))
-            {
-                return;
-            }
-
-            await Task.Delay(250);
+            return Directory.Exists(folder) && Directory.GetFiles(folder, ".*").Any(f => new FileInfo(f).Length >= bytes);
         }
-
-        Assert.Fail("no temporary output grew in " + folder + ": " + run.Output());
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // Renamed or removed meanwhile: look again.
+        }
     }
 }

@@ -42,14 +42,17 @@ public class InterruptTests
         // With the temporal stage the frames in flight take longer to finish than the gap between the signals.
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "160"]);
         // The first progress line: frames have gone to the encoder (the file itself grows in large steps).
-        for (var i = 0; i < 240 && !System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames"); i++)
-        {
-            Assert.False(run.HasExited, run.Output());
-            await Task.Delay(250);
-        }
+        await Eventually.TrueAsync(
+            () => System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames"),
+            "a progress line",
+            TimeSpan.FromSeconds(120),
+            () => run.HasExited ? "the run ended" : null,
+            run.Output);
 
         run.SignalGroup("INT");
-        await Task.Delay(50);
+        // The second signal once the first one is being handled (the frames in flight still finishing).
+        await Eventually.TrueAsync(
+            () => run.Output().Contains("finishing the frames in flight", StringComparison.Ordinal), "the first signal noticed", TimeSpan.FromSeconds(30), context: run.Output, every: TimeSpan.FromMilliseconds(5));
         run.SignalGroup("INT");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(15));
 
@@ -70,13 +73,13 @@ public class InterruptTests
         using var temp = new TempFolder();
         var dir = temp.Path;
         var recording = Path.Combine(dir, "rec.mkv");
-        var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var run = StartInOwnGroup([
-            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", recording,
-            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--duration", "120",
-        ]);
-        await LiveTestSupport.WaitForStatusAsync(http, controlPort, run, s => LiveTestSupport.Get(s, "frames_out") >= 20, "20 frames out", 40);
+        // The long --duration only ends a run the test lost.
+        var (live, controlPort) = await LiveControl.StartAsync(
+            ["live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", recording, "--duration", "600"],
+            StartInOwnGroup);
+        using var run = live;
+        await LiveTestSupport.WaitForStatusAsync(http, controlPort, run, s => LiveTestSupport.Get(s, "frames_out") >= 20, "20 frames out", 60);
 
         run.SignalGroup("INT");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));

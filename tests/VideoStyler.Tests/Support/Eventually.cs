@@ -15,11 +15,14 @@ public static class Eventually
     /// <param name="what">What is awaited, for the failure message ("30 frames out").</param>
     /// <param name="stopWaiting">Polled too: a reason why the condition can no longer come (the process ended), or null.</param>
     /// <param name="context">More for the failure message (the process's output so far).</param>
-    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan timeout, Func<string?>? stopWaiting = null, Func<string>? context = null) =>
-        TrueAsync(() => Task.FromResult(condition()), what, timeout, stopWaiting, context);
+    /// <param name="every">How often to look (default 100 ms).</param>
+    public static Task TrueAsync(
+        Func<bool> condition, string what, TimeSpan timeout, Func<string?>? stopWaiting = null, Func<string>? context = null, TimeSpan? every = null) =>
+        TrueAsync(() => Task.FromResult(condition()), what, timeout, stopWaiting, context, every);
 
-    /// <inheritdoc cref="TrueAsync(Func{bool}, string, TimeSpan, Func{string?}?, Func{string}?)"/>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, Func<string?>? stopWaiting = null, Func<string>? context = null)
+    /// <inheritdoc cref="TrueAsync(Func{bool}, string, TimeSpan, Func{string?}?, Func{string}?, TimeSpan?)"/>
+    public static async Task TrueAsync(
+        Func<Task<bool>> condition, string what, TimeSpan timeout, Func<string?>? stopWaiting = null, Func<string>? context = null, TimeSpan? every = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -41,7 +44,7 @@ public static class Eventually
                 Assert.Fail($"no {what} within {timeout.TotalSeconds:0.#} s{Describe(context)}");
             }
 
-            await Task.Delay(Every);
+            await Task.Delay(every ?? Every);
         }
     }
 
