@@ -1,4 +1,3 @@
-using System.Globalization;
 using VideoStyler.Tests.Live;
 using VideoStyler.Tests.Support;
 
@@ -25,7 +24,7 @@ public class InterruptTests
         Assert.Contains(children, c => c.StartsWith("ffmpeg", StringComparison.Ordinal));
 
         run.SignalGroup("INT");
-        var result = await run.WaitAsync(TimeSpan.FromSeconds(20));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 130, result.ToString());
         Assert.Contains("interrupted:", result.StdOut);

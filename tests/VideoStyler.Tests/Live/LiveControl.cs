@@ -9,7 +9,7 @@ namespace VideoStyler.Tests.Live;
 /// from the run's start line ("...; control: http://127.0.0.1:PORT/"), and a run that could not bind
 /// the port it was given (another process took it meanwhile) is started again on another one.
 /// </summary>
-public static partial class LiveControl
+internal static partial class LiveControl
 {
     private const int Attempts = 3;
 

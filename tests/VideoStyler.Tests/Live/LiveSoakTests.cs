@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Xunit.Abstractions;
 using VideoStyler.Tests.Support;
 using static VideoStyler.Tests.Live.LiveTestSupport;

@@ -14,7 +14,7 @@ namespace VideoStyler.Tests.Live;
 /// (<see cref="Reopen"/>), or freeze it (<see cref="Freeze"/>: the connection stays open, nothing is sent).
 /// The copying task never asserts; its errors only end the connection.
 /// </summary>
-public sealed class TcpStreamServer : IDisposable
+internal sealed class TcpStreamServer : IDisposable
 {
     private readonly string _clip;
     private readonly StringBuilder _errors = new();

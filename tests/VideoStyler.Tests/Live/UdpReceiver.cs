@@ -12,7 +12,7 @@ namespace VideoStyler.Tests.Live;
 /// video frame can be read back (<see cref="FrameArrivalsAsync"/>). The receiving thread never asserts:
 /// what went wrong there is thrown on the test thread by <see cref="StopAsync"/>.
 /// </summary>
-public sealed class UdpReceiver : IDisposable
+internal sealed class UdpReceiver : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly FileStream _file;

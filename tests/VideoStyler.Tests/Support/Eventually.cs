@@ -7,7 +7,7 @@ namespace VideoStyler.Tests.Support;
 /// milliseconds until it holds or the deadline passes; then the test fails with what it waited for.
 /// The deadlines are generous (a loaded machine is slow, a quick one returns at once).
 /// </summary>
-public static class Eventually
+internal static class Eventually
 {
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(100);
 

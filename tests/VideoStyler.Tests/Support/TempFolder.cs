@@ -8,7 +8,7 @@ namespace VideoStyler.Tests.Support;
 /// after the processes writing into it, whether the test passed or failed. A folder that cannot be
 /// removed at once (a process still closing a file) is tried again when the test process exits.
 /// </summary>
-public sealed class TempFolder : IDisposable
+internal sealed class TempFolder : IDisposable
 {
     private static readonly ConcurrentDictionary<string, byte> Left = new(StringComparer.Ordinal);
 
