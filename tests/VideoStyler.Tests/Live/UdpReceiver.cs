@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace VideoStyler.Tests.Live;
 
@@ -9,11 +10,16 @@ namespace VideoStyler.Tests.Live;
 /// The receiving end of a live run's udp:// output, in the test: a socket bound to a port the system
 /// picks (no free-port guess that another process could take meanwhile), open before the run starts.
 /// Every datagram is appended to a file and stamped with its arrival time, so that the arrival of each
-/// video frame can be read back (<see cref="FrameArrivalsAsync"/>). The receiving thread never asserts:
+/// video frame can be read back (<see cref="FrameArrivalsAsync"/>). The time is the kernel's (SIOCGSTAMP:
+/// when the datagram reached the socket), so a receiving thread that a loaded machine runs late does not
+/// show up as a gap in the stream. The receiving thread never asserts:
 /// what went wrong there is thrown on the test thread by <see cref="StopAsync"/>.
 /// </summary>
-internal sealed class UdpReceiver : IDisposable
+internal sealed partial class UdpReceiver : IDisposable
 {
+    /// <summary>SIOCGSTAMP (linux/sockios.h): the time the last datagram reached the socket, as a struct timeval.</summary>
+    private const nuint SiocGStamp = 0x8906;
+
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly FileStream _file;
     private readonly List<(long Offset, double Arrival)> _datagrams = [];
@@ -36,6 +42,9 @@ internal sealed class UdpReceiver : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Whether the arrival times came from the kernel (SIOCGSTAMP) rather than the receiving thread's clock.</summary>
+    public bool KernelStamps { get; private set; }
+
     /// <summary>The live output to give the run under test.</summary>
     public string Url => string.Create(CultureInfo.InvariantCulture, $"udp://127.0.0.1:{Port}");
 
@@ -49,6 +58,15 @@ internal sealed class UdpReceiver : IDisposable
             {
                 return _datagrams.Count;
             }
+        }
+    }
+
+    /// <summary>Arrival time (Unix seconds) of each datagram so far, in order.</summary>
+    public IReadOnlyList<double> DatagramArrivals()
+    {
+        lock (_datagrams)
+        {
+            return [.. _datagrams.Select(d => d.Arrival)];
         }
     }
 
@@ -107,6 +125,34 @@ internal sealed class UdpReceiver : IDisposable
         _file.Dispose();
     }
 
+    /// <summary>Arrival time (Unix seconds) of the datagram just received, as the kernel stamped it; null where it cannot say.</summary>
+    private double? KernelArrival()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        if (Ioctl(_socket.Handle, SiocGStamp, out var time) != 0)
+        {
+            return null;
+        }
+
+        KernelStamps = true;
+        return time.Seconds + (time.Microseconds / 1e6);
+    }
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int Ioctl(nint fd, nuint request, out TimeVal value);
+
+    /// <summary>A struct timeval (64-bit Linux).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeVal
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
     private void Receive()
     {
         var buffer = new byte[65536];
@@ -115,7 +161,7 @@ internal sealed class UdpReceiver : IDisposable
             while (true)
             {
                 var length = _socket.Receive(buffer);
-                var arrival = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds;
+                var arrival = KernelArrival() ?? (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).TotalSeconds;
                 _file.Write(buffer, 0, length);
                 lock (_datagrams)
                 {
