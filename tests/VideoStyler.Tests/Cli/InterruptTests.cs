@@ -49,11 +49,25 @@ public class InterruptTests
             run.Output);
 
         run.SignalGroup("INT");
-        // A deliberate gap, not a wait for something: two signals sent at once could reach the process as
-        // one (a pending signal is not queued twice). Waiting for the first one's notice instead was too slow
-        // under load: the frames in flight were done and the output finalized before the second came.
-        await Task.Delay(50);
-        run.SignalGroup("INT");
+        // The second Ctrl-C. Two signals sent at once, or a fixed moment apart, can reach a process that a loaded
+        // machine has not run meanwhile as one (a pending signal is not queued twice), and waiting to see the
+        // first one's notice let the frames in flight finish first: so it is sent to the tool again every
+        // 20 ms until it says it stops now (or ends).
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (run.HasExited || run.Output().Contains("stopping now", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                run.Signal("INT");
+                return false;
+            },
+            "the second signal taken",
+            TimeSpan.FromSeconds(30),
+            context: run.Output,
+            every: TimeSpan.FromMilliseconds(20));
         var result = await run.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.True(result.ExitCode == 130, result.ToString());
