@@ -16,4 +16,16 @@ public readonly record struct FrameSize(int Width, int Height) : IComparable<Fra
         : throw new ArgumentException($"expected a {nameof(FrameSize)}", nameof(obj));
 
     public override string ToString() => $"{Width}x{Height}";
+
+    /// <summary>Fewer pixels than <paramref name="right"/>.</summary>
+    public static bool operator <(FrameSize left, FrameSize right) => left.CompareTo(right) < 0;
+
+    /// <summary>At most as many pixels as <paramref name="right"/>.</summary>
+    public static bool operator <=(FrameSize left, FrameSize right) => left.CompareTo(right) <= 0;
+
+    /// <summary>More pixels than <paramref name="right"/>.</summary>
+    public static bool operator >(FrameSize left, FrameSize right) => left.CompareTo(right) > 0;
+
+    /// <summary>At least as many pixels as <paramref name="right"/>.</summary>
+    public static bool operator >=(FrameSize left, FrameSize right) => left.CompareTo(right) >= 0;
 }

@@ -6,7 +6,7 @@ namespace VideoStyler.Cli;
 /// A small argument parser: positionals, flags (--force) and options with values (--size 480 or
 /// --size=480). Unknown options are errors, so a typo never silently does the wrong thing.
 /// </summary>
-public sealed class CommandLine
+internal sealed class CommandLine
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly List<(string Name, string Value)> _all = [];

@@ -3,7 +3,7 @@ using VideoStyler.Cli.Commands;
 namespace VideoStyler.Cli;
 
 /// <summary>Dispatches verbs and turns every failure into one line on stderr and an exit code.</summary>
-public static class Entry
+internal static class Entry
 {
     public const string Usage = """
         videostyler — real-time video stylization with ONNX style models

@@ -8,7 +8,7 @@ namespace VideoStyler.Cli;
 /// Turns the first Ctrl-C (SIGINT) or SIGTERM into a graceful stop (finish the frames in flight and
 /// finalize the output); a second one ends the process at once.
 /// </summary>
-public sealed class InterruptHandler : IDisposable
+internal sealed class InterruptHandler : IDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly PosixSignalRegistration _sigint;

@@ -11,7 +11,7 @@ namespace VideoStyler.Cli;
 /// A progress bar with frames, fps and ETA on stderr (Spectre.Console) when stderr is a terminal;
 /// a plain progress line every few seconds otherwise (logs, CI).
 /// </summary>
-public sealed class ProgressView
+internal sealed class ProgressView
 {
     private readonly IAnsiConsole _console;
 

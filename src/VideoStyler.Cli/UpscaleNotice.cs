@@ -7,7 +7,7 @@ namespace VideoStyler.Cli;
 /// A word before a run that enlarges every frame a lot for the model (--size far above the input's
 /// short side): it adds no detail, and time and memory grow with the square of the factor.
 /// </summary>
-public static class UpscaleNotice
+internal static class UpscaleNotice
 {
     /// <summary>The factor from which the notice is given.</summary>
     public const double Factor = 2.0;

@@ -7,12 +7,17 @@ namespace VideoStyler;
 /// </summary>
 public sealed class UserFacingException : Exception
 {
+    /// <summary>An error shown to the user as the one line <paramref name="message"/>.</summary>
+    /// <param name="message">The line shown.</param>
+    /// <param name="exitCode">The process's exit code (one of <see cref="ExitCodes"/>).</param>
+    /// <param name="inner">The cause, if any.</param>
     public UserFacingException(string message, int exitCode = 1, Exception? inner = null)
         : base(message, inner)
     {
         ExitCode = exitCode;
     }
 
+    /// <summary>The exit code the CLI ends with (one of <see cref="ExitCodes"/>).</summary>
     public int ExitCode { get; }
 
     /// <summary>Extra lines (for example ffmpeg's stderr tail) shown only with --verbose.</summary>

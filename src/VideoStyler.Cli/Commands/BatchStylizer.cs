@@ -10,7 +10,7 @@ namespace VideoStyler.Cli.Commands;
 /// `stylize DIR -o OUTDIR`: every video and image in DIR, one after the other. Existing outputs are skipped
 /// (unless --force), a failing file is reported and the batch goes on, and a summary table ends it.
 /// </summary>
-public static class BatchStylizer
+internal static class BatchStylizer
 {
     private static readonly HashSet<string> VideoExtensions = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -19,7 +19,7 @@ namespace VideoStyler.Cli.Commands;
 /// same machine load. Pipeline fps is the steady output rate (first to last frame written), which
 /// leaves out model loading and ffmpeg start-up.
 /// </summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     public const string Help = """
         usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
@@ -178,7 +178,7 @@ public static class BenchCommand
                 style.SetStyleVector(arbitrary.Vector);
                 if (arbitrary.Transformer is not null)
                 {
-                    differenceToShipped = await DifferenceToShippedAsync(input, stylizer, style, arbitrary, device, threads, size);
+                    differenceToShipped = await DifferenceToShippedAsync(input, stylizer, arbitrary, device, threads, size);
                 }
             }
 
@@ -246,7 +246,7 @@ public static class BenchCommand
         };
     }
 
-    private static JsonNode? CpuEfficiency(double modelCpuMs, JsonObject cpu) =>
+    private static JsonValue? CpuEfficiency(double modelCpuMs, JsonObject cpu) =>
         cpu["total"] is { } total && total.GetValue<double>() > 0 ? JsonValue.Create(Round(modelCpuMs / total.GetValue<double>())) : null;
 
     /// <summary>The 1-minute load average (what else the machine ran), or "?" where there is none.</summary>
@@ -359,7 +359,7 @@ public static class BenchCommand
         long allocatedAtLast = 0;
         CpuBreakdown? cpuAtFirst = null;
         CpuBreakdown? cpuAtLast = null;
-        var result = await new StylizeRunner().RunAsync(options, null, written =>
+        var result = await StylizeRunner.RunAsync(options, null, written =>
         {
             // The CPU snapshots allocate: taken before the first and after the last allocation reading.
             if (written == first)
@@ -398,7 +398,7 @@ public static class BenchCommand
 
     /// <summary>Mean absolute difference (0..255) between this transformer's and the shipped one's output on the clip's first frame.</summary>
     private static async Task<double> DifferenceToShippedAsync(
-        string input, OnnxStylizer stylizer, StyleSession style, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
+        string input, OnnxStylizer stylizer, ArbitraryStyle arbitrary, ExecutionDevice device, int threads, int size)
     {
         using var frame = await FirstFrameAsync(input);
         using var shipped = StyleSession.Load(MagentaModels.Transformer(), device, threads);
@@ -479,7 +479,7 @@ public static class BenchCommand
         return stages;
     }
 
-    private static JsonNode? Bytes(double perFrame) => double.IsNaN(perFrame) ? null : JsonValue.Create(Math.Round(perFrame));
+    private static JsonValue? Bytes(double perFrame) => double.IsNaN(perFrame) ? null : JsonValue.Create(Math.Round(perFrame));
 
     private static void PrintText(JsonObject r)
     {

@@ -12,7 +12,7 @@ namespace VideoStyler.Cli.Commands;
 /// plus the GC's pause time; the difference divided by the frames between them is CPU ms per frame
 /// by consumer. Linux only (empty elsewhere).
 /// </summary>
-public sealed class CpuBreakdown
+internal sealed class CpuBreakdown
 {
     public const string Model = "onnxruntime_pool";
     public const string StylizeThread = "stylize_thread";
@@ -70,7 +70,7 @@ public sealed class CpuBreakdown
     public static JsonObject PerFrame(CpuBreakdown start, CpuBreakdown end)
     {
         var frames = Math.Max(1, end._frames - start._frames);
-        var sums = new Dictionary<string, double>
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [Model] = 0, [StylizeThread] = 0, [FinishThread] = 0, [PipesAndThreadPool] = 0, [Runtime] = 0, [Decode] = 0, [Encode] = 0,
         };
@@ -157,7 +157,7 @@ public sealed class CpuBreakdown
         }
     }
 
-    private static IEnumerable<string> SafeDirectories(string path)
+    private static string[] SafeDirectories(string path)
     {
         try
         {

@@ -10,7 +10,7 @@ namespace VideoStyler.Cli.Commands;
 /// `videostyler devices`: each execution provider with "usable" or the exact reason it is not (which
 /// library is missing, which driver), plus where every CUDA library was found and the folders searched.
 /// </summary>
-public static class DevicesCommand
+internal static class DevicesCommand
 {
     public const string Help = """
         usage: videostyler devices [--json]

@@ -8,7 +8,7 @@ namespace VideoStyler.Cli.Commands;
 /// `videostyler eval frontier INPUT --ref PERFRAME [--output OUTPUT]`: the best trade-off any temporal stage could reach;
 /// `videostyler eval style OUTPUT --content INPUT [--ref PERFRAME] [--style-image S]`: content and style losses.
 /// </summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
     public const string Help = """
         usage: videostyler eval flicker INPUT OUTPUT [--ref PERFRAME]

@@ -9,7 +9,7 @@ namespace VideoStyler.Cli.Commands;
 /// (default: the repository's models/ folder). models/toon.onnx is produced this way; a test checks
 /// the committed file equals what the generator makes.
 /// </summary>
-public static class GenerateDefaultsCommand
+internal static class GenerateDefaultsCommand
 {
     public static int Run(string[] args)
     {

@@ -1,5 +1,4 @@
 using VideoStyler.Frames;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -240,7 +239,7 @@ internal static class InProcessBench
         return (means[0], means[1], means[2]);
     }
 
-    private static JsonNode? Round(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+    private static JsonValue? Round(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
 
     /// <summary>"1280x720" to (1280, 720).</summary>
     public static (int Width, int Height) ParseFrameSize(string text)

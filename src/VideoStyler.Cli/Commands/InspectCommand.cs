@@ -5,7 +5,7 @@ using VideoStyler.Stills;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler inspect FILE`: reads back the AI-content marking every output carries.</summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     public const string Help = """
         usage: videostyler inspect FILE

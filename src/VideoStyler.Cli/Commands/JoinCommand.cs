@@ -4,7 +4,7 @@ using VideoStyler.ScaleOut;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler join JOBDIR`: the finished segments into the output.</summary>
-public static class JoinCommand
+internal static class JoinCommand
 {
     public const string Help = """
         usage: videostyler join JOBDIR [--force]
@@ -39,7 +39,7 @@ public static class JoinCommand
         using var signals = InterruptHandler.Install(stop);
         try
         {
-            var result = await new JobJoiner().RunAsync(job, line.Has("--force"), stop.Token);
+            var result = await JobJoiner.RunAsync(job, line.Has("--force"), stop.Token);
             Report(result);
             return 0;
         }

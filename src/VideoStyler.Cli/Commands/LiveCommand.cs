@@ -7,7 +7,7 @@ using VideoStyler.Models;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler live --input SRC --output SINK ...`: camera or stream in, stylized stream out, latency held.</summary>
-public static class LiveCommand
+internal static class LiveCommand
 {
     public const string Help = """
         usage: videostyler live --input SRC --output SINK [--output SINK ...] [options]

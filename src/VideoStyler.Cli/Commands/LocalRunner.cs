@@ -4,14 +4,14 @@ using VideoStyler.ScaleOut;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`plan --emit local`: runs the job's segments as separate worker processes, W at a time, then joins.</summary>
-public static class LocalRunner
+internal static class LocalRunner
 {
     public static async Task<int> RunAsync(JobFolder job, ToolCommand tool, int workers, CancellationToken stop)
     {
         var pending = new Queue<int>(job.Spec.Segments.Select(s => s.Index));
         var failures = new SortedDictionary<int, string>();
         var running = new List<Task>();
-        var gate = new object();
+        var gate = new Lock();
 
         async Task Worker()
         {
@@ -66,7 +66,7 @@ public static class LocalRunner
             return 1;
         }
 
-        var result = await new JobJoiner().RunAsync(job, force: false, stop);
+        var result = await JobJoiner.RunAsync(job, force: false, stop);
         JoinCommand.Report(result);
         return 0;
     }

@@ -6,7 +6,7 @@ using VideoStyler.Stylize;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler models list|inspect`: find styles by their tags and see how a model is fed.</summary>
-public static class ModelsCommand
+internal static class ModelsCommand
 {
     public const string Help = """
         usage: videostyler models list [--tag KEY=VALUE|VALUE] [--json] [--models-dir DIR]

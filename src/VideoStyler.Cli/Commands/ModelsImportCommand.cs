@@ -9,7 +9,7 @@ namespace VideoStyler.Cli.Commands;
 /// NAME.json into the user model folder. An existing NAME.onnx is only replaced with --force; the
 /// files are written beside the target first and then moved into place, so a failure leaves nothing half-written.
 /// </summary>
-public static class ModelsImportCommand
+internal static class ModelsImportCommand
 {
     public const string Help = """
         usage: videostyler models import FILE.tflite [--name N] [--license L] [--float-weights | --qdq] [--force] [--models-dir DIR]

@@ -8,7 +8,7 @@ using VideoStyler.Temporal;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler plan INPUT -o OUTPUT --segments N`: a job folder for a scale-out run.</summary>
-public static class PlanCommand
+internal static class PlanCommand
 {
     public const string Help = """
         usage: videostyler plan INPUT -o OUTPUT --segments N [stylize options] [--job DIR]

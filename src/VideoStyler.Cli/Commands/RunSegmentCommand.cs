@@ -4,7 +4,7 @@ using VideoStyler.ScaleOut;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler run-segment JOBDIR [INDEX]`: one worker's share of a planned job.</summary>
-public static class RunSegmentCommand
+internal static class RunSegmentCommand
 {
     public const string Help = """
         usage: videostyler run-segment JOBDIR [INDEX]
@@ -40,7 +40,7 @@ public static class RunSegmentCommand
         using var signals = InterruptHandler.Install(stop);
         try
         {
-            var (stats, alreadyDone) = await new SegmentRunner().RunAsync(job, index, null, stop.Token);
+            var (stats, alreadyDone) = await SegmentRunner.RunAsync(job, index, null, stop.Token);
             Console.Out.WriteLine(alreadyDone
                 ? $"segment {index}: already done ({stats.FramesOut} frames) -> {job.SegmentFile(index)}"
                 : string.Create(

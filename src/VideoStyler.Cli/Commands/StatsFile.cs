@@ -7,7 +7,7 @@ using VideoStyler.Files;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>Writes the --stats JSON of a stylize run.</summary>
-public static class StatsFile
+internal static class StatsFile
 {
     /// <summary>Mean milliseconds per frame of each stage, as the "stage_ms" object.</summary>
     public static JsonObject StageObject(PipelineStats stats)

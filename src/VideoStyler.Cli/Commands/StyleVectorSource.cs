@@ -4,7 +4,7 @@ using VideoStyler.Stylize.Arbitrary;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>Style vectors for the styles commands: the shipped Magenta style predictor, loaded once on first use.</summary>
-public static class StyleVectorSource
+internal static class StyleVectorSource
 {
     public const string Missing = "no style vector: run `videostyler styles generate` to compute it";
 

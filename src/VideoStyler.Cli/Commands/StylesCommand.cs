@@ -11,7 +11,7 @@ namespace VideoStyler.Cli.Commands;
 /// `videostyler styles list|show|add|remove|generate`: every style, whether it is a painting's style
 /// vector or a whole ONNX network, found, described, added and removed the same way.
 /// </summary>
-public static class StylesCommand
+internal static class StylesCommand
 {
     public const string Help = """
         usage: videostyler styles list [--tag KEY=VALUE|VALUE ...] [--like NAME|IMAGE] [--json]
@@ -39,6 +39,8 @@ public static class StylesCommand
         """;
 
     private static readonly string[] Common = ["--styles-dir", "--models-dir"];
+
+    private static readonly string[] ForceFlag = ["--force"];
 
     public static int Run(string[] args)
     {
@@ -319,7 +321,7 @@ public static class StylesCommand
                 }
             }
 
-            return ModelsCommand.Run(["add", .. forward, .. line.Has("--force") ? new[] { "--force" } : []]);
+            return ModelsCommand.Run(["add", .. forward, .. line.Has("--force") ? ForceFlag : []]);
         }
 
         if (line.Has("--description"))

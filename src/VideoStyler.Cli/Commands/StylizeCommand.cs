@@ -1,6 +1,5 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using VideoStyler.Files;
 using VideoStyler.Models;
@@ -11,7 +10,7 @@ using VideoStyler.Temporal;
 namespace VideoStyler.Cli.Commands;
 
 /// <summary>`videostyler stylize INPUT -o OUTPUT ...`: one file in, one stylized file out.</summary>
-public static class StylizeCommand
+internal static class StylizeCommand
 {
     public const string Help = """
         usage: videostyler stylize INPUT -o OUTPUT [options]
@@ -216,7 +215,7 @@ public static class StylizeCommand
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         var result = await new ProgressView(console).RunAsync(
-            (onStarted, onFrame) => new StylizeRunner().RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
+            (onStarted, onFrame) => StylizeRunner.RunAsync(options, (info, style) => WarnUpscale(info, options, style, onStarted), onFrame, stop));
         foreach (var notice in result.Notices)
         {
             Console.Error.WriteLine($"notice: {notice}");

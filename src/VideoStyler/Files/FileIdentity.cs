@@ -8,7 +8,7 @@ namespace VideoStyler.Files;
 /// links (statx). Two paths with the same identity are one file, whether through a symbolic link, a
 /// hard link or a bind mount, so an output or a --stats file can never be the input under another name.
 /// </summary>
-public readonly partial record struct FileIdentity(ulong DeviceMajor, ulong DeviceMinor, ulong Inode)
+internal readonly partial record struct FileIdentity(ulong DeviceMajor, ulong DeviceMinor, ulong Inode)
 {
     private const int AtFdCwd = -100;
     private const uint StatxIno = 0x100;

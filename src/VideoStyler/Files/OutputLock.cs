@@ -10,7 +10,7 @@ namespace VideoStyler.Files;
 /// of the same output meets the same lock. Binding a name another process holds fails, and the kernel
 /// frees the name when the holder ends, even killed: no lock file is written and none is left behind.
 /// </summary>
-public sealed class OutputLock : IDisposable
+internal sealed class OutputLock : IDisposable
 {
     private readonly Socket? _socket;
 

@@ -7,7 +7,7 @@ namespace VideoStyler.Files;
 /// the output under any name, not an existing file without --force, writable), then written whole
 /// through a temporary file of its own and renamed into place, so it is never left half-written.
 /// </summary>
-public sealed class SideFile
+internal sealed class SideFile
 {
     private SideFile(string option, string path, string fullPath, bool force)
     {

@@ -10,7 +10,7 @@ namespace VideoStyler.Frames;
 /// </summary>
 /// <remarks>
 /// Because the channel calls then take no cancellation token, a hard stop must reach a waiting stage by
-/// completing the channel it waits on (see <see cref="StylizeRunner"/>), which ends the wait with an
+/// completing the channel it waits on (see <c>Pipeline.StylizeRunner</c>), which ends the wait with an
 /// exception or <c>false</c>.
 /// </remarks>
 internal sealed class BlockingWaiter : IDisposable

@@ -8,7 +8,7 @@ namespace VideoStyler.Frames;
 /// created once per buffer, so passing a frame around allocates nothing.
 /// Ownership: whoever holds the frame last calls <see cref="Release"/>.
 /// </summary>
-public sealed class Frame : IDisposable
+internal sealed class Frame : IDisposable
 {
     private readonly FramePool _pool;
 

@@ -7,7 +7,7 @@ namespace VideoStyler.Frames;
 /// that <see cref="RentAsync"/> waits for one to come back, which is what bounds memory and applies
 /// backpressure to the decoder. Capacity = sum of channel capacities + frames held inside stages.
 /// </summary>
-public sealed class FramePool : IDisposable
+internal sealed class FramePool : IDisposable
 {
     private readonly Channel<Frame> _free;
     private readonly List<Frame> _all = [];

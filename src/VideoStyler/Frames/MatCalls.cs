@@ -12,7 +12,7 @@ namespace VideoStyler.Frames;
 /// straight to OpenCvSharp's native entry points. A proxy refers to the Mat header, so it always sees
 /// the Mat's current data. One instance per stage; not thread-safe.
 /// </summary>
-public sealed class MatCalls : IDisposable
+internal sealed class MatCalls : IDisposable
 {
     private readonly Dictionary<Mat, IntPtr> _inputs = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Mat, IntPtr> _outputs = new(ReferenceEqualityComparer.Instance);

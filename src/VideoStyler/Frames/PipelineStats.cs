@@ -8,25 +8,27 @@ public sealed class PipelineStats
     private long _firstOutAt;
     private long _lastOutAt;
 
-    public StageClock Decode { get; } = new();
+    internal StageClock Decode { get; } = new();
 
-    public StageClock Preprocess { get; } = new();
+    internal StageClock Preprocess { get; } = new();
 
-    public StageClock Model { get; } = new();
+    internal StageClock Model { get; } = new();
 
-    public StageClock Postprocess { get; } = new();
+    internal StageClock Postprocess { get; } = new();
 
-    public StageClock Temporal { get; } = new();
+    internal StageClock Temporal { get; } = new();
 
-    public StageClock Encode { get; } = new();
+    internal StageClock Encode { get; } = new();
 
+    /// <summary>Frames decoded so far.</summary>
     public long FramesIn => Interlocked.Read(ref _framesIn);
 
+    /// <summary>Frames written so far.</summary>
     public long FramesOut => Interlocked.Read(ref _framesOut);
 
-    public void CountIn() => Interlocked.Increment(ref _framesIn);
+    internal void CountIn() => Interlocked.Increment(ref _framesIn);
 
-    public void CountOut()
+    internal void CountOut()
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         Interlocked.CompareExchange(ref _firstOutAt, now, 0);
@@ -66,7 +68,7 @@ public sealed class PipelineStats
     /// <summary>Per stage, managed bytes allocated per frame after the warm-up (stages that measured none are left out).</summary>
     public IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrame()
     {
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, clock) in Stages)
         {
             if (clock.SteadyAllocatedBytesPerFrame is { } bytes)
@@ -78,7 +80,9 @@ public sealed class PipelineStats
         return result;
     }
 
-    public IReadOnlyDictionary<string, double> StageMeansMs() => Stages.ToDictionary(s => s.Name, s => s.Clock.MeanMilliseconds);
+    /// <summary>Mean milliseconds per frame of each stage, by the stage names used in --stats and bench.</summary>
+    /// <returns>Stage name to mean milliseconds.</returns>
+    public IReadOnlyDictionary<string, double> StageMeansMs() => Stages.ToDictionary(s => s.Name, s => s.Clock.MeanMilliseconds, StringComparer.Ordinal);
 
     /// <summary>The stages in the order a frame meets them, with the names used in --stats and bench.</summary>
     private (string Name, StageClock Clock)[] Stages =>

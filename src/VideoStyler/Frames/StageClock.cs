@@ -7,7 +7,7 @@ namespace VideoStyler.Frames;
 /// managed bytes it allocates per frame once past its warm-up (the first frames fill caches and pools).
 /// Safe to read from another thread.
 /// </summary>
-public sealed class StageClock
+internal sealed class StageClock
 {
     /// <summary>Frames a stage may spend setting up (the frame pool holds up to 16 buffers by default).</summary>
     public const int WarmUpFrames = 16;

@@ -5,4 +5,4 @@ namespace VideoStyler.Frames;
 /// allocated so far. The work between <see cref="StageClock.Start"/> and <see cref="StageClock.AddSince(StageMark)"/>
 /// must stay on one thread (synchronous code), which is what makes the allocation figure exact.
 /// </summary>
-public readonly record struct StageMark(long Timestamp, long ThreadAllocatedBytes);
+internal readonly record struct StageMark(long Timestamp, long ThreadAllocatedBytes);

@@ -9,7 +9,7 @@ namespace VideoStyler.Frames;
 /// creates an ONNX Runtime session for that moment names the session's intra-op pool (which has no
 /// name of its own), and `bench` can attribute CPU time per consumer. Linux only; a no-op elsewhere.
 /// </summary>
-public static partial class ThreadLabel
+internal static partial class ThreadLabel
 {
     /// <summary>The name ONNX Runtime's intra-op threads carry.</summary>
     public const string OrtPool = "vs-ort-pool";

@@ -6,7 +6,7 @@ namespace VideoStyler.Live;
 /// The ffmpeg command line that turns a live source into raw BGR24 frames on stdout. Kept free of
 /// process handling so tests can check it without a camera.
 /// </summary>
-public static class CaptureArguments
+internal static class CaptureArguments
 {
     public static IReadOnlyList<string> Build(LiveSource source)
     {

@@ -11,7 +11,7 @@ namespace VideoStyler.Live;
 /// the page's one script (with the nonce of the page's Content-Security-Policy) attaches the handlers and
 /// paints the swatches, so no data is ever inside script or an inline style.
 /// </summary>
-public static class ControlPage
+internal static class ControlPage
 {
     /// <summary>The page: every style (pictures with their thumbnail and palette swatches, networks), the preview and the controls.</summary>
     public static string Render(IReadOnlyList<StyleEntry> styles, string current, string nonce)
@@ -30,6 +30,7 @@ public static class ControlPage
                 : $"<span class=\"thumb none\">{(style.Kind == StyleKind.Network ? "network" : "picture")}</span>";
             var active = style.Name == current ? " active" : "";
             rows.Append(
+                CultureInfo.InvariantCulture,
                 $"""
                     <li class="style{active}" data-style="{name}" data-kind="{(style.Kind == StyleKind.Picture ? "picture" : "network")}">{thumb}<div><button type="button">{title}</button> <code>{name}</code><div class="palette">{swatches}</div>{tags}</div></li>
 

@@ -16,7 +16,7 @@ namespace VideoStyler.Live;
 /// Without a token, state-changing requests from other origins are refused (<see cref="RequestOriginPolicy"/>),
 /// and every value is checked (<see cref="ControlValues"/>: finite numbers, listed style names only).
 /// </summary>
-public sealed class ControlServer : IAsyncDisposable
+internal sealed class ControlServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly LiveSession _session;

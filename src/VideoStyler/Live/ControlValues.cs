@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// check and breaks the JSON of /status), booleans, and style names from the listed folders only (a
 /// path would let a page probe which files exist). Errors are <see cref="UserFacingException"/>s.
 /// </summary>
-public static class ControlValues
+internal static class ControlValues
 {
     /// <summary>A finite number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static double Number(string text, string what, double min, double max)

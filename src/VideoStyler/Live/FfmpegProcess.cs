@@ -4,7 +4,7 @@ using VideoStyler.Sources;
 namespace VideoStyler.Live;
 
 /// <summary>Starts ffmpeg with an argument list, collecting the tail of its stderr.</summary>
-public static class FfmpegProcess
+internal static class FfmpegProcess
 {
     public static Process Start(IReadOnlyList<string> arguments, bool redirectInput, bool redirectOutput, FfmpegStderr stderr)
     {

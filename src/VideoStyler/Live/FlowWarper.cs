@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// to the keyframe, computed on small grayscale copies to stay cheap, scaled up and used to remap the
 /// keyframe's stylized picture onto the current frame's geometry (backward warping, no holes).
 /// </summary>
-public sealed class FlowWarper : IDisposable
+internal sealed class FlowWarper : IDisposable
 {
     private readonly int _width;
     private readonly int _height;
@@ -68,7 +68,7 @@ public sealed class FlowWarper : IDisposable
     public void Warp(Mat keyStylized, Mat keyGray, Mat currentGray, Mat destination)
     {
         // flow(x) such that current(x) ~ key(x + flow(x)): sample the keyframe at x + flow(x).
-        Cv2.CalcOpticalFlowFarneback(currentGray, keyGray, _flow, 0.5, 3, 13, 3, 5, 1.1, 0);
+        Cv2.CalcOpticalFlowFarneback(currentGray, keyGray, _flow, 0.5, 3, 13, 3, 5, 1.1, OpticalFlowFlags.None);
         Cv2.Resize(_flow, _flowBig, new Size(_width, _height), 0, 0, InterpolationFlags.Linear);
         Cv2.Multiply(_flowBig, _scale, _flowBig);
         Cv2.Add(_flowBig, _grid, _map);

@@ -11,7 +11,7 @@ namespace VideoStyler.Live;
 /// A new style is handed over with <see cref="Replace"/> and taken between two model runs; the old
 /// one is disposed on the model thread, so it is never disposed while in use.
 /// </summary>
-public sealed class KeyframeWorker : IDisposable
+internal sealed class KeyframeWorker : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0, 1);

@@ -21,7 +21,7 @@ namespace VideoStyler.Live;
 /// file without --loop that ends is a normal end.
 /// </para>
 /// </summary>
-public sealed class LiveCapture
+internal sealed class LiveCapture
 {
     private readonly LiveSource _source;
     private readonly FramePool _pool;

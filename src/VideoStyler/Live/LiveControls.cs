@@ -1,7 +1,7 @@
 namespace VideoStyler.Live;
 
 /// <summary>What the control endpoint can change while streaming; read by the output loop every frame.</summary>
-public sealed class LiveControls
+internal sealed class LiveControls
 {
     private double _strength = 1.0;
     private volatile bool _temporal = true;

@@ -10,9 +10,9 @@ namespace VideoStyler.Live;
 /// encoded sink and virtual camera (see <see cref="SinkArguments"/>). A frame's latency is counted
 /// when its bytes are in the pipe. With no ffmpeg sink (preview only) frames are just counted.
 /// </summary>
-public sealed class LiveEncoder
+internal sealed class LiveEncoder
 {
-    private readonly IReadOnlyList<LiveSink> _sinks;
+    private readonly List<LiveSink> _sinks;
     private readonly int _width;
     private readonly int _height;
     private readonly double _fps;

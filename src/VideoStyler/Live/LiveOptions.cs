@@ -4,7 +4,7 @@ using VideoStyler.Stylize;
 namespace VideoStyler.Live;
 
 /// <summary>Everything the live command asks for.</summary>
-public sealed record LiveOptions
+internal sealed record LiveOptions
 {
     public required LiveSource Source { get; init; }
 

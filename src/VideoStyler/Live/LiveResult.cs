@@ -7,4 +7,4 @@ namespace VideoStyler.Live;
 /// <paramref name="Failure"/> is set when the run ended because the source stayed lost past --reconnect-timeout
 /// (the sinks were still finished properly).
 /// </summary>
-public sealed record LiveResult(JsonObject Stats, string Style, double OutputFps, double LatencyP50, double LatencyP95, long FramesOut, bool Interrupted, string? Failure = null);
+internal sealed record LiveResult(JsonObject Stats, string Style, double OutputFps, double LatencyP50, double LatencyP95, long FramesOut, bool Interrupted, string? Failure = null);

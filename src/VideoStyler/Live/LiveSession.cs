@@ -16,7 +16,8 @@ namespace VideoStyler.Live;
 /// last stylized keyframe warped along the optical flow to that frame (propagation). The output rate is
 /// therefore the input rate, and latency stays at capture + flow + encode whatever the model's speed.
 /// </summary>
-public sealed class LiveSession
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001:Types that own disposable fields should be disposable", Justification = "The keyframe worker lives for one RunAsync call, which disposes it; the field only lets the control endpoints reach it.")]
+internal sealed class LiveSession
 {
     private const int CaptureQueue = 2;
     private const int OutputQueue = 2;

@@ -1,7 +1,7 @@
 namespace VideoStyler.Live;
 
 /// <summary>One --output of the live command.</summary>
-public sealed record LiveSink(LiveSinkKind Kind, string Target)
+internal sealed record LiveSink(LiveSinkKind Kind, string Target)
 {
     /// <summary>True for the sinks that take the shared h264 encode.</summary>
     public bool IsEncoded => Kind is LiveSinkKind.Rtmp or LiveSinkKind.Srt or LiveSinkKind.Udp or LiveSinkKind.File;

@@ -1,7 +1,7 @@
 namespace VideoStyler.Live;
 
 /// <summary>Where live frames go.</summary>
-public enum LiveSinkKind
+internal enum LiveSinkKind
 {
     /// <summary>A v4l2loopback virtual camera: raw yuv420p frames written to /dev/videoN.</summary>
     VirtualCamera,

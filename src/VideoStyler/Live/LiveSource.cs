@@ -8,7 +8,7 @@ namespace VideoStyler.Live;
 /// file paced on its timestamps. <see cref="Width"/>/<see cref="Height"/>/<see cref="FramesPerSecond"/>
 /// are what the capture delivers (the capture scales to that size when the source differs).
 /// </summary>
-public sealed partial record LiveSource
+internal sealed partial record LiveSource
 {
     public required LiveSourceKind Kind { get; init; }
 
@@ -58,8 +58,8 @@ public sealed partial record LiveSource
             throw new UserFacingException($"live: --video-size must look like 640x480, not '{text}'");
         }
 
-        var width = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var height = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        var width = int.Parse(match.Groups["width"].Value, CultureInfo.InvariantCulture);
+        var height = int.Parse(match.Groups["height"].Value, CultureInfo.InvariantCulture);
         if (width is < 16 or > 8192 || height is < 16 or > 8192)
         {
             throw new UserFacingException($"live: --video-size {text} is out of range (16..8192 per side)");
@@ -68,12 +68,12 @@ public sealed partial record LiveSource
         return (width, height);
     }
 
-    [GeneratedRegex(@"^/dev/video\d+$")]
+    [GeneratedRegex(@"^/dev/video\d+$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex DevicePattern();
 
-    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.-]*://")]
+    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.-]*://", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex UrlPattern();
 
-    [GeneratedRegex(@"^(\d+)[xX](\d+)$")]
+    [GeneratedRegex(@"^(?<width>\d+)[xX](?<height>\d+)$", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex SizePattern();
 }

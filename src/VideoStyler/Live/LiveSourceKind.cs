@@ -1,7 +1,7 @@
 namespace VideoStyler.Live;
 
 /// <summary>Where live frames come from.</summary>
-public enum LiveSourceKind
+internal enum LiveSourceKind
 {
     /// <summary>A V4L2 capture device (/dev/videoN).</summary>
     Webcam,

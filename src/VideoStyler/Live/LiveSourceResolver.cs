@@ -5,7 +5,7 @@ using VideoStyler.Sources;
 namespace VideoStyler.Live;
 
 /// <summary>Turns --input (and --video-size, --fps, --loop) into a <see cref="LiveSource"/>, probing files and streams.</summary>
-public static class LiveSourceResolver
+internal static class LiveSourceResolver
 {
     public static async Task<LiveSource> ResolveAsync(string input, string? videoSize, double? fps, bool loop, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace VideoStyler.Live;
 /// pipeline writes them. Latency is capture-to-output: from the moment a frame was read from the
 /// source to the moment it was written to the sink pipe.
 /// </summary>
-public sealed class LiveStats
+internal sealed class LiveStats
 {
     private const int WindowSize = 900;
     private readonly Lock _gate = new();

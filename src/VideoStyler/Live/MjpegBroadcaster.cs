@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// The latest output frame as JPEG for the HTTP preview. Frames are encoded only while someone
 /// watches, and at most <c>maxFps</c> times a second, so an idle preview costs nothing.
 /// </summary>
-public sealed class MjpegBroadcaster
+internal sealed class MjpegBroadcaster
 {
     private static readonly int[] JpegParams = [(int)ImwriteFlags.JpegQuality, 75];
     private readonly long _interval;

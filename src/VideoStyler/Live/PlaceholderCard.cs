@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// The picture sent while the source is lost: the last output dimmed, with "SOURCE LOST -
 /// RECONNECTING" and how long it has been, drawn by OpenCV, centred and scaled to the frame.
 /// </summary>
-public sealed class PlaceholderCard
+internal sealed class PlaceholderCard
 {
     private const double Dim = 0.35;
     private const HersheyFonts Font = HersheyFonts.HersheySimplex;
@@ -27,6 +27,8 @@ public sealed class PlaceholderCard
     public const string StalledText = "NO SIGNAL - WAITING";
 
     /// <summary>Draws the card from <paramref name="last"/> into <paramref name="output"/> (same size).</summary>
+    /// <param name="last">The last frame that came in.</param>
+    /// <param name="output">Where the card is drawn.</param>
     /// <param name="lost">True once the capture gave the source up; false while frames are only late.</param>
     /// <param name="silentFor">Time since the last frame came in.</param>
     public void Draw(Mat last, Mat output, bool lost, TimeSpan silentFor)

@@ -6,7 +6,7 @@ namespace VideoStyler.Live;
 /// The `preview` sink: an OpenCV window on its own thread showing the latest output frame. Without a
 /// display (no DISPLAY / WAYLAND_DISPLAY, or the window cannot open) it says so once and stays off.
 /// </summary>
-public sealed class PreviewWindow : IDisposable
+internal sealed class PreviewWindow : IDisposable
 {
     private const string Title = "VideoStyler live";
     private readonly Lock _gate = new();

@@ -1,7 +1,7 @@
 namespace VideoStyler.Live;
 
 /// <summary>Waits between reconnect attempts: <see cref="First"/>, doubling up to <see cref="Cap"/>.</summary>
-public sealed record ReconnectBackoff
+internal sealed record ReconnectBackoff
 {
     public static ReconnectBackoff Default { get; } = new();
 

@@ -11,7 +11,7 @@ namespace VideoStyler.Live;
 /// or when its Host is not this server's (DNS rebinding). Tools without an Origin (curl, scripts) are
 /// not browsers and pass. Free of HttpListener types so another server can use it as it is.
 /// </summary>
-public sealed class RequestOriginPolicy
+internal sealed class RequestOriginPolicy
 {
     private readonly HashSet<string> _hosts;
 

@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// h264 encode shared by the network and file sinks (the tee muxer when there are several), and a raw
 /// yuv420p output per v4l2loopback virtual camera. Kept free of process handling for tests.
 /// </summary>
-public static class SinkArguments
+internal static class SinkArguments
 {
     public static IReadOnlyList<string> Build(IReadOnlyList<LiveSink> sinks, int width, int height, double fps)
     {

@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// (placeholder text) and the control server. A loss lasts from the moment the capture gives the
 /// source up (ffmpeg ended, or no frame within the stall timeout) to the first frame of a new connection.
 /// </summary>
-public sealed class SourceHealth
+internal sealed class SourceHealth
 {
     private long _lostSince;
     private int _attempts;

@@ -7,7 +7,7 @@ namespace VideoStyler.Live;
 /// The live model thread runs below the capture, propagation and encode threads, so a slow model
 /// delays keyframes, never the output.
 /// </summary>
-public static partial class ThreadNice
+internal static partial class ThreadNice
 {
     private const int PrioProcess = 0;
 

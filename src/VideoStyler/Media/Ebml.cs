@@ -7,7 +7,7 @@ namespace VideoStyler.Media;
 /// (vint) coding of IDs and sizes (RFC 8794, RFC 9559). IDs are kept with their length marker bits,
 /// as they appear in the file.
 /// </summary>
-public static class Ebml
+internal static class Ebml
 {
     public const uint EbmlHeader = 0x1A45DFA3;
     public const uint EbmlVersion = 0x4286;

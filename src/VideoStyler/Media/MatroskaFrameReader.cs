@@ -8,7 +8,7 @@ namespace VideoStyler.Media;
 /// Reads block: ffmpeg decodes far ahead of inference, so a frame is normally in the pipe already; an
 /// asynchronous read on these pipes (Unix domain sockets) allocates its state machine whenever it waits.
 /// </summary>
-public sealed class MatroskaFrameReader
+internal sealed class MatroskaFrameReader
 {
     private readonly Stream _stream;
     private readonly byte[] _header = new byte[16];

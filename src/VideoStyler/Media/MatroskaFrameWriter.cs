@@ -10,7 +10,7 @@ namespace VideoStyler.Media;
 /// and one Cluster per frame holding one SimpleBlock. Timestamps are milliseconds. The per-frame
 /// header is built in a preallocated buffer; the frame's pixels are written by the caller as they are.
 /// </summary>
-public sealed class MatroskaFrameWriter
+internal sealed class MatroskaFrameWriter
 {
     /// <summary>Bytes of Matroska framing before each frame's pixels.</summary>
     public const int FrameHeaderLength = 35;
@@ -23,6 +23,8 @@ public sealed class MatroskaFrameWriter
     private readonly int _frameBytes;
     private readonly double _framesPerSecond;
 
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
     /// <param name="framesPerSecond">
     /// The nominal (average) rate, written as the track's default frame duration so ffmpeg knows the
     /// stream's rate (the output's stated rate, the last frame's duration); 0 when unknown. The

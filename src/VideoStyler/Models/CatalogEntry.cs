@@ -1,7 +1,7 @@
 namespace VideoStyler.Models;
 
 /// <summary>One downloadable model in models/catalog.json.</summary>
-public sealed record CatalogEntry
+internal sealed record CatalogEntry
 {
     public required string Name { get; init; }
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VideoStyler.Models;
 
 /// <summary>models/catalog.json: the public models `models pull` knows how to fetch and verify.</summary>
-public sealed record ModelCatalog
+internal sealed record ModelCatalog
 {
     public string? Comment { get; init; }
 

@@ -9,7 +9,7 @@ namespace VideoStyler.Models;
 /// with an HTTP Range request, then checks the SHA-256 and only then renames it to NAME.onnx (and
 /// writes its manifest). A mismatch deletes the download and fails; nothing half-done gets the name.
 /// </summary>
-public sealed class ModelDownloader
+internal sealed class ModelDownloader
 {
     private readonly HttpClient _http;
 

@@ -8,7 +8,7 @@ namespace VideoStyler.Models;
 /// under which license, how to find it (tags) and how to feed it (input/output conventions).
 /// Fields the model can tell us itself may be left out; fields present here win.
 /// </summary>
-public sealed record ModelManifest
+internal sealed record ModelManifest
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {

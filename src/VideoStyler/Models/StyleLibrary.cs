@@ -9,15 +9,19 @@ namespace VideoStyler.Models;
 /// </summary>
 public sealed class StyleLibrary
 {
+    /// <summary>The style used when none is named (embedded in the assembly).</summary>
     public const string DefaultStyleName = "toon";
 
     private readonly IReadOnlyList<string> _folders;
 
+    /// <summary>A library that looks in <paramref name="folders"/> (those that exist), in that order.</summary>
+    /// <param name="folders">The folders to search for styles.</param>
     public StyleLibrary(IEnumerable<string> folders)
     {
-        _folders = [.. folders.Where(Directory.Exists).Select(Path.GetFullPath).Distinct()];
+        _folders = [.. folders.Where(Directory.Exists).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>The existing search folders, full paths, in search order.</summary>
     public IReadOnlyList<string> Folders => _folders;
 
     /// <summary>The standard search folders: the user's folder (or <paramref name="modelsDir"/>) and the shipped models/.</summary>
@@ -32,6 +36,8 @@ public sealed class StyleLibrary
         return new StyleLibrary(folders);
     }
 
+    /// <summary>The user model folder: $XDG_DATA_HOME/videostyler/models (~/.local/share/videostyler/models by default).</summary>
+    /// <returns>The folder's path (it may not exist).</returns>
     public static string UserModelFolder()
     {
         var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -59,7 +65,7 @@ public sealed class StyleLibrary
     }
 
     /// <summary>Resolves --style: null = the embedded default, a path to an .onnx file, or a style name.</summary>
-    public StyleSource Resolve(string? style)
+    internal StyleSource Resolve(string? style)
     {
         if (string.IsNullOrWhiteSpace(style))
         {
@@ -116,7 +122,7 @@ public sealed class StyleLibrary
 
     /// <summary>Manifests of every style (a minimal one where a model has none, or where its manifest is broken).</summary>
     /// <param name="onNotice">Told about each manifest that could not be read (the style is listed without it).</param>
-    public IReadOnlyList<(ModelManifest Manifest, string Origin)> ListManifests(Action<string>? onNotice = null)
+    internal IReadOnlyList<(ModelManifest Manifest, string Origin)> ListManifests(Action<string>? onNotice = null)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<(ModelManifest, string)>();
@@ -151,7 +157,7 @@ public sealed class StyleLibrary
         return result;
     }
 
-    public static StyleSource FromPath(string path, string? name = null)
+    internal static StyleSource FromPath(string path, string? name = null)
     {
         if (Directory.Exists(path))
         {
@@ -173,14 +179,14 @@ public sealed class StyleLibrary
         };
     }
 
-    public static ModelManifest? LoadManifestBeside(string modelPath)
+    internal static ModelManifest? LoadManifestBeside(string modelPath)
     {
         var manifestPath = Path.ChangeExtension(modelPath, ".json");
         return File.Exists(manifestPath) ? ModelManifest.Load(manifestPath) : null;
     }
 
     /// <summary>A style embedded in this assembly as VideoStyler.models.NAME.onnx (+ .json), or null.</summary>
-    public static StyleSource? Embedded(string name)
+    internal static StyleSource? Embedded(string name)
     {
         var assembly = typeof(StyleLibrary).Assembly;
         var bytes = ReadResource(assembly, $"VideoStyler.models.{name}.onnx");

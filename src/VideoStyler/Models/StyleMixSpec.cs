@@ -6,7 +6,7 @@ namespace VideoStyler.Models;
 /// Parses --style: "candy", "path/to/model.onnx", or a weighted mix "candy:0.6,mosaic:0.4" (weights
 /// are normalised to sum to 1; parts without weights share equally; weights for some parts only are an error).
 /// </summary>
-public static class StyleMixSpec
+internal static class StyleMixSpec
 {
     public static IReadOnlyList<(string? Style, float Weight)> Parse(string? spec)
     {

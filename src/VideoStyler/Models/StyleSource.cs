@@ -1,7 +1,7 @@
 namespace VideoStyler.Models;
 
 /// <summary>A style resolved from --style: its model (a file or embedded bytes) and its manifest.</summary>
-public sealed record StyleSource
+internal sealed record StyleSource
 {
     public required string Name { get; init; }
 

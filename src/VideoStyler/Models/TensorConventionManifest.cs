@@ -1,7 +1,7 @@
 namespace VideoStyler.Models;
 
 /// <summary>The "input"/"output" part of a manifest: which tensor and how pixels are encoded in it.</summary>
-public sealed record TensorConventionManifest
+internal sealed record TensorConventionManifest
 {
     public string? Name { get; init; }
 

@@ -8,7 +8,7 @@ namespace VideoStyler.Pipeline;
 /// (~99% of the work); decode and encode only need to keep up, so they should take the cores when
 /// ONNX Runtime's threads are idle rather than preempt them. Linux only; a no-op elsewhere.
 /// </summary>
-public static partial class HelperProcessPriority
+internal static partial class HelperProcessPriority
 {
     private const int PrioProcess = 0;
 

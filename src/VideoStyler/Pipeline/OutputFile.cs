@@ -12,7 +12,7 @@ namespace VideoStyler.Pipeline;
 /// name beside the output) and renames it into place only when the run succeeded. A failed or cut-short
 /// run leaves either nothing or a clearly named NAME.partial.EXT.
 /// </summary>
-public sealed class OutputFile : IDisposable
+internal sealed class OutputFile : IDisposable
 {
     /// <summary>Longest file name (bytes) Linux file systems take.</summary>
     private const int NameMax = 255;

@@ -7,8 +7,10 @@ namespace VideoStyler.Pipeline;
 /// <summary>Everything one `stylize` run needs.</summary>
 public sealed record StylizeOptions
 {
+    /// <summary>The video or image to stylize.</summary>
     public required string InputPath { get; init; }
 
+    /// <summary>-o: the file to write; its extension picks the container.</summary>
     public required string OutputPath { get; init; }
 
     /// <summary>--style: a name, a path to an .onnx file, or null for the embedded default.</summary>
@@ -18,7 +20,7 @@ public sealed record StylizeOptions
     /// A style vector run with the Magenta transformer (--style-image); when set it replaces
     /// <see cref="Style"/>, and its own Strength replaces the output blend of Controls.Strength.
     /// </summary>
-    public Stylize.Arbitrary.ArbitraryStyle? Arbitrary { get; init; }
+    internal Stylize.Arbitrary.ArbitraryStyle? Arbitrary { get; init; }
 
     /// <summary>Where style names are looked up.</summary>
     public required StyleLibrary Library { get; init; }
@@ -48,6 +50,7 @@ public sealed record StylizeOptions
     /// </summary>
     public int MaxTile { get; init; } = DefaultMaxTile;
 
+    /// <summary>--force: replace an existing output file.</summary>
     public bool Force { get; init; }
 
     /// <summary>--preview FILE.png: a before/after image of the middle frame (of the picture, for a still), or null.</summary>
@@ -58,6 +61,7 @@ public sealed record StylizeOptions
     /// </summary>
     public bool InterruptedIsPartial { get; init; }
 
+    /// <summary>--device: the ONNX Runtime execution provider.</summary>
     public ExecutionDevice Device { get; init; } = ExecutionDevice.Auto;
 
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>

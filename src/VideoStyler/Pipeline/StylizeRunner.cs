@@ -16,8 +16,9 @@ namespace VideoStyler.Pipeline;
 /// so no fault is lost. A graceful stop (Ctrl-C) ends decoding and lets the frames in flight drain
 /// into a finalized, playable output.
 /// </summary>
-public sealed class StylizeRunner
+public static class StylizeRunner
 {
+    /// <summary>The tool's version (the assembly's informational version without the source revision).</summary>
     public static string ToolVersion =>
         typeof(StylizeRunner).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
@@ -28,11 +29,20 @@ public sealed class StylizeRunner
     /// <summary>The name of the thread that runs the temporal stage and the controls.</summary>
     public const string FinishThreadName = "vs-finish";
 
+    /// <summary>Stylizes <see cref="StylizeOptions.InputPath"/> into <see cref="StylizeOptions.OutputPath"/>.</summary>
+    /// <param name="options">What to do.</param>
+    /// <param name="onProgress">Called with the number of frames written so far.</param>
+    /// <param name="stop">Graceful stop: finish what is in flight and finalize the output.</param>
+    /// <returns>What the run did.</returns>
+    /// <exception cref="UserFacingException">Bad input or output (its <see cref="UserFacingException.ExitCode"/> is one of <see cref="ExitCodes"/>).</exception>
+    public static Task<StylizeResult> RunAsync(StylizeOptions options, Action<long>? onProgress, CancellationToken stop) =>
+        RunAsync(options, null, onProgress, stop);
+
     /// <param name="options">What to do.</param>
     /// <param name="onStarted">Called once the input is probed and the model loaded (total frames estimate, provider).</param>
     /// <param name="onProgress">Called with the number of frames written so far.</param>
     /// <param name="stop">Graceful stop: finish what is in flight and finalize the output.</param>
-    public async Task<StylizeResult> RunAsync(
+    internal static async Task<StylizeResult> RunAsync(
         StylizeOptions options,
         Action<VideoInfo, FrameStylizer>? onStarted,
         Action<long>? onProgress,

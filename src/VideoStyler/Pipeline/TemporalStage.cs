@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
 
@@ -10,7 +9,7 @@ namespace VideoStyler.Pipeline;
 /// previous frame, finished in place in its output buffer, and <see cref="Flush"/> the last one. Times the
 /// blending.
 /// </summary>
-public sealed class TemporalStage : IDisposable
+internal sealed class TemporalStage : IDisposable
 {
     private readonly TemporalBlender _blender;
     private readonly PipelineStats _stats;

@@ -21,7 +21,7 @@ namespace VideoStyler.Quality;
 /// network's total stride): 640x480 runs at 288x224.
 /// </para>
 /// </summary>
-public sealed class FeatureNetwork : IDisposable
+internal sealed class FeatureNetwork : IDisposable
 {
     /// <summary>The short side pictures are scaled to: the size the network was trained at.</summary>
     public const int ShortSide = 224;

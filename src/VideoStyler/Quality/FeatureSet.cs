@@ -8,7 +8,7 @@ namespace VideoStyler.Quality;
 /// positions: texture statistics that do not depend on where in the picture a pattern sits, nor (through the
 /// division) on the picture's size or channel count.
 /// </summary>
-public sealed class FeatureSet : IDisposable
+internal sealed class FeatureSet : IDisposable
 {
     private readonly Mat[] _maps;
     private readonly Mat[] _grams;
@@ -45,7 +45,7 @@ public sealed class FeatureSet : IDisposable
         var map = a._maps[layer];
         if (map.Size() != b._maps[layer].Size())
         {
-            throw new ArgumentException("content distances need two pictures of the same size");
+            throw new ArgumentException("content distances need two pictures of the same size", nameof(b));
         }
 
         return Cv2.Norm(map, b._maps[layer], NormTypes.L2SQR) / ((double)map.Rows * map.Cols);

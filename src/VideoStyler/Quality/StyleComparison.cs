@@ -16,7 +16,7 @@ namespace VideoStyler.Quality;
 /// strays from the input's content relative to the per-frame stylization (below 1 = closer to the input).</item>
 /// </list>
 /// </summary>
-public sealed class StyleComparison : IDisposable
+internal sealed class StyleComparison : IDisposable
 {
     private readonly FeatureNetwork _network;
     private readonly FeatureSet? _style;

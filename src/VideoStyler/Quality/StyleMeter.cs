@@ -8,7 +8,7 @@ namespace VideoStyler.Quality;
 /// against its content, optionally against the per-frame reference and a style image, on up to
 /// <c>maxFrames</c> frames spread evenly over the clip.
 /// </summary>
-public static class StyleMeter
+internal static class StyleMeter
 {
     /// <summary>Frames measured by default: enough for stable figures at about 0.2 s per frame.</summary>
     public const int DefaultFrames = 30;

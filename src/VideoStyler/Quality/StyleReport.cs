@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace VideoStyler.Quality;
 
 /// <summary>Result of <see cref="StyleMeter.Measure"/> (definitions: <see cref="StyleComparison"/>).</summary>
-public sealed record StyleReport
+internal sealed record StyleReport
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
@@ -42,5 +42,5 @@ public sealed record StyleReport
     public string ToJson() => JsonSerializer.Serialize(this, s_indented);
 
     internal static IReadOnlyDictionary<string, double>? LayerTable(IReadOnlyList<double>? values) =>
-        values is null ? null : FeatureNetwork.Layers.Select((l, i) => (l.Stage, values[i])).ToDictionary(p => p.Stage, p => p.Item2);
+        values is null ? null : FeatureNetwork.Layers.Select((l, i) => (l.Stage, values[i])).ToDictionary(p => p.Stage, p => p.Item2, StringComparer.Ordinal);
 }

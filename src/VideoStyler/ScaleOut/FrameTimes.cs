@@ -8,7 +8,7 @@ namespace VideoStyler.ScaleOut;
 /// video stream (no decoding, so it is quick even for hours of footage). Times are milliseconds from the
 /// file's start, as the decoder stamps frames.
 /// </summary>
-public sealed record FrameTimes(IReadOnlyList<long> PresentationMs, IReadOnlySet<int> Keyframes)
+internal sealed record FrameTimes(IReadOnlyList<long> PresentationMs, IReadOnlySet<int> Keyframes)
 {
     public int Count => PresentationMs.Count;
 

@@ -6,7 +6,7 @@ namespace VideoStyler.ScaleOut;
 /// What identifies the input of a job cheaply on any worker: its size and the SHA-256 of its first MiB
 /// (hashing hours of footage on every worker would cost more than a segment). A changed file is refused.
 /// </summary>
-public sealed record InputIdentity(long Size, string Sha256FirstMb)
+internal sealed record InputIdentity(long Size, string Sha256FirstMb)
 {
     private const int HashedBytes = 1 << 20;
 

@@ -10,7 +10,7 @@ namespace VideoStyler.ScaleOut;
 /// finished segment and its stats, both written under a temporary name and renamed), NNN.error (why a
 /// segment failed, for the join's report) and logs/ for the scheduler's output.
 /// </summary>
-public sealed class JobFolder
+internal sealed class JobFolder
 {
     public const string JobFileName = "job.json";
 

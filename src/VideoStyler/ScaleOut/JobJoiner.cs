@@ -11,9 +11,9 @@ namespace VideoStyler.ScaleOut;
 /// failed), concatenates their video without re-encoding, takes audio and subtitles once from the
 /// source, and writes the output under a temporary name that is renamed when ffmpeg succeeded.
 /// </summary>
-public sealed class JobJoiner
+internal static class JobJoiner
 {
-    public async Task<JoinResult> RunAsync(JobFolder job, bool force, CancellationToken stop)
+    public static async Task<JoinResult> RunAsync(JobFolder job, bool force, CancellationToken stop)
     {
         var spec = job.Spec;
         var missing = new List<string>();

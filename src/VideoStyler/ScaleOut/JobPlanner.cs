@@ -5,7 +5,7 @@ using VideoStyler.Sources;
 namespace VideoStyler.ScaleOut;
 
 /// <summary>Makes a job folder: probes the input's frames and keyframes, cuts them into segments, records the identities.</summary>
-public static class JobPlanner
+internal static class JobPlanner
 {
     /// <summary>
     /// Default warm-up: frames each segment stylizes before its first one. The temporal stage holds each

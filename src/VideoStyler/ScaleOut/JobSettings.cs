@@ -5,7 +5,7 @@ using VideoStyler.Stylize;
 namespace VideoStyler.ScaleOut;
 
 /// <summary>The stylize options a job was planned with; every worker runs its segment with exactly these.</summary>
-public sealed record JobSettings
+internal sealed record JobSettings
 {
     public string? Style { get; init; }
 

@@ -4,7 +4,7 @@ namespace VideoStyler.ScaleOut;
 /// A job folder's job.json: what to stylize, how, in which segments, and the identities every worker
 /// checks before it starts (the input, the tool version, the style).
 /// </summary>
-public sealed record JobSpec
+internal sealed record JobSpec
 {
     public const int CurrentFormat = 1;
 

@@ -9,7 +9,7 @@ namespace VideoStyler.ScaleOut;
 /// re-encode), the audio and subtitles from the source once, mapped and converted as a `stylize` run
 /// does (<see cref="EncoderArguments"/>), with the same metadata and marking.
 /// </summary>
-public static class JoinArguments
+internal static class JoinArguments
 {
     public static IReadOnlyList<string> Build(
         string concatList, double firstFrameSeconds, VideoInfo input, string outputPath, ContainerProfile profile, string marking, bool cutAudioToVideo)

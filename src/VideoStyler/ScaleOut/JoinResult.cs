@@ -1,7 +1,7 @@
 namespace VideoStyler.ScaleOut;
 
 /// <summary>What a join wrote, with its segments' stats and where the seams are.</summary>
-public sealed record JoinResult
+internal sealed record JoinResult
 {
     public required string OutputPath { get; init; }
 

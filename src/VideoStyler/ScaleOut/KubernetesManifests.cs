@@ -9,7 +9,7 @@ namespace VideoStyler.ScaleOut;
 /// Manifests are JSON, which kubectl takes as it takes YAML. The shared volume claim is mounted at the
 /// folder that holds the job folder, the input and the output, so the paths in job.json hold in the pods.
 /// </summary>
-public static class KubernetesManifests
+internal static class KubernetesManifests
 {
     public static IReadOnlyList<string> Write(JobFolder job, string image, string claim, int parallelism, string? namespaceName)
     {

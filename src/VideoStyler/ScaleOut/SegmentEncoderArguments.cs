@@ -11,7 +11,7 @@ namespace VideoStyler.ScaleOut;
 /// (so the join can cut there), every frame's own timestamp kept, and no audio or subtitles (the join
 /// takes those once from the source).
 /// </summary>
-public static class SegmentEncoderArguments
+internal static class SegmentEncoderArguments
 {
     public static FFMpegArgumentProcessor Build(IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile) =>
         FFMpegArguments

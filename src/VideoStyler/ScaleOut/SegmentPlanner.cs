@@ -7,7 +7,7 @@ namespace VideoStyler.ScaleOut;
 /// recordings often have one) is cut between any two frames, since the worker decodes from the
 /// keyframe before its warm-up anyway.
 /// </summary>
-public static class SegmentPlanner
+internal static class SegmentPlanner
 {
     /// <param name="times">The frames of the clip (after --frames).</param>
     /// <param name="segments">How many segments.</param>

@@ -19,10 +19,10 @@ namespace VideoStyler.ScaleOut;
 /// with the output's encoder settings into segments/NNN.mkv under a temporary name, then renamed.
 /// A finished segment is not done again.
 /// </summary>
-public sealed class SegmentRunner
+internal static class SegmentRunner
 {
     /// <summary>Runs segment <paramref name="index"/>; returns its stats and whether it was already finished.</summary>
-    public async Task<(SegmentStats Stats, bool AlreadyDone)> RunAsync(
+    public static async Task<(SegmentStats Stats, bool AlreadyDone)> RunAsync(
         JobFolder job, int index, Action<long>? onProgress, CancellationToken stop)
     {
         var spec = job.Spec;
@@ -240,7 +240,7 @@ public sealed class SegmentRunner
             var result = await SegmentEncoderArguments.Build(source, info, path, profile)
                 .NotifyOnStandardError(stderr.Add)
                 .CancellableThrough(abort, TimeSpan.FromSeconds(2))
-                .ProcessAsynchronously(throwOnError: false);
+                .ProcessAsynchronously(throwOnError: false, cancellationToken: CancellationToken.None); // stopped through CancellableThrough (graceful q)
             abort.ThrowIfCancellationRequested();
             if (result.ExitCode != 0 || stderr.OutputFull is not null || stderr.FinishFailed is not null)
             {

@@ -1,7 +1,7 @@
 namespace VideoStyler.ScaleOut;
 
 /// <summary>One segment of a job: the frames it encodes, and where its worker starts decoding.</summary>
-public sealed record SegmentSpec
+internal sealed record SegmentSpec
 {
     public required int Index { get; init; }
 

@@ -1,7 +1,7 @@
 namespace VideoStyler.ScaleOut;
 
 /// <summary>What a worker records next to a finished segment (segments/NNN.json).</summary>
-public sealed record SegmentStats
+internal sealed record SegmentStats
 {
     public required int Index { get; init; }
 

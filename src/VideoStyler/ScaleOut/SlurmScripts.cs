@@ -4,11 +4,14 @@ namespace VideoStyler.ScaleOut;
 /// `plan --emit slurm`: an sbatch array script (one task per segment, requeueable), the join's batch
 /// script, and submit.sh, which submits the array and the join with --dependency=afterok on it.
 /// </summary>
-public static class SlurmScripts
+internal static class SlurmScripts
 {
     /// <summary>A task whose worker died (killed, node trouble) requeues itself this many times.</summary>
     public const int MaxRequeues = 3;
 
+    /// <param name="job">The job folder the scripts are written into (its slurm/ folder).</param>
+    /// <param name="tool">How the scripts start this tool.</param>
+    /// <param name="partition">The Slurm partition, or null for the cluster's default.</param>
     /// <param name="maxRunning">At most this many tasks at once (the array's %N throttle); null for no limit.</param>
     public static IReadOnlyList<string> Write(JobFolder job, ToolCommand tool, string? partition, int? maxRunning = null)
     {

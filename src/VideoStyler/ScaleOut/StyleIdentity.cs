@@ -9,7 +9,7 @@ namespace VideoStyler.ScaleOut;
 /// the SHA-256 of its model (the embedded default is identified by the tool version, which is recorded
 /// next to it). Workers that resolve a different model are refused, so no segment is painted otherwise.
 /// </summary>
-public static class StyleIdentity
+internal static class StyleIdentity
 {
     public static string Of(StyleLibrary library, string? style)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
 using VideoStyler.Media;
@@ -13,7 +12,7 @@ namespace VideoStyler.Sinks;
 /// timestamp (variable frame rate survives). Each pooled buffer is written directly to the pipe after
 /// its small preallocated header, then the frame is released (the encoder is its last holder).
 /// </summary>
-public sealed class ChannelPipeSource : IPipeSource
+internal sealed class ChannelPipeSource : IPipeSource
 {
     private readonly ChannelReader<Frame> _frames;
     private readonly MatroskaFrameWriter _matroska;

@@ -4,7 +4,7 @@ namespace VideoStyler.Sinks;
 /// What we write for an output extension: the video encoder and its settings, and which audio codecs
 /// the container can carry as they are (others are re-encoded to <see cref="AudioFallbackCodec"/>).
 /// </summary>
-public sealed record ContainerProfile(
+internal sealed record ContainerProfile(
     string Extension,
     string VideoCodec,
     IReadOnlyList<string> VideoArguments,
@@ -18,18 +18,18 @@ public sealed record ContainerProfile(
         new Dictionary<string, ContainerProfile>(StringComparer.OrdinalIgnoreCase)
         {
             [".mp4"] = new(".mp4", "libx264", X264,
-                new HashSet<string> { "aac", "mp3", "ac3", "eac3", "alac", "opus", "flac" }, "aac", true),
+                new HashSet<string>(StringComparer.Ordinal) { "aac", "mp3", "ac3", "eac3", "alac", "opus", "flac" }, "aac", true),
             [".m4v"] = new(".m4v", "libx264", X264,
-                new HashSet<string> { "aac", "mp3", "ac3", "eac3", "alac" }, "aac", true),
+                new HashSet<string>(StringComparer.Ordinal) { "aac", "mp3", "ac3", "eac3", "alac" }, "aac", true),
             [".mov"] = new(".mov", "libx264", X264,
-                new HashSet<string> { "aac", "mp3", "ac3", "alac", "pcm_s16le", "pcm_s24le", "pcm_f32le" }, "aac", true),
+                new HashSet<string>(StringComparer.Ordinal) { "aac", "mp3", "ac3", "alac", "pcm_s16le", "pcm_s24le", "pcm_f32le" }, "aac", true),
             // Matroska carries nearly every audio codec as it is.
             [".mkv"] = new(".mkv", "libx264", X264,
-                new HashSet<string> { "aac", "mp3", "ac3", "eac3", "dts", "opus", "vorbis", "flac", "alac", "pcm_s16le", "pcm_s24le", "truehd" }, "flac", false),
+                new HashSet<string>(StringComparer.Ordinal) { "aac", "mp3", "ac3", "eac3", "dts", "opus", "vorbis", "flac", "alac", "pcm_s16le", "pcm_s24le", "truehd" }, "flac", false),
             // WebM allows only VP8/VP9/AV1 video and Opus/Vorbis audio.
             [".webm"] = new(".webm", "libvpx-vp9",
                 ["-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "4", "-row-mt", "1"],
-                new HashSet<string> { "opus", "vorbis" }, "libopus", false),
+                new HashSet<string>(StringComparer.Ordinal) { "opus", "vorbis" }, "libopus", false),
         };
 
     public static IEnumerable<string> SupportedExtensions => Profiles.Keys;

@@ -10,7 +10,7 @@ namespace VideoStyler.Sinks;
 /// the audio of the original file (input 1). Kept free of process handling so tests can check the
 /// argument string without running ffmpeg.
 /// </summary>
-public static class EncoderArguments
+internal static class EncoderArguments
 {
     public static FFMpegArgumentProcessor Build(
         IPipeSource frames, VideoInfo input, string outputPath, ContainerProfile profile, string marking, bool cutAudioToVideo = false)

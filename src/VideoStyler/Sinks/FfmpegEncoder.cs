@@ -8,7 +8,7 @@ namespace VideoStyler.Sinks;
 /// The encode stage: ffmpeg (through FFMpegCore) reads stylized frames from a pipe, muxes them with the
 /// original audio and writes <c>outputPath</c>. Any failure carries ffmpeg's stderr.
 /// </summary>
-public sealed class FfmpegEncoder
+internal sealed class FfmpegEncoder
 {
     private readonly VideoInfo _input;
     private readonly string _outputPath;
@@ -18,8 +18,13 @@ public sealed class FfmpegEncoder
     private readonly bool _cutAudioToVideo;
     private readonly string _displayPath;
 
+    /// <param name="input">The probed input (size, rate, audio and subtitle streams to carry over).</param>
     /// <param name="outputPath">Where ffmpeg writes (the temporary file).</param>
     /// <param name="displayPath">The output's name as the user knows it, for messages.</param>
+    /// <param name="profile">The output container's codecs and limits.</param>
+    /// <param name="marking">The provenance text written into the output's metadata.</param>
+    /// <param name="stats">Where the encode stage's time is counted.</param>
+    /// <param name="cutAudioToVideo">End the audio with the video (a run limited to its first frames).</param>
     public FfmpegEncoder(
         VideoInfo input, string outputPath, string displayPath, ContainerProfile profile, string marking, PipelineStats stats, bool cutAudioToVideo = false)
     {

@@ -9,7 +9,7 @@ namespace VideoStyler.Sinks;
 /// WebVTT, odd text formats into Matroska SubRip), or dropped with a notice (bitmap subtitles a
 /// container cannot carry). Stream metadata (language, title) follows the mapped streams.
 /// </summary>
-public sealed class SubtitlePlan
+internal sealed class SubtitlePlan
 {
     private static readonly HashSet<string> TextCodecs = new(StringComparer.Ordinal)
     {

@@ -8,7 +8,7 @@ namespace VideoStyler.Sources;
 /// /proc/self/task/*/children: SIGTERM first (ffmpeg then writes its trailer, so what it wrote plays),
 /// SIGKILL for any still there after the grace period. No other process is touched.
 /// </summary>
-public static partial class ChildProcesses
+internal static partial class ChildProcesses
 {
     private const int SigKill = 9;
     private const int SigTerm = 15;

@@ -12,7 +12,7 @@ namespace VideoStyler.Sources;
 /// its process synchronously inside ProcessAsynchronously and offers no hook to change how, which rules
 /// out setsid/setpgid, and a mask is the same for every way a child is started here.
 /// </summary>
-public static partial class ChildSignals
+internal static partial class ChildSignals
 {
     private const int SigBlock = 0;
     private const int SigSetMask = 2;

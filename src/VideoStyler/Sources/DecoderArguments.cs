@@ -8,8 +8,10 @@ namespace VideoStyler.Sources;
 /// Builds the ffmpeg command that decodes the first video stream to raw BGR24 frames on a pipe, in
 /// Matroska so each frame carries its presentation timestamp (read by <see cref="Media.MatroskaFrameReader"/>).
 /// </summary>
-public static class DecoderArguments
+internal static class DecoderArguments
 {
+    /// <param name="input">The probed input.</param>
+    /// <param name="sink">The pipe the frames are written to.</param>
     /// <param name="seekSeconds">
     /// Start decoding at this time (seconds from the file's start) instead of at the beginning: ffmpeg
     /// seeks to the keyframe before it and drops the frames before it; the frames keep the timestamps

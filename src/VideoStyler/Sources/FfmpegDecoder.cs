@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using FFMpegCore.Pipes;
 using VideoStyler.Media;
@@ -11,7 +10,7 @@ namespace VideoStyler.Sources;
 /// read straight into a pooled <see cref="Frame"/> and written to the next stage's channel. Waiting for
 /// a pool frame or for channel space is the backpressure that keeps batch runs lossless.
 /// </summary>
-public sealed class FfmpegDecoder
+internal sealed class FfmpegDecoder
 {
     private readonly VideoInfo _info;
     private readonly FramePool _pool;
@@ -21,6 +20,9 @@ public sealed class FfmpegDecoder
     private readonly double? _seekSeconds;
     private bool _limitReached;
 
+    /// <param name="info">The probed input.</param>
+    /// <param name="pool">The frames decoded into.</param>
+    /// <param name="stats">Where the decode stage's time and frames are counted.</param>
     /// <param name="maxFrames">Stop after this many frames (0 = all).</param>
     /// <param name="seekSeconds">Start at this time instead of the beginning (see <see cref="DecoderArguments.Build"/>).</param>
     public FfmpegDecoder(VideoInfo info, FramePool pool, PipelineStats stats, long maxFrames = 0, double? seekSeconds = null)

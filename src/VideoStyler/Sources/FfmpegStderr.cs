@@ -1,7 +1,7 @@
 namespace VideoStyler.Sources;
 
 /// <summary>Keeps the last lines ffmpeg wrote to stderr, so errors we raise can quote them.</summary>
-public sealed class FfmpegStderr
+internal sealed class FfmpegStderr
 {
     private readonly Queue<string> _lines = new();
     private readonly Lock _gate = new();

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace VideoStyler.Sources;
 
 /// <summary>Runs a command-line tool (ffprobe, ffmpeg) to completion and returns its exit code and output.</summary>
-public static class ProcessRunner
+internal static class ProcessRunner
 {
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(
         string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace VideoStyler.Sources;
 
 /// <summary>What ffprobe says about an input file, reduced to what the pipeline needs.</summary>
-public sealed record VideoInfo
+internal sealed record VideoInfo
 {
     public required string Path { get; init; }
 

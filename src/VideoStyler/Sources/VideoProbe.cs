@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VideoStyler.Sources;
 
 /// <summary>Runs ffprobe on a file and turns its JSON into a <see cref="VideoInfo"/>, or a one-line error.</summary>
-public static class VideoProbe
+internal static class VideoProbe
 {
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -134,7 +134,7 @@ public static class VideoProbe
         }
 
         long? frames = null;
-        if (v.TryGetProperty("nb_frames", out var nf) && long.TryParse(nf.GetString(), out var n) && n > 0)
+        if (v.TryGetProperty("nb_frames", out var nf) && long.TryParse(nf.GetString(), CultureInfo.InvariantCulture, out var n) && n > 0)
         {
             frames = n;
         }
@@ -241,7 +241,7 @@ public static class VideoProbe
         }
 
         if (stream.TryGetProperty("tags", out var tags) && tags.TryGetProperty("rotate", out var rotate)
-            && int.TryParse(rotate.GetString(), out var tagDegrees))
+            && int.TryParse(rotate.GetString(), CultureInfo.InvariantCulture, out var tagDegrees))
         {
             return tagDegrees;
         }

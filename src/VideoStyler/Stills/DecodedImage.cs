@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace VideoStyler.Stills;
 
 /// <summary>A still image as the stylizer takes it: upright 8-bit BGR, and its alpha channel if it had one.</summary>
-public sealed class DecodedImage : IDisposable
+internal sealed class DecodedImage : IDisposable
 {
     public DecodedImage(Mat bgr, Mat? alpha, ImageFormat format, int orientation, int sourceChannels)
     {

@@ -8,7 +8,7 @@ namespace VideoStyler.Stills;
 /// read from wherever the format keeps EXIF (JPEG APP1, PNG eXIf, WebP EXIF chunk, the TIFF's own
 /// first IFD), and applied to the pixels so the picture stands upright.
 /// </summary>
-public static class ExifOrientation
+internal static class ExifOrientation
 {
     /// <summary>The file's orientation, 1 (upright) when it has none or an invalid one.</summary>
     public static int Read(byte[] file, ImageFormat format)

@@ -9,7 +9,7 @@ namespace VideoStyler.Stills;
 /// only its TIFF decoder turns a TIFF upright itself), so the picture is upright whatever the format. A file that is empty, cut off, or that the decoder
 /// rejects is damaged input (exit code 3); nothing is guessed from a partial picture.
 /// </summary>
-public static class ImageDecoder
+internal static class ImageDecoder
 {
     public const int DamagedExitCode = 3;
 

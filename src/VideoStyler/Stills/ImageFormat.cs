@@ -1,7 +1,7 @@
 namespace VideoStyler.Stills;
 
 /// <summary>The still-image formats `stylize` reads and writes.</summary>
-public enum ImageFormat
+internal enum ImageFormat
 {
     Jpeg,
     Png,

@@ -6,7 +6,7 @@ namespace VideoStyler.Stills;
 /// Which files are still images (by extension, or by their first bytes), and how each format is
 /// encoded: JPEG quality 95 (4:2:0 like cameras), lossless PNG, WebP quality 95, plain BMP, TIFF.
 /// </summary>
-public static class ImageFormats
+internal static class ImageFormats
 {
     public const int JpegQuality = 95;
 

@@ -7,7 +7,7 @@ namespace VideoStyler.Stills;
 /// info header, TIFF tags 256/257), so a picture too large to decode safely is refused before a
 /// gigabyte is spent on it.
 /// </summary>
-public static class ImageHeader
+internal static class ImageHeader
 {
     /// <summary>The (stored) size, or null when the header does not say.</summary>
     public static (long Width, long Height)? TryReadSize(byte[] file, ImageFormat format) => format switch

@@ -11,7 +11,7 @@ namespace VideoStyler.Stills;
 /// - BMP: no metadata block exists: nothing (a notice says so).
 /// The XMP packet (<see cref="XmpPacket"/>) also carries the IPTC digital source type.
 /// </summary>
-public static class ImageMarking
+internal static class ImageMarking
 {
     /// <summary>The start of every marking (also of the videos' comment tag).</summary>
     public const string Prefix = "AI-stylized by VideoStyler";

@@ -6,7 +6,7 @@ namespace VideoStyler.Stills;
 /// JPEG marker segments before the scan (ITU T.81: SOI, then segments of marker FF xx and a 2-byte
 /// length that counts itself, until SOS): reads them, and inserts new ones after the APP0 (JFIF) header.
 /// </summary>
-public static class JpegSegments
+internal static class JpegSegments
 {
     public const byte Com = 0xFE;
     public const byte App1 = 0xE1;

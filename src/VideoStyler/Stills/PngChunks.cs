@@ -7,7 +7,7 @@ namespace VideoStyler.Stills;
 /// PNG chunks (PNG spec: after the 8-byte signature, chunks of length, type, data, CRC-32 over type
 /// and data): reads the text chunks and the eXIf chunk, and inserts text chunks after IHDR.
 /// </summary>
-public static class PngChunks
+internal static class PngChunks
 {
     private const int SignatureLength = 8;
 

@@ -11,7 +11,7 @@ namespace VideoStyler.Stills;
 /// frame at the same time); for a still, the picture itself. Written like any output (never over an
 /// existing file without --force, temporary name then rename) and marked as AI-stylized.
 /// </summary>
-public static class PreviewImage
+internal static class PreviewImage
 {
     /// <summary>Checks a --preview path before a run spends minutes: an image extension, not there yet (unless forced), a folder that exists.</summary>
     public static void Validate(string previewPath, string inputPath, string outputPath, bool force)

@@ -15,7 +15,7 @@ namespace VideoStyler.Stills;
 /// <see cref="OutputFile"/> like a video's: never over an existing file without --force, written to a
 /// temporary name and renamed when complete; a failure leaves nothing under the output's name.
 /// </summary>
-public static class StillStylizer
+internal static class StillStylizer
 {
     /// <summary>
     /// The shortest processing side used when --size is not given: small images are scaled up to it

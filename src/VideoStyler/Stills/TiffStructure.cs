@@ -8,7 +8,7 @@ namespace VideoStyler.Stills;
 /// first IFD; an IFD is a count, 12-byte entries sorted by tag, the next IFD's offset), which is also
 /// how EXIF blocks are laid out: read a tag of the first IFD, and write a first IFD with tags added.
 /// </summary>
-public static class TiffStructure
+internal static class TiffStructure
 {
     public const ushort OrientationTag = 274;
     public const ushort ImageDescriptionTag = 270;

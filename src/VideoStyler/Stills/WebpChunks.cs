@@ -8,7 +8,7 @@ namespace VideoStyler.Stills;
 /// little-endian size, data padded to even. Metadata (EXIF, XMP) needs the extended format: a VP8X
 /// chunk first whose flags say which are present, with the canvas size.
 /// </summary>
-public static class WebpChunks
+internal static class WebpChunks
 {
     private const byte XmpFlag = 0x04;
     private const byte AlphaFlag = 0x10;

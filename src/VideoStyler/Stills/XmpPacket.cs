@@ -11,7 +11,7 @@ namespace VideoStyler.Stills;
 /// made by changing a picture with a trained model ("compositeWithTrainedAlgorithmicMedia"), which
 /// photo tools and content-credential checkers read.
 /// </summary>
-public static class XmpPacket
+internal static class XmpPacket
 {
     public const string DigitalSourceType = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia";
 

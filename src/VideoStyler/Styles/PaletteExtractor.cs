@@ -8,7 +8,7 @@ namespace VideoStyler.Styles;
 /// means of k equal slices of the pixels sorted by lightness, and a fixed number of Lloyd steps follow.
 /// Same picture, same palette, on every machine.
 /// </summary>
-public static class PaletteExtractor
+internal static class PaletteExtractor
 {
     public const int WorkingSide = 96;
     public const int DefaultColors = 5;

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace VideoStyler.Styles;
 
 /// <summary>Reduces a picture to a bounded size for storing and analysing styles (pictures are read with <see cref="Stylize.Arbitrary.StyleImage"/>).</summary>
-public static class PictureFit
+internal static class PictureFit
 {
     /// <summary>A copy of <paramref name="image"/> reduced (area average) so its long side is at most <paramref name="side"/>.</summary>
     public static Mat FitWithin(Mat image, int side)

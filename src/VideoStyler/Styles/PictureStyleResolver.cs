@@ -10,7 +10,7 @@ namespace VideoStyler.Styles;
 /// network (.onnx path, or a name only a model has) is left to <see cref="StyleLibrary"/>; a mix of a
 /// picture and a network is refused (they cannot be averaged in one space).
 /// </summary>
-public static class PictureStyleResolver
+internal static class PictureStyleResolver
 {
     /// <summary>The default style of stylize and live: a built-in painting.</summary>
     public const string DefaultName = "starry-night";

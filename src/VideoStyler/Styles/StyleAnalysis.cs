@@ -1,4 +1,4 @@
 namespace VideoStyler.Styles;
 
 /// <summary>What <see cref="StyleAnalyzer"/> computes from a painting: its palette, its measures and the tags they give.</summary>
-public sealed record StyleAnalysis(IReadOnlyList<PaletteColor> Palette, StyleMeasures Measures, IReadOnlyDictionary<string, string> Tags);
+internal sealed record StyleAnalysis(IReadOnlyList<PaletteColor> Palette, StyleMeasures Measures, IReadOnlyDictionary<string, string> Tags);

@@ -6,7 +6,7 @@ namespace VideoStyler.Styles;
 /// Computes a painting's palette, colour and texture measures and the tags they give
 /// (<see cref="StyleTagRules"/>). Deterministic: the same picture gives the same result.
 /// </summary>
-public static class StyleAnalyzer
+internal static class StyleAnalyzer
 {
     /// <summary>Colour statistics are taken on the picture reduced to this long side.</summary>
     public const int ColourSide = 256;

@@ -8,7 +8,7 @@ namespace VideoStyler.Styles;
 /// ONNX network styles of a <see cref="StyleLibrary"/> (user model folder, models/, embedded). A name
 /// found earlier hides the same name later.
 /// </summary>
-public sealed class StyleCatalog
+internal sealed class StyleCatalog
 {
     private readonly string _userFolder;
     private readonly string? _shippedFolder;

@@ -3,7 +3,7 @@ using VideoStyler.Models;
 namespace VideoStyler.Styles;
 
 /// <summary>One style as listings show it, whatever it is underneath (see <see cref="StyleKind"/>).</summary>
-public sealed record StyleEntry
+internal sealed record StyleEntry
 {
     public required string Name { get; init; }
 
@@ -23,7 +23,7 @@ public sealed record StyleEntry
 
     public string? License { get; init; }
 
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public IReadOnlyList<PaletteColor> Palette { get; init; } = [];
 

@@ -9,7 +9,7 @@ namespace VideoStyler.Styles;
 /// and the style vector when a predictor is given). The folder is built beside the target under a
 /// temporary name and moved into place, so a failure never leaves a half-made style.
 /// </summary>
-public static class StyleMaker
+internal static class StyleMaker
 {
     public const int ImageSide = 1024;
 

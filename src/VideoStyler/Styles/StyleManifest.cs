@@ -10,7 +10,7 @@ namespace VideoStyler.Styles;
 /// style vector (the Magenta style predictor's 100 numbers for the picture; null where no predictor ran).
 /// Written with the same JSON conventions as <see cref="ModelManifest"/> (snake_case, nulls left out).
 /// </summary>
-public sealed record StyleManifest
+internal sealed record StyleManifest
 {
     public const string FileName = "style.json";
     public const string ImageFileName = "painting.jpg";

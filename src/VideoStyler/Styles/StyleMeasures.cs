@@ -4,7 +4,7 @@ namespace VideoStyler.Styles;
 /// The numbers the computed tags come from (see <see cref="StyleTagRules"/> for the thresholds), kept in
 /// the manifest so a user can see why a painting was called warm, muted or bold.
 /// </summary>
-public sealed record StyleMeasures
+internal sealed record StyleMeasures
 {
     /// <summary>-1 (all colour in cool hues) .. +1 (all in warm hues), each pixel weighted by its chroma squared (strong colours count most).</summary>
     public double Warmth { get; init; }

@@ -14,7 +14,7 @@ namespace VideoStyler.Styles;
 /// </list>
 /// Tags: palette = "warm|cool|neutral,vivid|muted[,light|dark]", texture = fine|medium|bold, contrast = low|normal|high.
 /// </summary>
-public static class StyleTagRules
+internal static class StyleTagRules
 {
     public const double WarmHueEnd = 70;
     public const double WarmHueStart = 330;

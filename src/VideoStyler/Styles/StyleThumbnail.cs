@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace VideoStyler.Styles;
 
 /// <summary>The small picture of a style that listings and the live page show: at most 256 px on the long side, JPEG.</summary>
-public static class StyleThumbnail
+internal static class StyleThumbnail
 {
     public const int Side = 256;
     public const string FileName = "thumb.jpg";

@@ -5,7 +5,7 @@ namespace VideoStyler.Styles;
 /// may list several words, "warm,vivid,dark", and any of them matches); a bare "VALUE" matches any key.
 /// Case-insensitive.
 /// </summary>
-public static class TagFilter
+internal static class TagFilter
 {
     public static bool Matches(IReadOnlyDictionary<string, string> tags, string filter)
     {

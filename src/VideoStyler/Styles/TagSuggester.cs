@@ -8,7 +8,7 @@ namespace VideoStyler.Styles;
 /// vectors) that carry the key vote, each with its similarity as weight; the heaviest value wins.
 /// Keys the user gave are not suggested.
 /// </summary>
-public static class TagSuggester
+internal static class TagSuggester
 {
     public const int Neighbours = 3;
     public static readonly IReadOnlyList<string> SuggestedKeys = ["technique", "era"];

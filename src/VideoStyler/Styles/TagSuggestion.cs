@@ -1,4 +1,4 @@
 namespace VideoStyler.Styles;
 
 /// <summary>A tag suggested for a new style because the nearest tagged styles carry it.</summary>
-public sealed record TagSuggestion(string Key, string Value, IReadOnlyList<string> From);
+internal sealed record TagSuggestion(string Key, string Value, IReadOnlyList<string> From);

@@ -9,7 +9,7 @@ namespace VideoStyler.Styles;
 /// put their energy in the first bands, broad flat shapes with a few strong edges in the last ones
 /// (an edge covers the same few pixels at every level, and each level has a quarter of the pixels).
 /// </summary>
-public static class TextureMeter
+internal static class TextureMeter
 {
     public const int WorkingSide = 512;
     public const int Bands = 5;

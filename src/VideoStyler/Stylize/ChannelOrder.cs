@@ -1,6 +1,6 @@
 namespace VideoStyler.Stylize;
 
-public enum ChannelOrder
+internal enum ChannelOrder
 {
     Rgb,
     Bgr,

@@ -6,7 +6,7 @@ namespace VideoStyler.Stylize;
 /// Applies <see cref="StyleControls"/> in place on a stylized frame, with whole-image OpenCV calls into
 /// buffers allocated once. A video mask advances one frame per call and loops.
 /// </summary>
-public sealed class ControlsApplier : IDisposable
+internal sealed class ControlsApplier : IDisposable
 {
     private readonly StyleControls _controls;
     private readonly int _width;

@@ -8,7 +8,7 @@ namespace VideoStyler.Stylize;
 /// metadata (the ONNX image metadata keys Image.BitmapPixelFormat / Image.NominalPixelRange, the
 /// description) and finally the manifest, which overrides everything it states.
 /// </summary>
-public static class ConventionDetector
+internal static class ConventionDetector
 {
     public static ModelConvention Detect(InferenceSession session, ModelManifest? manifest, string modelLabel)
     {

@@ -1,4 +1,3 @@
-using VideoStyler.Pipeline;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;
@@ -19,7 +18,7 @@ namespace VideoStyler.Stylize;
 /// and the first frame start afresh (the whole network's output exactly). Frames must come in order.
 /// Buffers and bindings are made once; the feature shape is learned by one encoder run at creation.
 /// </summary>
-public sealed class FeatureFlowStylizer : IStylizer
+internal sealed class FeatureFlowStylizer : IStylizer
 {
     /// <summary>
     /// Weight of the warped history where the flow is fully trusted. Measured on help.mkv (candy, lossless,

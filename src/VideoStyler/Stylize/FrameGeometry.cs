@@ -6,7 +6,7 @@ namespace VideoStyler.Stylize;
 /// to the tensor size (TensorWidth x TensorHeight), and after inference the content rectangle is
 /// cropped back out and scaled to the frame size. Nothing is ever squashed.
 /// </summary>
-public sealed record FrameGeometry(
+internal sealed record FrameGeometry(
     int Width,
     int Height,
     int ContentWidth,

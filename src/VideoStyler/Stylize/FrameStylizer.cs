@@ -11,7 +11,7 @@ namespace VideoStyler.Stylize;
 /// with its own session), then apply the user's controls. Sessions and buffers are created once.
 /// Frames whose processing size has a long side over maxTile are stylized in tiles (<see cref="TiledStylizer"/>).
 /// </summary>
-public sealed class FrameStylizer : IDisposable
+internal sealed class FrameStylizer : IDisposable
 {
     private readonly List<(StyleSession Session, IStylizer Stylizer, float Weight)> _parts = [];
     private readonly Mat? _partOutput;
@@ -70,7 +70,21 @@ public sealed class FrameStylizer : IDisposable
         return true;
     }
 
+    /// <param name="library">Where style names are looked up.</param>
+    /// <param name="styleSpec">--style: a name, a path, a mix, or null for the default.</param>
+    /// <param name="controls">--strength, --preserve-colors, --mask, --watermark.</param>
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
+    /// <param name="processingSize">Processing size: the short side in pixels.</param>
+    /// <param name="device">The ONNX Runtime execution provider asked for.</param>
+    /// <param name="threads">ONNX Runtime intra-op threads; 0 = one per core.</param>
+    /// <param name="stats">Where the stylize stages' times are counted, or null.</param>
+    /// <param name="maxTile">Longest tile side in processing pixels (larger frames are tiled).</param>
     /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
+    /// <param name="smoothStatistics">Smooth the instance norms' statistics over time (temporal mode stats).</param>
+    /// <param name="carryFeatures">Carry the previous frame's features along the flow (temporal mode features).</param>
+    /// <param name="quietFallback">Fall back to a plain stylizer without a notice (temporal mode auto).</param>
+    /// <param name="featureKeep">Weight of the carried features, 0..1.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = StylizeOptions.DefaultMaxTile, ArbitraryStyle? arbitrary = null,

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace VideoStyler.Stylize;
 
 /// <summary>Stylizes frames of one size with one style: whole-frame (<see cref="OnnxStylizer"/>) or in tiles (<see cref="TiledStylizer"/>).</summary>
-public interface IStylizer : IDisposable
+internal interface IStylizer : IDisposable
 {
     StyleSession Style { get; }
 

@@ -4,7 +4,7 @@ namespace VideoStyler.Stylize;
 /// How a style model wants its pictures: tensor names, layout, channel order, value range and
 /// spatial dims (fixed or free). Found by <see cref="ConventionDetector"/>; a manifest overrides.
 /// </summary>
-public sealed record ModelConvention
+internal sealed record ModelConvention
 {
     public required string InputName { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Frames;
@@ -15,7 +14,7 @@ namespace VideoStyler.Stylize;
 /// one pass over spans (<see cref="TensorPacking"/>), with the OpenCV wrappers cached: a frame costs no
 /// managed allocation.
 /// </summary>
-public sealed class OnnxStylizer : IStylizer
+internal sealed class OnnxStylizer : IStylizer
 {
     private readonly StyleSession _style;
     private readonly FrameGeometry _geometry;
@@ -208,7 +207,7 @@ public sealed class OnnxStylizer : IStylizer
     {
         if (!mat.IsContinuous() || mat.Type() != MatType.CV_8UC3 || (long)mat.Rows * mat.Cols != pixels)
         {
-            throw new ArgumentException($"expected a continuous 8-bit BGR picture of {pixels} pixels");
+            throw new ArgumentException($"expected a continuous 8-bit BGR picture of {pixels} pixels", nameof(mat));
         }
 
         return new Span<byte>((void*)mat.Data, pixels * 3);

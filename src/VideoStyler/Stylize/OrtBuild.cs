@@ -1,7 +1,7 @@
 namespace VideoStyler.Stylize;
 
 /// <summary>Which ONNX Runtime package this build was compiled against (OnnxRuntimeFlavor in Directory.Build.props).</summary>
-public static class OrtBuild
+internal static class OrtBuild
 {
 #if ORT_GPU
     /// <summary>"gpu" (Microsoft.ML.OnnxRuntime.Gpu.Linux) or "cpu" (Microsoft.ML.OnnxRuntime).</summary>

@@ -14,7 +14,7 @@ namespace VideoStyler.Stylize;
 /// (<see cref="StylizerTensors"/>): once on the CPU; on a device provider the tile's input and the
 /// pooled statistics (host memory, rewritten every frame) are bound again before every run.
 /// </summary>
-public sealed class SharedInstanceNorm : IDisposable
+internal sealed class SharedInstanceNorm : IDisposable
 {
     private readonly StyleSession _style;
     private readonly OnnxStylizer _tile;

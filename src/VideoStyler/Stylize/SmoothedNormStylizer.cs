@@ -1,4 +1,3 @@
-using VideoStyler.Pipeline;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;
@@ -17,7 +16,7 @@ namespace VideoStyler.Stylize;
 /// and geometry are those of an <see cref="OnnxStylizer"/>; the statistics arrays are pinned and bound once.
 /// Frames must come in order (it is a stateful stage).
 /// </summary>
-public sealed class SmoothedNormStylizer : IStylizer
+internal sealed class SmoothedNormStylizer : IStylizer
 {
     /// <summary>
     /// Weight of the past in the moving average: 0.9 is a time constant of about ten frames (a third of a
@@ -107,6 +106,11 @@ public sealed class SmoothedNormStylizer : IStylizer
     /// instance norms (or an NHWC layout, or a rewrite ONNX Runtime does not load): the caller falls back to
     /// a plain <see cref="OnnxStylizer"/> and says so.
     /// </summary>
+    /// <param name="style">The loaded style.</param>
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
+    /// <param name="processingShortSide">Processing size: the short side in pixels.</param>
+    /// <param name="stats">Where the stylize stages' times are counted, or null.</param>
     /// <param name="keep">Weight of the past in the moving average, 0..1 (1 freezes the first frame's statistics until a cut).</param>
     public static SmoothedNormStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, PipelineStats? stats = null, float keep = DefaultKeep)

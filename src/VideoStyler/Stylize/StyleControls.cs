@@ -1,5 +1,3 @@
-using OpenCvSharp;
-
 namespace VideoStyler.Stylize;
 
 /// <summary>User controls applied to a stylized frame: --strength, --preserve-colors, --mask.</summary>
@@ -17,5 +15,6 @@ public sealed record StyleControls
     /// <summary>Visible text drawn on every output frame.</summary>
     public string? Watermark { get; init; }
 
+    /// <summary>True when the controls leave the stylized frame as the model made it.</summary>
     public bool IsIdentity => Strength >= 1.0 && !PreserveColors && MaskPath is null && Watermark is null;
 }

@@ -12,7 +12,7 @@ namespace VideoStyler.Stylize;
 /// A loaded style: one ONNX Runtime session (created once), the convention it wants and the execution
 /// provider that runs it. Frame-size specific buffers live in <see cref="OnnxStylizer"/>.
 /// </summary>
-public sealed class StyleSession : IDisposable
+internal sealed class StyleSession : IDisposable
 {
     /// <summary>
     /// One CPU memory arena for all model variants (<see cref="CreateSession"/>), registered once with
@@ -294,7 +294,7 @@ public sealed class StyleSession : IDisposable
 
             // Through OrtCUDAProviderOptions: its failure names the library that did not load.
             using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = "0" });
+            cuda.UpdateOptions(new Dictionary<string, string>(StringComparer.Ordinal) { ["device_id"] = "0" });
             options.AppendExecutionProvider_CUDA(cuda);
             return (options, choice.Name, choice.Notice);
         }

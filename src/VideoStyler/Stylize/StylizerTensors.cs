@@ -9,7 +9,7 @@ namespace VideoStyler.Stylize;
 /// <see cref="BindForRun"/> on its binding first; post-processing reads <see cref="Output"/>.
 /// Everything is allocated once.
 /// </summary>
-public sealed class StylizerTensors : IDisposable
+internal sealed class StylizerTensors : IDisposable
 {
     private readonly OrtValue[] _inputs;  // one (zero-copy) or two staging buffers (rebind), alternating per frame
     private readonly OrtValue _output;

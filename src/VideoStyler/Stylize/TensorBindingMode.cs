@@ -1,7 +1,7 @@
 namespace VideoStyler.Stylize;
 
 /// <summary>How a stylizer's input and output tensors meet ONNX Runtime (<see cref="StylizerTensors"/>).</summary>
-public enum TensorBindingMode
+internal enum TensorBindingMode
 {
     /// <summary>
     /// The CPU provider: pinned managed arrays bound once; ONNX Runtime reads and writes our memory

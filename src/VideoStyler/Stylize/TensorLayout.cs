@@ -1,7 +1,7 @@
 namespace VideoStyler.Stylize;
 
 /// <summary>Memory layout of a 4-D image tensor.</summary>
-public enum TensorLayout
+internal enum TensorLayout
 {
     /// <summary>[batch, channels, height, width] — planar, the common PyTorch export.</summary>
     Nchw,

@@ -222,7 +222,7 @@ internal static class TensorPacking
         var count = pixels * 3;
         if (bytes < count || floats < count || scratch < count)
         {
-            throw new ArgumentException($"buffers too small for {pixels} pixels ({bytes} bytes, {floats} floats, {scratch} scratch bytes)");
+            throw new ArgumentException($"buffers too small for {pixels} pixels ({bytes} bytes, {floats} floats, {scratch} scratch bytes)", nameof(pixels));
         }
 
         return count;

@@ -6,7 +6,7 @@ namespace VideoStyler.Stylize;
 /// by at least the requested overlap. They cover the canvas: the content, reflect-padded at the end
 /// when it is shorter than one tile.
 /// </summary>
-public sealed class TileAxis
+internal sealed class TileAxis
 {
     private readonly int[] _starts;
 

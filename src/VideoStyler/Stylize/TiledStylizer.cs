@@ -1,5 +1,4 @@
 using VideoStyler.Frames;
-using VideoStyler.Pipeline;
 using System.Diagnostics;
 using OpenCvSharp;
 
@@ -16,7 +15,7 @@ namespace VideoStyler.Stylize;
 /// Memory is bounded by the tile, not the frame: the model never sees more than one tile. Every
 /// buffer is allocated once.
 /// </summary>
-public sealed class TiledStylizer : IStylizer
+internal sealed class TiledStylizer : IStylizer
 {
     private readonly StyleSession _style;
     private readonly OnnxStylizer _tileStylizer;

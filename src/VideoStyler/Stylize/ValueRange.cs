@@ -1,7 +1,7 @@
 namespace VideoStyler.Stylize;
 
 /// <summary>The range pixel values are mapped to in the model's input and output tensors.</summary>
-public enum ValueRange
+internal enum ValueRange
 {
     /// <summary>0..255, the raw 8-bit values as floats.</summary>
     ZeroTo255,

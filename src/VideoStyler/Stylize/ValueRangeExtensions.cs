@@ -1,6 +1,6 @@
 namespace VideoStyler.Stylize;
 
-public static class ValueRangeExtensions
+internal static class ValueRangeExtensions
 {
     /// <summary>Scale and offset that map an 8-bit value v to the model's range: v * scale + offset.</summary>
     public static (double Scale, double Offset) FromByte(this ValueRange range) => range switch

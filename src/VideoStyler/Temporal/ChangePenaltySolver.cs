@@ -53,7 +53,7 @@ internal sealed class ChangePenaltySolver
     {
         if (reference.Length != _length || result.Length != _length)
         {
-            throw new ArgumentException($"Expected series of {_length} values.");
+            throw new ArgumentException($"Expected series of {_length} values.", nameof(reference));
         }
 
         Array.Clear(_z);

@@ -13,7 +13,7 @@ namespace VideoStyler.Temporal;
 /// pixels, where the flow adds its own errors, are harder still. Retention and flicker ratio are computed
 /// exactly as <see cref="FlickerMeter"/> does, restricted to these pixels.
 /// </summary>
-public static class FlickerFrontier
+internal static class FlickerFrontier
 {
     private const float StaticDisplacementSquared = 0.25f;
     private const int BisectionSteps = 8;

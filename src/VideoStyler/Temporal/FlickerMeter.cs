@@ -1,6 +1,5 @@
 using OpenCvSharp;
 using VideoStyler.Quality;
-using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 
@@ -12,7 +11,7 @@ namespace VideoStyler.Temporal;
 /// never the blender's. With a reference it also measures gram retention and the content ratio
 /// (<see cref="StyleComparison"/>) on up to <c>styleFrames</c> frames spread over the clip.
 /// </summary>
-public static class FlickerMeter
+internal static class FlickerMeter
 {
     public static FlickerReport Measure(string inputPath, string outputPath, string? referencePath, int styleFrames = StyleMeter.DefaultFrames)
     {

@@ -8,7 +8,7 @@ namespace VideoStyler.Temporal;
 /// difference (channels in [0,1], summed over the three channels) between a frame and its flow-warped
 /// predecessor, averaged over non-occluded pixels and then over frame pairs.
 /// </summary>
-public sealed record FlickerReport
+internal sealed record FlickerReport
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 

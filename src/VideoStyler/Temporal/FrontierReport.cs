@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace VideoStyler.Temporal;
 
 /// <summary>Result of <see cref="FlickerFrontier.Measure"/>.</summary>
-public sealed record FrontierReport
+internal sealed record FrontierReport
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 

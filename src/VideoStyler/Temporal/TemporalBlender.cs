@@ -43,7 +43,7 @@ namespace VideoStyler.Temporal;
 /// are therefore out of reach for these models through h264, for any method of this kind.
 /// </para>
 /// </remarks>
-public sealed class TemporalBlender : IDisposable
+internal sealed class TemporalBlender : IDisposable
 {
     private const float MinConfidence = 1e-3f;
 

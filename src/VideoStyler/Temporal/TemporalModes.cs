@@ -1,7 +1,7 @@
 namespace VideoStyler.Temporal;
 
 /// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode auto|features|pixel|stats|stats+pixel</c>).</summary>
-public static class TemporalModes
+internal static class TemporalModes
 {
     /// <summary>The mode a run gets without --temporal-mode.</summary>
     /// <remarks>

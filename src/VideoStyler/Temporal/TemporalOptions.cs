@@ -1,7 +1,7 @@
 namespace VideoStyler.Temporal;
 
 /// <summary>Settings of the temporal-consistency stage (see <see cref="TemporalBlender"/>).</summary>
-public sealed record TemporalOptions
+internal sealed record TemporalOptions
 {
     /// <summary>
     /// 0..1, the <c>--temporal</c> value. Where the flow is trusted the output may change per frame by

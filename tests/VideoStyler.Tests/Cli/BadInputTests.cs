@@ -27,7 +27,7 @@ public class BadInputTests
         var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"));
 
         CliAssert.OneLineError(run, "not a video file ffmpeg can read");
-        Assert.Equal(["notes.mp4"], Directory.GetFiles(dir).Select(Path.GetFileName));
+        Assert.Equal(["notes.mp4"], Directory.GetFiles(dir).Select(Path.GetFileName), StringComparer.Ordinal);
         Assert.Equal("this is not a video\n", await File.ReadAllTextAsync(input));
     }
 

@@ -17,7 +17,7 @@ public class BenchCpuTableTests
         using var json = JsonDocument.Parse(run.StdOut);
         var rows = json.RootElement.GetProperty("rows");
         Assert.Equal(2, rows.GetArrayLength());
-        Assert.Equal(["candy", "mosaic"], rows.EnumerateArray().Select(r => r.GetProperty("style").GetString()));
+        Assert.Equal(["candy", "mosaic"], rows.EnumerateArray().Select(r => r.GetProperty("style").GetString()), StringComparer.Ordinal);
         foreach (var row in rows.EnumerateArray())
         {
             foreach (var table in new[] { "cpu_ms_per_frame", "cpu_ms_per_frame_temporal" })

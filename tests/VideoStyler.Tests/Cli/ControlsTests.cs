@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Tests.Support;
@@ -87,7 +86,7 @@ public class ControlsTests
     {
         var parts = StyleMixSpec.Parse("candy:0.6, ../m/mosaic.onnx:0.2,toon:1");
 
-        Assert.Equal(["candy", "../m/mosaic.onnx", "toon"], parts.Select(p => p.Style));
+        Assert.Equal(["candy", "../m/mosaic.onnx", "toon"], parts.Select(p => p.Style), StringComparer.Ordinal);
         Assert.Equal(0.6 / 1.8, parts[0].Weight, 3);
         Assert.Equal(1.0 / 1.8, parts[2].Weight, 3);
         Assert.Throws<UserFacingException>(() => StyleMixSpec.Parse("candy:0,toon:0"));

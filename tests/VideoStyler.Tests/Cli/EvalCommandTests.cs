@@ -1,6 +1,4 @@
-using VideoStyler.Frames;
 using System.Text.Json;
-using OpenCvSharp;
 using VideoStyler.Tests.Support;
 using VideoStyler.Tests.Temporal;
 

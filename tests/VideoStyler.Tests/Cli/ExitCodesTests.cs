@@ -16,6 +16,6 @@ public class ExitCodesTests
             .TakeWhile(l => l.StartsWith('|'))
             .ToList();
 
-        Assert.Equal(ExitCodes.All.Select(c => $"| {c.Code} | {c.Meaning} |"), rows);
+        Assert.Equal(ExitCodes.All.Select(c => $"| {c.Code} | {c.Meaning} |"), rows, StringComparer.Ordinal);
     }
 }

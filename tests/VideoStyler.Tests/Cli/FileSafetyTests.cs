@@ -134,7 +134,7 @@ public class FileSafetyTests
 
         CliAssert.OneLineError(run, "is the input folder");
         Assert.Equal(before, await HashAsync(clip));
-        Assert.Equal(["a.mp4"], Directory.GetFiles(inputs).Select(Path.GetFileName));
+        Assert.Equal(["a.mp4"], Directory.GetFiles(inputs).Select(Path.GetFileName), StringComparer.Ordinal);
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public class FileSafetyTests
         Assert.Contains(runs, r => r.ExitCode == 0);
         Assert.Equal(150, (await Ffprobe.ReadAsync(output)).Frames);
         Assert.Empty(Hidden(dir));
-        Assert.Equal(["in.mp4", "out.mp4"], Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["in.mp4", "out.mp4"], Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public class InterruptTests
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "160"]);
         // The first progress line: frames have gone to the encoder (the file itself grows in large steps).
         await Eventually.TrueAsync(
-            () => System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames"),
+            () => System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)),
             "a progress line",
             TimeSpan.FromSeconds(120),
             () => run.HasExited ? "the run ended" : null,

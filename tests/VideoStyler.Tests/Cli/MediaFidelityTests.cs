@@ -1,5 +1,3 @@
-using VideoStyler.Frames;
-using OpenCvSharp;
 using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Cli;

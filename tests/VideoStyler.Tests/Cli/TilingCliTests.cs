@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using System.Text.Json;
 using VideoStyler.Tests.Support;
 

@@ -9,7 +9,7 @@ namespace VideoStyler.Tests.Live;
 /// A process the test keeps running while it watches it (a stream server, the live command): its id for
 /// /proc and signals, and its output once it ended. Disposing kills it if it still runs.
 /// </summary>
-public sealed class BackgroundProcess : IDisposable
+internal sealed class BackgroundProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -27,15 +27,15 @@ public sealed class BackgroundProcess : IDisposable
     public static BackgroundProcess Start(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = Support.Cli.NewStartInfo(fileName, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             info.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = info };
         var started = new BackgroundProcess(process);
-        process.OutputDataReceived += (_, e) => started.Append(started._stdout, e.Data);
-        process.ErrorDataReceived += (_, e) => started.Append(started._stderr, e.Data);
+        process.OutputDataReceived += (_, e) => Append(started._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(started._stderr, e.Data);
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -85,10 +85,10 @@ public sealed class BackgroundProcess : IDisposable
         {
             await _process.WaitForExitAsync(cts.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
             _process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{_process.StartInfo.FileName} ran longer than {timeout}: {Output()}");
+            throw new TimeoutException($"{_process.StartInfo.FileName} ran longer than {timeout}: {Output()}", ex);
         }
 
         // The asynchronous readers have seen the end of both streams once WaitForExit returns.
@@ -116,7 +116,7 @@ public sealed class BackgroundProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(StringBuilder target, string? line)
+    private static void Append(StringBuilder target, string? line)
     {
         if (line is null)
         {

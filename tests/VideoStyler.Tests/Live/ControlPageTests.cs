@@ -17,7 +17,7 @@ public class ControlPageTests
             Kind = StyleKind.Picture,
             Origin = "x",
             Title = "<img src=x onerror=alert(2)>",
-            Tags = new Dictionary<string, string> { ["technique"] = "\"><script>alert(3)</script>" },
+            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["technique"] = "\"><script>alert(3)</script>" },
             Palette = [new PaletteColor("red;background:url(javascript:alert(4))", 1.0)],
         };
 

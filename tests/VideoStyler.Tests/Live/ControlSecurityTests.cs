@@ -110,8 +110,8 @@ public class ControlSecurityTests
             "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--token", "s3cret", "--duration", "120",
         ]);
         var until = DateTime.UtcNow.AddSeconds(40);
-        HttpStatusCode anonymous = 0;
-        while (DateTime.UtcNow < until && anonymous == 0)
+        HttpStatusCode? anonymous = null;
+        while (DateTime.UtcNow < until && anonymous is null)
         {
             Assert.False(live.HasExited, live.Output());
             try

@@ -31,8 +31,8 @@ public class LiveArgumentsTests
     [Fact]
     public void Several_sinks_share_one_encode_through_tee_and_cameras_get_their_own_output()
     {
-        var sinks = new[] { "rtmp://live.example/app/key", "srt://10.0.0.2:9000?mode=caller", "/tmp/rec.mkv", "v4l2:/dev/video7", "preview" }
-            .Select(LiveSink.Parse).ToList();
+        string[] targets = ["rtmp://live.example/app/key", "srt://10.0.0.2:9000?mode=caller", "/tmp/rec.mkv", "v4l2:/dev/video7", "preview"];
+        var sinks = targets.Select(LiveSink.Parse).ToList();
         var args = SinkArguments.Build(sinks, 1280, 720, 29.97);
         var text = Joined(args);
 

@@ -11,6 +11,8 @@ namespace VideoStyler.Tests.Live;
 /// </summary>
 public class LiveEveryFrameTests
 {
+    private static readonly string[] EveryFrameStates = ["keeping up", "falling back: the model is late, frames are propagated"];
+
     [Fact]
     public async Task Every_frame_sends_frames_the_model_stylized_itself_and_reports_the_mode()
     {
@@ -28,7 +30,7 @@ public class LiveEveryFrameTests
         // loaded machine some may still be late, so no exact share is asserted).
         Assert.True(direct > 0, stats.ToString());
         Assert.True(direct + propagated + Get(stats, "frames_unstyled") >= Get(stats, "frames_out") - Get(stats, "frames_repeated") - 2, stats.ToString());
-        Assert.Contains(stats.GetProperty("every_frame").GetString(), new[] { "keeping up", "falling back: the model is late, frames are propagated" });
+        Assert.Contains(stats.GetProperty("every_frame").GetString(), EveryFrameStates, StringComparer.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class LivePageUploadTests
                 "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
                 "--size", "96", "--control-port", port.ToString(CultureInfo.InvariantCulture), "--duration", "90",
             ],
-            new Dictionary<string, string> { ["XDG_DATA_HOME"] = home });
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home });
         try
         {
             await LiveTestSupport.WaitForStatusAsync(

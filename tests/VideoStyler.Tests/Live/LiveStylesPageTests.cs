@@ -28,7 +28,7 @@ public class LiveStylesPageTests
                 "--size", "120", "--control-port", port.ToString(CultureInfo.InvariantCulture), "--duration", "40",
             ],
             TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["XDG_DATA_HOME"] = home });
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home });
         var status = await LiveTestSupport.WaitForFramesAsync(http, port, run, 10, TimeSpan.FromSeconds(40));
         Assert.Equal("starry-night", status.GetProperty("style").GetString());
         var url = $"http://127.0.0.1:{port}/";

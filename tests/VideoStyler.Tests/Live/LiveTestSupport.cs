@@ -7,7 +7,7 @@ using VideoStyler.Tests.Support;
 namespace VideoStyler.Tests.Live;
 
 /// <summary>A free port (where the process under test cannot bind port 0), frame colours of a received stream, and /status polling.</summary>
-public static class LiveTestSupport
+internal static class LiveTestSupport
 {
     public static int FreeTcpPort()
     {

@@ -13,7 +13,7 @@ public class MatroskaFramePipeTests
 
     private static async Task<byte[]> FfmpegBytesAsync(params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])["-v", "error", .. args])
         {
             info.ArgumentList.Add(arg);

@@ -24,7 +24,7 @@ public class FixedDimsRewriterTests
         Assert.DoesNotContain(model.Graph.Node.SelectMany(n => n.Attribute), a => a.Name == "output_shape");
         Assert.Equal(
             [FixedDimsRewriter.HeightSymbol, FixedDimsRewriter.WidthSymbol],
-            model.Graph.Input[0].Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimParam));
+            model.Graph.Input[0].Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimParam), StringComparer.Ordinal);
         Assert.Equal("4", model.MetadataProps.Single(e => e.Key == FixedDimsRewriter.SizeMultipleMetadataKey).Value);
 
         using var session = OnnxTestUtil.CreateSession(model.ToByteArray());

@@ -36,7 +36,7 @@ public class ModelCommandsTests
 
         var all = await Support.Cli.RunAsync("models", "list", "--json", "--models-dir", dir);
         using var allJson = JsonDocument.Parse(all.StdOut);
-        Assert.Contains("toon", allJson.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.Contains("toon", allJson.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()), StringComparer.Ordinal);
 
         var output = Path.Combine(dir, "out.mp4");
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--style", "my_mosaic", "--models-dir", dir, "--frames", "2", "--size", "240");
@@ -52,7 +52,7 @@ public class ModelCommandsTests
             Name = "x",
             Title = "X",
             License = "MIT",
-            Tags = new() { ["technique"] = "toon", ["era"] = "modern" },
+            Tags = new(StringComparer.Ordinal) { ["technique"] = "toon", ["era"] = "modern" },
             Input = new TensorConventionManifest { Name = "in", Layout = "NHWC", ChannelOrder = "RGB", Range = "-1..1" },
             RecommendedSize = 360,
         };
@@ -77,7 +77,7 @@ public class ModelCommandsTests
             Url = server.BaseUrl + "candy.onnx",
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             License = "Free for personal or research use",
-            Manifest = new ModelManifest { Name = "candy", Tags = new() { ["technique"] = "brushstroke" } },
+            Manifest = new ModelManifest { Name = "candy", Tags = new(StringComparer.Ordinal) { ["technique"] = "brushstroke" } },
         };
         await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, ModelManifest.JsonOptions));
         var models = Path.Combine(dir, "models");
@@ -89,7 +89,7 @@ public class ModelCommandsTests
 
         Assert.True(pulled.ExitCode == 0, pulled.ToString());
         Assert.Contains($"resumed after {bytes.Length / 2} bytes", pulled.StdOut);
-        Assert.Contains($"bytes={bytes.Length / 2}-", server.RangesRequested);
+        Assert.Contains($"bytes={bytes.Length / 2}-", server.RangesRequested, StringComparer.Ordinal);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(models, "candy.onnx")));
         Assert.Equal("brushstroke", ModelManifest.Load(Path.Combine(models, "candy.json")).Tags["technique"]);
 

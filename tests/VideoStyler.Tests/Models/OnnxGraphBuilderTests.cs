@@ -155,7 +155,7 @@ public class OnnxGraphBuilderTests
         var sum = builder.Apply("Add", ["x", a]);
         var sum2 = builder.Apply("Add", [sum, a]);
 
-        Assert.Equal(4, new[] { a, b, sum, sum2 }.Distinct().Count());
+        Assert.Equal(4, new[] { a, b, sum, sum2 }.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

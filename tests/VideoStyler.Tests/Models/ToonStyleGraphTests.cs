@@ -111,8 +111,8 @@ public sealed class ToonStyleGraphTests : IDisposable
         var output = Assert.Single(model.Graph.Output);
         Assert.Equal("input", input.Name);
         Assert.Equal("output", output.Name);
-        Assert.Equal(["", "", "height", "width"], input.Type.TensorType.Shape.Dim.Select(d => d.DimParam));
-        Assert.Equal(["", "", "height", "width"], output.Type.TensorType.Shape.Dim.Select(d => d.DimParam));
+        Assert.Equal(["", "", "height", "width"], input.Type.TensorType.Shape.Dim.Select(d => d.DimParam), StringComparer.Ordinal);
+        Assert.Equal(["", "", "height", "width"], output.Type.TensorType.Shape.Dim.Select(d => d.DimParam), StringComparer.Ordinal);
         Assert.Equal("input", _session.InputNames.Single());
         Assert.Equal("output", _session.OutputNames.Single());
     }

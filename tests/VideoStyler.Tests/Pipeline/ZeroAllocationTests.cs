@@ -1,10 +1,8 @@
-using VideoStyler.Pipeline;
 using System.Threading.Channels;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;
-using Xunit;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Tests.Pipeline;

@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using System.Text.Json;
 using OpenCvSharp;
 using VideoStyler.Models.Onnx;
@@ -166,7 +165,7 @@ public sealed class StyleMeasureTests : IClassFixture<StyleMeasureTests.Network>
     /// <summary>One loaded network for the whole class (loading takes about a second).</summary>
     public sealed class Network : IDisposable
     {
-        public FeatureNetwork Value { get; } = FeatureNetwork.Load(intraOpThreads: 2);
+        internal FeatureNetwork Value { get; } = FeatureNetwork.Load(intraOpThreads: 2);
 
         public void Dispose() => Value.Dispose();
     }

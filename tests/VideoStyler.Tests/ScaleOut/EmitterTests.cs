@@ -59,7 +59,7 @@ public class EmitterTests
         var container = pod.GetProperty("containers")[0];
         Assert.Equal("registry.example/videostyler:1.0", container.GetProperty("image").GetString());
         // No index on the command line: the worker reads JOB_COMPLETION_INDEX.
-        Assert.Equal(["run-segment", job.Path], container.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["run-segment", job.Path], container.GetProperty("args").EnumerateArray().Select(a => a.GetString()), StringComparer.Ordinal);
         var mount = container.GetProperty("volumeMounts")[0];
         var volume = pod.GetProperty("volumes")[0];
         Assert.Equal(volume.GetProperty("name").GetString(), mount.GetProperty("name").GetString());
@@ -74,7 +74,7 @@ public class EmitterTests
         var joinSpec = join.RootElement.GetProperty("spec");
         Assert.False(joinSpec.TryGetProperty("completionMode", out _));
         Assert.Equal(["join", job.Path], joinSpec.GetProperty("template").GetProperty("spec").GetProperty("containers")[0]
-            .GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+            .GetProperty("args").EnumerateArray().Select(a => a.GetString()), StringComparer.Ordinal);
 
         var containerfile = File.ReadAllText(paths[2]);
         Assert.Contains("FROM mcr.microsoft.com/dotnet/sdk:10.0", containerfile);
@@ -103,7 +103,7 @@ public class EmitterTests
         {
             var check = await Support.Cli.RunProcessAsync("bash", ["-n", path], TimeSpan.FromSeconds(20));
             Assert.True(check.ExitCode == 0, path + "\n" + check);
-            Assert.True(OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0, path);
+            Assert.True(OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != UnixFileMode.None, path);
         }
 
         // The quoted tool path survives bash's parsing as one word.

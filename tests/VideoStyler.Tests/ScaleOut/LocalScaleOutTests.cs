@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;

@@ -15,21 +15,21 @@ public sealed class ScaleOutRun : IDisposable
         _run = new Lazy<Task>(RunAsync);
     }
 
-    public string Input => TestPaths.SharedData("walk.mkv");
+    public string Input { get; } = TestPaths.SharedData("walk.mkv");
 
     private readonly TempFolder _temp = new();
 
     public string Folder => _temp.Path;
 
-    public string Single => Path.Combine(Folder, "single.mkv");
+    internal string Single => Path.Combine(Folder, "single.mkv");
 
     public string Joined => Path.Combine(Folder, "joined.mkv");
 
     public string Job => Path.Combine(Folder, "job");
 
-    public ProcessResult? SingleRun { get; private set; }
+    internal ProcessResult? SingleRun { get; private set; }
 
-    public ProcessResult? PlanRun { get; private set; }
+    internal ProcessResult? PlanRun { get; private set; }
 
     public Task EnsureAsync() => _run.Value;
 

@@ -1,4 +1,3 @@
-using VideoStyler.Pipeline;
 using VideoStyler.Sinks;
 using VideoStyler.Sources;
 using VideoStyler.Frames;

@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Tests.Support;
 
@@ -31,7 +30,7 @@ public class StillStylizeTests
         Assert.Equal((151, 101, 3), (styled.Width, styled.Height, styled.Channels()));
         Assert.True(TestFrames.MeanAbsDiff(cat, styled) > 5, "the picture was not stylized");
         Assert.True(TestFrames.StructureCorrelation(cat, styled) > 0.3, "the output lost the picture's structure");
-        Assert.Equal(new[] { inputName, outputName }.Order(StringComparer.Ordinal), TestImages.FilesIn(dir));
+        Assert.Equal(new[] { inputName, outputName }.Order(StringComparer.Ordinal), TestImages.FilesIn(dir), StringComparer.Ordinal);
 
         var inspect = await Support.Cli.RunAsync("inspect", output);
         if (outputName.EndsWith(".bmp", StringComparison.Ordinal))

@@ -4,7 +4,7 @@ using VideoStyler.Tests.Support;
 namespace VideoStyler.Tests.Stills;
 
 /// <summary>Small real pictures for the still-image tests, written by OpenCV's encoders.</summary>
-public static class TestImages
+internal static class TestImages
 {
     public static string SharedPhoto(string name) => Path.Combine(TestPaths.Shared, "photos", name);
 

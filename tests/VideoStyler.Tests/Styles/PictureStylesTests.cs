@@ -1,5 +1,3 @@
-using VideoStyler.Frames;
-using OpenCvSharp;
 using VideoStyler.Styles;
 using VideoStyler.Stylize.Arbitrary;
 using VideoStyler.Tests.Support;
@@ -14,13 +12,13 @@ public sealed class PictureStylesTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private Task<ProcessResult> Run(params string[] args) =>
-        Support.Cli.RunWithEnvironmentAsync(new Dictionary<string, string> { ["XDG_DATA_HOME"] = _temp.Path }, args);
+        Support.Cli.RunWithEnvironmentAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _temp.Path }, args);
 
     [Fact]
     public void Shipped_vectors_are_what_the_predictor_gives_for_the_shipped_pictures()
     {
         using var predictor = StylePredictor.Load(intraOpThreads: 1);
-        var vectors = new Dictionary<string, float[]>();
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var folder in Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "styles")).Order(StringComparer.Ordinal))
         {
             var manifest = StyleManifest.Load(Path.Combine(folder, StyleManifest.FileName));
@@ -46,10 +44,10 @@ public sealed class PictureStylesTests : IDisposable
     [Fact]
     public void Built_in_manifests_are_embedded_so_the_default_works_from_anywhere()
     {
-        var embedded = StyleCatalog.Embedded().ToDictionary(e => e.Name);
+        var embedded = StyleCatalog.Embedded().ToDictionary(e => e.Name, StringComparer.Ordinal);
         var folders = Directory.GetDirectories(Path.Combine(TestPaths.RepoRoot, "styles")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(folders, embedded.Keys.Order(StringComparer.Ordinal));
-        Assert.Contains(PictureStyleResolver.DefaultName, embedded.Keys);
+        Assert.Equal(folders, embedded.Keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Contains(PictureStyleResolver.DefaultName, embedded.Keys, StringComparer.Ordinal);
         foreach (var (name, entry) in embedded)
         {
             var onDisk = StyleManifest.Load(Path.Combine(TestPaths.RepoRoot, "styles", name, StyleManifest.FileName));

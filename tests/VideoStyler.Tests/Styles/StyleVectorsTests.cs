@@ -52,7 +52,7 @@ public class StyleVectorsTests
     [Fact]
     public void Tag_filters_match_any_word_of_a_value()
     {
-        var tags = new Dictionary<string, string> { ["palette"] = "cool,vivid,dark", ["texture"] = "fine" };
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["palette"] = "cool,vivid,dark", ["texture"] = "fine" };
         Assert.True(TagFilter.Matches(tags, "palette=cool"));
         Assert.True(TagFilter.Matches(tags, "palette=DARK"));
         Assert.False(TagFilter.Matches(tags, "palette=warm"));
@@ -73,15 +73,15 @@ public class StyleVectorsTests
             Kind = StyleKind.Picture,
             Origin = name,
             Vector = v,
-            Tags = new Dictionary<string, string> { ["technique"] = technique, ["era"] = "x-" + technique },
+            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["technique"] = technique, ["era"] = "x-" + technique },
         };
         var near = a.Select(x => x * 0.9f).ToArray();
         var styles = new[] { Style("a1", near, "oil"), Style("a2", near, "oil"), Style("b1", b, "print") };
-        var suggestions = TagSuggester.Suggest(a, styles, new Dictionary<string, string>());
+        var suggestions = TagSuggester.Suggest(a, styles, new Dictionary<string, string>(StringComparer.Ordinal));
         Assert.Contains(suggestions, s => s is { Key: "technique", Value: "oil" });
         Assert.Contains(suggestions, s => s is { Key: "era", Value: "x-oil" });
 
-        var given = TagSuggester.Suggest(a, styles, new Dictionary<string, string> { ["technique"] = "collage" });
+        var given = TagSuggester.Suggest(a, styles, new Dictionary<string, string>(StringComparer.Ordinal) { ["technique"] = "collage" });
         Assert.DoesNotContain(given, s => s.Key == "technique");
     }
 }

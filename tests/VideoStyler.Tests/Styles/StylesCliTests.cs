@@ -12,7 +12,7 @@ public sealed class StylesCliTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private Dictionary<string, string> Environment => new() { ["XDG_DATA_HOME"] = _temp.Path };
+    private Dictionary<string, string> Environment => new(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _temp.Path };
 
     private string UserStyles => Path.Combine(_temp.Path, "videostyler", "styles");
 
@@ -35,8 +35,8 @@ public sealed class StylesCliTests : IDisposable
         Assert.Contains("palette: #", add.StdOut);
 
         var folder = Path.Combine(UserStyles, "ducks");
-        Assert.Equal(["painting.jpg", "style.json", "thumb.jpg"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
-        Assert.Equal(["ducks"], Directory.GetDirectories(UserStyles).Select(Path.GetFileName)); // no temporary folder left
+        Assert.Equal(["painting.jpg", "style.json", "thumb.jpg"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.Equal(["ducks"], Directory.GetDirectories(UserStyles).Select(Path.GetFileName), StringComparer.Ordinal); // no temporary folder left
         var manifest = StyleManifest.Load(Path.Combine(folder, "style.json"));
         Assert.Equal("tesserae", manifest.Tags["texture"]); // the given tag wins over the computed one
         Assert.Equal(["contrast", "palette"], manifest.ComputedTags);
@@ -50,9 +50,9 @@ public sealed class StylesCliTests : IDisposable
 
         Assert.Equal(["ducks"], await ListNames("--tag", "technique=mosaic"));
         var all = await ListNames();
-        Assert.Contains("ducks", all);
-        Assert.Contains("great-wave", all);
-        Assert.Contains("toon", all); // network styles are styles too
+        Assert.Contains("ducks", all, StringComparer.Ordinal);
+        Assert.Contains("great-wave", all, StringComparer.Ordinal);
+        Assert.Contains("toon", all, StringComparer.Ordinal); // network styles are styles too
 
         var show = await Run("styles", "show", "ducks");
         Assert.True(show.ExitCode == 0, show.ToString());
@@ -67,15 +67,15 @@ public sealed class StylesCliTests : IDisposable
         var remove = await Run("styles", "remove", "ducks");
         Assert.True(remove.ExitCode == 0, remove.ToString());
         Assert.False(Directory.Exists(folder));
-        Assert.DoesNotContain("ducks", await ListNames());
+        Assert.DoesNotContain("ducks", await ListNames(), StringComparer.Ordinal);
     }
 
     [Fact]
     public async Task Tags_computed_from_the_paintings_find_them()
     {
         var cool = await ListNames("--tag", "palette=cool");
-        Assert.Contains("starry-night", cool);
-        Assert.DoesNotContain("scream", cool);
+        Assert.Contains("starry-night", cool, StringComparer.Ordinal);
+        Assert.DoesNotContain("scream", cool, StringComparer.Ordinal);
         Assert.Equal(["scream", "udnie", "woman-with-a-hat"], await ListNames("--tag", "texture=bold"));
         Assert.Equal(["scream"], await ListNames("--tag", "texture=bold", "--tag", "palette=warm"));
 

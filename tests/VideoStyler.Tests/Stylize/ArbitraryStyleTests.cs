@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
@@ -95,7 +94,7 @@ public class ArbitraryStyleTests(ITestOutputHelper output)
             changes.Add(TestFrames.MeanAbsDiff(photo, styled));
         }
 
-        output.WriteLine($"mean |output - photo| at strength 0, 0.5, 1: {string.Join(", ", changes.Select(c => c.ToString("0.0")))}");
+        output.WriteLine($"mean |output - photo| at strength 0, 0.5, 1: {string.Join(", ", changes.Select(c => c.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)))}");
         Assert.True(changes[0] < 0.5 * changes[2], $"strength 0 changed the photo by {changes[0]:0.0}, strength 1 by {changes[2]:0.0}");
         Assert.True(changes[0] < changes[1] && changes[1] < changes[2], "the change does not grow with the strength");
     }

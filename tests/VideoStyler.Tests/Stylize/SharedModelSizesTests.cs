@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
 using VideoStyler.Models;

@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Stylize;
 using VideoStyler.Tests.Support;

@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using System.Buffers.Binary;
 using OpenCvSharp;
 using VideoStyler.Stylize.Arbitrary;

@@ -1,6 +1,5 @@
 using OpenCvSharp;
 using VideoStyler.Stylize;
-using Xunit;
 
 namespace VideoStyler.Tests.Stylize;
 

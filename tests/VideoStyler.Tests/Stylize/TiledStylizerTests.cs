@@ -1,5 +1,4 @@
 using VideoStyler.Pipeline;
-using VideoStyler.Frames;
 using OpenCvSharp;
 using VideoStyler.Models;
 using VideoStyler.Stylize;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Runs the real command-line tool (the built VideoStyler.Cli.dll) as a separate process.</summary>
-public static class Cli
+internal static class Cli
 {
     public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, TimeSpan.FromMinutes(5));
 
@@ -17,7 +17,7 @@ public static class Cli
     public static async Task<ProcessResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = NewStartInfo(fileName, args);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>(StringComparer.Ordinal))
         {
             info.Environment[key] = value;
         }
@@ -31,10 +31,10 @@ public static class Cli
         {
             await process.WaitForExitAsync(cts.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} ran longer than {timeout}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} ran longer than {timeout}", ex);
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);

@@ -1,6 +1,6 @@
 namespace VideoStyler.Tests.Support;
 
-public static class CliAssert
+internal static class CliAssert
 {
     /// <summary>A failed run that said exactly one line, "error: ...", with no stack trace.</summary>
     public static void OneLineError(ProcessResult run, string expected)

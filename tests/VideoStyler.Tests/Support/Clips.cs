@@ -1,7 +1,7 @@
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Makes small test clips with the real ffmpeg (lavfi sources), so odd cases need no stored files.</summary>
-public static class Clips
+internal static class Clips
 {
     public static async Task<string> MakeAsync(string folder, string name, params string[] ffmpegArgs)
     {

@@ -11,7 +11,7 @@ namespace VideoStyler.Tests.Support;
 /// params} answered by {id, result} or {id, error}). JavaScript dialogs (alert) are recorded and accepted so a
 /// page that reports an error cannot block the test.
 /// </summary>
-public sealed class DevToolsClient : IAsyncDisposable
+internal sealed class DevToolsClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> _pending = new();
@@ -64,9 +64,9 @@ public sealed class DevToolsClient : IAsyncDisposable
         {
             return await answer.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(15));
         }
-        catch (TimeoutException)
+        catch (TimeoutException ex)
         {
-            throw new TimeoutException($"DevTools {method} got no answer (dialogs: {string.Join(" | ", _dialogs)})");
+            throw new TimeoutException($"DevTools {method} got no answer (dialogs: {string.Join(" | ", _dialogs)})", ex);
         }
         finally
         {

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Facts about a media file from the real ffprobe (frames are counted by decoding).</summary>
-public static class Ffprobe
+internal static class Ffprobe
 {
     public sealed record Streams(int Width, int Height, string FrameRate, int Frames, IReadOnlyList<string> AudioCodecs);
 

@@ -9,7 +9,7 @@ namespace VideoStyler.Tests.Support;
 /// "DevTools listening on ws://..." line of its stderr) and a fresh profile folder; disposing kills it and
 /// removes the profile.
 /// </summary>
-public sealed class HeadlessChromium : IDisposable
+internal sealed class HeadlessChromium : IDisposable
 {
     public const string Path = "/usr/bin/chromium";
 

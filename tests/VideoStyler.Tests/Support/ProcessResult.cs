@@ -1,6 +1,6 @@
 namespace VideoStyler.Tests.Support;
 
-public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
+internal sealed record ProcessResult(int ExitCode, string StdOut, string StdErr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
 }

@@ -8,7 +8,7 @@ namespace VideoStyler.Tests.Support;
 /// A small HTTP file server on 127.0.0.1 for download tests: serves files from a folder, honours
 /// "Range: bytes=N-", can corrupt what it sends, and records the Range headers it was asked for.
 /// </summary>
-public sealed class RangeFileServer : IDisposable
+internal sealed class RangeFileServer : IDisposable
 {
     private readonly HttpListener _listener;
     private readonly string _root;

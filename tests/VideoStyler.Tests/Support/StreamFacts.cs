@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Per-stream facts and frame timestamps of a media file, from the real ffprobe.</summary>
-public static class StreamFacts
+internal static class StreamFacts
 {
     public sealed record Stream(string Type, string Codec, string? Language, string? Title, string? PixelFormat, double? StartTime);
 

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Reads frames of a clip (OpenCV's own FFmpeg) and compares pictures with tolerances.</summary>
-public static class TestFrames
+internal static class TestFrames
 {
     public static List<Mat> Read(string path, int maxFrames = int.MaxValue)
     {

@@ -1,7 +1,7 @@
 namespace VideoStyler.Tests.Support;
 
 /// <summary>Finds the repository root (the folder with VideoStyler.sln) and the shared data beside it.</summary>
-public static class TestPaths
+internal static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
     {

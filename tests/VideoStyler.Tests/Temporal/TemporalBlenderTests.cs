@@ -1,4 +1,3 @@
-using VideoStyler.Frames;
 using VideoStyler.Tests.Support;
 using OpenCvSharp;
 using VideoStyler.Temporal;

@@ -7,4 +7,4 @@ namespace VideoStyler.Models.Onnx;
 /// picture to the features named <see cref="Features"/>, <see cref="Decoder"/> maps those features to the
 /// picture; one after the other they compute what the whole network does.
 /// </summary>
-public sealed record BottleneckSplit(ModelProto Encoder, ModelProto Decoder, string Features, string CutAfter);
+internal sealed record BottleneckSplit(ModelProto Encoder, ModelProto Decoder, string Features, string CutAfter);

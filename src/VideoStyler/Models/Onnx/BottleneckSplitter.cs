@@ -11,7 +11,7 @@ namespace VideoStyler.Models.Onnx;
 /// smallest features (for the Johnson networks: the output of the last residual block, 1/4 of the picture's
 /// size). Networks without an upsampling op, or without such a point before it, are not split.
 /// </summary>
-public static class BottleneckSplitter
+internal static class BottleneckSplitter
 {
     private static readonly HashSet<string> UpsamplingOps = new(StringComparer.Ordinal) { "ConvTranspose", "Upsample", "Resize" };
 

@@ -11,7 +11,7 @@ namespace VideoStyler.Models.Onnx;
 /// arithmetic); a reshape, flatten, global pooling or fixed-kernel pooling left on the path to a tapped
 /// activation, or a missing name, returns an error instead.
 /// </summary>
-public static class FeatureTapRewriter
+internal static class FeatureTapRewriter
 {
     /// <summary>Ops whose output size follows the input's at any spatial size.</summary>
     private static readonly HashSet<string> SpatialOps = new(StringComparer.Ordinal)
@@ -54,7 +54,7 @@ public static class FeatureTapRewriter
             var name = pending.Pop();
             if (!producers.TryGetValue(name, out var node))
             {
-                if (taps.Contains(name))
+                if (taps.Contains(name, StringComparer.Ordinal))
                 {
                     error = $"the network has no activation named '{name}'";
                     return null;

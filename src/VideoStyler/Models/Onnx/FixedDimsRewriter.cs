@@ -24,7 +24,7 @@ namespace VideoStyler.Models.Onnx;
 /// multiples give output size == input size at several sizes. Callers pad frames to that multiple.
 /// </para>
 /// </summary>
-public static class FixedDimsRewriter
+internal static class FixedDimsRewriter
 {
     public const string HeightSymbol = "height";
     public const string WidthSymbol = "width";

@@ -6,7 +6,7 @@ namespace VideoStyler.Models.Onnx;
 /// means and variances of its input ([1, C, 1, 1]), and the names of the inputs through which the
 /// normalized model takes the means and variances to use instead ([C]).
 /// </summary>
-public sealed record InstanceNormLayer(
+internal sealed record InstanceNormLayer(
     int Channels,
     float Epsilon,
     string MeanOutput,

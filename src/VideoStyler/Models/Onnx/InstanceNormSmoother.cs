@@ -20,7 +20,7 @@ namespace VideoStyler.Models.Onnx;
 /// <see cref="InstanceNormSplitter"/> (default-domain InstanceNormalization with an initializer scale,
 /// opset 7 or later); ops used: GlobalAveragePool, Sub, Mul, Add, Reshape, BatchNormalization.
 /// </summary>
-public static class InstanceNormSmoother
+internal static class InstanceNormSmoother
 {
     /// <summary>The rewritten model (<paramref name="model"/> is not changed), or null when it has no instance norms to smooth.</summary>
     public static InstanceNormSmoothing? TryRewrite(ModelProto model)

@@ -8,4 +8,4 @@ namespace VideoStyler.Models.Onnx;
 /// each layer's MeanInput/VarianceInput ([1, C, 1, 1]) and the blend weight through <see cref="KeepInput"/>
 /// ([1]), and outputs the statistics it used through MeanOutput/VarianceOutput ([1, C, 1, 1]).
 /// </summary>
-public sealed record InstanceNormSmoothing(ModelProto Model, IReadOnlyList<InstanceNormLayer> Layers, string KeepInput);
+internal sealed record InstanceNormSmoothing(ModelProto Model, IReadOnlyList<InstanceNormLayer> Layers, string KeepInput);

@@ -8,4 +8,4 @@ namespace VideoStyler.Models.Onnx;
 /// <see cref="NormalizedModel"/> is the network normalising with means and variances given as inputs,
 /// so tiles can share one set of statistics.
 /// </summary>
-public sealed record InstanceNormSplit(ModelProto StatisticsModel, ModelProto NormalizedModel, IReadOnlyList<InstanceNormLayer> Layers);
+internal sealed record InstanceNormSplit(ModelProto StatisticsModel, ModelProto NormalizedModel, IReadOnlyList<InstanceNormLayer> Layers);

@@ -22,7 +22,7 @@ namespace VideoStyler.Models.Onnx;
 /// the channel count); both models use ops with opset-7 semantics (GlobalAveragePool, Sub, Mul with
 /// broadcasting, BatchNormalization), so they run wherever the original does.
 /// </summary>
-public static class InstanceNormSplitter
+internal static class InstanceNormSplitter
 {
     /// <summary>Splits <paramref name="model"/> (not changed), or returns null when it has no instance norms to split.</summary>
     public static InstanceNormSplit? TrySplit(ModelProto model)
@@ -83,7 +83,7 @@ public static class InstanceNormSplitter
             var squared = Unique(names, $"tiling_in{i}_squared");
             // Right after the norm, so ONNX Runtime runs them while x is alive anyway (at the end of
             // the graph they would keep every layer's input alive to the end: gigabytes on a big tile).
-            var position = graph.Node.IndexOf(graph.Node.First(n => n.Output.SequenceEqual(norms[i].Output))) + 1;
+            var position = graph.Node.IndexOf(graph.Node.First(n => n.Output.SequenceEqual(norms[i].Output, StringComparer.Ordinal))) + 1;
             graph.Node.Insert(position, Node("GlobalAveragePool", [x], [layer.MeanOutput]));
             graph.Node.Insert(position + 1, Node("Sub", [x, layer.MeanOutput], [centred]));
             graph.Node.Insert(position + 2, Node("Mul", [centred, centred], [squared]));
@@ -102,7 +102,7 @@ public static class InstanceNormSplitter
         for (var i = 0; i < norms.Count; i++)
         {
             var layer = layers[i];
-            var norm = graph.Node.First(n => n.Output.SequenceEqual(norms[i].Output));
+            var norm = graph.Node.First(n => n.Output.SequenceEqual(norms[i].Output, StringComparer.Ordinal));
             // Inference-mode batch normalization is instance normalization with the statistics given
             // as inputs: one op, so ONNX Runtime needs no more memory than for the original.
             var batchNorm = new NodeProto { OpType = "BatchNormalization", Name = norm.Name + "_shared" };

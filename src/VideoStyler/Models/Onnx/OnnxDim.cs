@@ -5,7 +5,7 @@ namespace VideoStyler.Models.Onnx;
 /// (for example "height"). Converts implicitly from <see cref="int"/>, <see cref="long"/>
 /// and <see cref="string"/>, so <c>builder.Input("x", ..., 1, 3, "height", "width")</c> works.
 /// </summary>
-public readonly record struct OnnxDim
+internal readonly record struct OnnxDim
 {
     private OnnxDim(long? value, string? symbol)
     {

@@ -10,7 +10,7 @@ namespace VideoStyler.Models.Onnx;
 /// <see cref="Constant(float)"/>) come from a counter, so building the same graph twice gives
 /// byte-identical models.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto _graph;
     private readonly List<OperatorSetIdProto> _opsets = [];
@@ -292,7 +292,8 @@ public sealed class OnnxGraphBuilder
         if (expected != count)
         {
             throw new ArgumentException(
-                $"{count} values do not fill shape [{string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture)))}].");
+                $"{count} values do not fill shape [{string.Join(",", dims.Select(d => d.ToString(CultureInfo.InvariantCulture)))}].",
+                nameof(count));
         }
     }
 

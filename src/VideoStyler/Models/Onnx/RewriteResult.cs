@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VideoStyler.Models.Onnx;
 
 /// <summary>Outcome of <see cref="FixedDimsRewriter.TryMakeSpatialDimsSymbolic"/>.</summary>
@@ -8,7 +10,7 @@ namespace VideoStyler.Models.Onnx;
 /// <param name="NativeHeight">The fixed input height the model was exported with, if it had one.</param>
 /// <param name="NativeWidth">The fixed input width the model was exported with, if it had one.</param>
 /// <param name="Changes">Human-readable notes on what was rewritten.</param>
-public sealed record RewriteResult(
+internal sealed record RewriteResult(
     bool Succeeded,
     bool Changed,
     int SizeMultiple,
@@ -21,6 +23,6 @@ public sealed record RewriteResult(
         new(false, false, 0, reason, nativeHeight, nativeWidth, []);
 
     public override string ToString() => Succeeded
-        ? $"succeeded (changed: {Changed}, size multiple {SizeMultiple}, native {NativeHeight?.ToString() ?? "?"}x{NativeWidth?.ToString() ?? "?"}): {string.Join("; ", Changes)}"
+        ? $"succeeded (changed: {Changed}, size multiple {SizeMultiple}, native {NativeHeight?.ToString(CultureInfo.InvariantCulture) ?? "?"}x{NativeWidth?.ToString(CultureInfo.InvariantCulture) ?? "?"}): {string.Join("; ", Changes)}"
         : $"failed: {FailureReason}";
 }

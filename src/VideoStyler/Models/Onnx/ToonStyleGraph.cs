@@ -23,7 +23,7 @@ namespace VideoStyler.Models.Onnx;
 /// Every op is a cheap element-wise op, a pooling or a tiny convolution, so a 640x480 frame takes
 /// a few tens of milliseconds on two CPU cores in ONNX Runtime.
 /// </summary>
-public static class ToonStyleGraph
+internal static class ToonStyleGraph
 {
     public const string InputName = "input";
     public const string OutputName = "output";

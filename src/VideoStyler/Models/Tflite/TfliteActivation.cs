@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>TFLite's ActivationFunctionType: the activation fused into CONV_2D, ADD, MUL, SUB.</summary>
-public enum TfliteActivation : sbyte
+internal enum TfliteActivation : sbyte
 {
     None = 0,
     Relu = 1,

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>Decodes constant TFLite tensors (float32, float16, int8/uint8/int32 with or without quantization) to float32 or int64.</summary>
-public static class TfliteConstants
+internal static class TfliteConstants
 {
     /// <summary>The real values of a constant: float16 widened, quantized integers dequantized (per channel where the tensor is).</summary>
     public static float[] ToFloat(TfliteTensor tensor)

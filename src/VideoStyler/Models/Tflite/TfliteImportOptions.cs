@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>How <see cref="TfliteToOnnxConverter"/> stores weights and treats quantized activations.</summary>
-public sealed record TfliteImportOptions
+internal sealed record TfliteImportOptions
 {
     /// <summary>
     /// Keep int8 weights as int8 initializers behind a DequantizeLinear (a quarter of the bytes; the

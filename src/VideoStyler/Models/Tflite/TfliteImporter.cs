@@ -12,7 +12,7 @@ namespace VideoStyler.Models.Tflite;
 /// role=style-predictor; an image model with a second 1x1xN input is tagged role=arbitrary-transformer
 /// (it needs a style vector, so it is no --style by itself).
 /// </summary>
-public static class TfliteImporter
+internal static class TfliteImporter
 {
     public static (byte[] Onnx, ModelManifest Manifest, TfliteModel Source) Import(string path, string name, TfliteImportOptions? options = null)
     {
@@ -34,7 +34,7 @@ public static class TfliteImporter
         }
 
         var effective = (options ?? new TfliteImportOptions()) with { Name = name };
-        var provenance = new Dictionary<string, string>
+        var provenance = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["videostyler.source"] = Path.GetFileName(path),
             ["videostyler.source_sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
@@ -54,7 +54,7 @@ public static class TfliteImporter
         var vectorIn = model.Inputs.Select(i => tensors[i]).FirstOrDefault(t => t.Shape is [1, 1, 1, > 3]);
         var output = tensors[model.Outputs[0]];
         var vectorOut = output.Shape is [1, 1, 1, > 3];
-        var tags = new Dictionary<string, string> { ["format"] = "tflite-import" };
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["format"] = "tflite-import" };
         string description;
         if (vectorOut)
         {

@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>The first subgraph of a .tflite file, as read by <see cref="TfliteReader"/>.</summary>
-public sealed record TfliteModel
+internal sealed record TfliteModel
 {
     public required int Version { get; init; }
 
@@ -17,5 +17,5 @@ public sealed record TfliteModel
 
     /// <summary>Operator counts by schema name, e.g. "CONV_2D: 36", in first-use order.</summary>
     public IReadOnlyList<(string Name, int Count)> OperatorCounts() =>
-        [.. Operators.GroupBy(o => o.CodeName).Select(g => (g.Key, g.Count()))];
+        [.. Operators.GroupBy(o => o.CodeName, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))];
 }

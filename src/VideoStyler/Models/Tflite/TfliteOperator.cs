@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>One operator of a TFLite subgraph: its builtin code, tensor indices (-1 = omitted optional input) and options.</summary>
-public sealed record TfliteOperator
+internal sealed record TfliteOperator
 {
     /// <summary>The builtin operator code (a <see cref="TfliteOperatorKind"/> when the importer knows it).</summary>
     public required int Code { get; init; }

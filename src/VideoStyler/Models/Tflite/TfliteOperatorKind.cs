@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>TFLite BuiltinOperator codes (schema.fbs) of the operators the importer converts.</summary>
-public enum TfliteOperatorKind
+internal enum TfliteOperatorKind
 {
     Add = 0,
     Conv2D = 3,

@@ -5,7 +5,7 @@ namespace VideoStyler.Models.Tflite;
 /// table has (Conv2DOptions, DepthwiseConv2DOptions, AddOptions, ReducerOptions, ...); the rest keep
 /// their schema defaults.
 /// </summary>
-public sealed record TfliteOptions
+internal sealed record TfliteOptions
 {
     /// <summary>Padding: true = SAME, false = VALID.</summary>
     public bool SamePadding { get; init; }

@@ -4,7 +4,7 @@ namespace VideoStyler.Models.Tflite;
 /// A tensor's affine quantization (real = scale * (q - zero_point)): one scale and zero point for the
 /// whole tensor, or one per slice along <see cref="Axis"/> (per-channel weights).
 /// </summary>
-public sealed record TfliteQuantization(float[] Scales, long[] ZeroPoints, int Axis)
+internal sealed record TfliteQuantization(float[] Scales, long[] ZeroPoints, int Axis)
 {
     public bool PerChannel => Scales.Length > 1;
 }

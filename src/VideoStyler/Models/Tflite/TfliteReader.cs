@@ -10,7 +10,7 @@ namespace VideoStyler.Models.Tflite;
 /// of the operators in <see cref="TfliteOperatorKind"/>). Only the first subgraph is read. Any
 /// structural damage becomes a one-line <see cref="UserFacingException"/>.
 /// </summary>
-public static class TfliteReader
+internal static class TfliteReader
 {
     private static readonly FrozenDictionary<int, string> CodeNames = new Dictionary<int, string>
     {
@@ -113,7 +113,7 @@ public static class TfliteReader
 
     // Tensor: shape:[int] (0), type:byte (1), buffer:uint (2), name:string (3),
     // quantization:QuantizationParameters (4), is_variable (5), sparsity (6), shape_signature:[int] (7).
-    private static TfliteTensor ReadTensor(Table table, int index, IReadOnlyList<Table> buffers, ByteBuffer bb)
+    private static TfliteTensor ReadTensor(Table table, int index, List<Table> buffers, ByteBuffer bb)
     {
         var bufferIndex = ScalarUInt(table, 2, 0);
         byte[]? data = null;

@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>One tensor of a TFLite subgraph. <see cref="Data"/> is set for constants (weights, biases, shapes).</summary>
-public sealed record TfliteTensor
+internal sealed record TfliteTensor
 {
     public required int Index { get; init; }
 

@@ -1,7 +1,7 @@
 namespace VideoStyler.Models.Tflite;
 
 /// <summary>TFLite's TensorType enum (schema.fbs); only the values the importer can meet are named.</summary>
-public enum TfliteTensorType : sbyte
+internal enum TfliteTensorType : sbyte
 {
     Float32 = 0,
     Float16 = 1,

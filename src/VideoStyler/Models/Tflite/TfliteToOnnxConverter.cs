@@ -28,7 +28,7 @@ namespace VideoStyler.Models.Tflite;
 /// refused up front with one line naming the operators.</para>
 /// The same input always gives byte-identical output (names come from counters).
 /// </summary>
-public sealed class TfliteToOnnxConverter
+internal sealed class TfliteToOnnxConverter
 {
     public const int OpsetVersion = 13;
 
@@ -59,7 +59,7 @@ public sealed class TfliteToOnnxConverter
     /// <summary>The operators of <paramref name="model"/> this converter cannot convert, as "NAME (count)".</summary>
     public static IReadOnlyList<string> UnsupportedOperators(TfliteModel model) =>
         [.. model.Operators.Where(o => !Enum.IsDefined((TfliteOperatorKind)o.Code) || o.CodeName.StartsWith("CUSTOM", StringComparison.Ordinal))
-            .GroupBy(o => o.CodeName).Select(g => $"{g.Key} ({g.Count()})")];
+            .GroupBy(o => o.CodeName, StringComparer.Ordinal).Select(g => $"{g.Key} ({g.Count()})")];
 
     /// <summary>Converts <paramref name="model"/>; metadata records <paramref name="provenance"/> entries (e.g. the source sha256).</summary>
     public static ModelProto Convert(TfliteModel model, TfliteImportOptions options, IReadOnlyDictionary<string, string>? provenance = null)
@@ -71,7 +71,7 @@ public sealed class TfliteToOnnxConverter
         }
 
         var converter = new TfliteToOnnxConverter(model, options, string.IsNullOrWhiteSpace(options.Name) ? "tflite" : options.Name);
-        return converter.Run(provenance ?? new Dictionary<string, string>());
+        return converter.Run(provenance ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
     private ModelProto Run(IReadOnlyDictionary<string, string> provenance)

@@ -6,7 +6,7 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// A style given as a style vector for the Magenta transformer (from --style-image, or a saved
 /// style): what <see cref="FrameStylizer"/> needs to run it.
 /// </summary>
-public sealed record ArbitraryStyle
+internal sealed record ArbitraryStyle
 {
     /// <summary>The name shown in summaries and written into the output's AI-stylized marking.</summary>
     public required string Name { get; init; }

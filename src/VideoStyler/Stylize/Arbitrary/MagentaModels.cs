@@ -13,7 +13,7 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// image [1,H,W,3] RGB 0..1.</item>
 /// </list>
 /// </summary>
-public static class MagentaModels
+internal static class MagentaModels
 {
     public const int VectorLength = 100;
 

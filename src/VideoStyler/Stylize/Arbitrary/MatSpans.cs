@@ -11,7 +11,7 @@ internal static class MatSpans
     {
         if (!mat.IsContinuous() || (long)mat.Total() * mat.ElemSize() < (long)count * sizeof(T))
         {
-            throw new ArgumentException("expected a continuous Mat holding enough elements");
+            throw new ArgumentException("expected a continuous Mat holding enough elements", nameof(mat));
         }
 
         return new ReadOnlySpan<T>((void*)mat.Data, count);

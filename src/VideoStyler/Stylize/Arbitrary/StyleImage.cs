@@ -17,7 +17,7 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// (read from its header: PNG, BMP, WebP, GIF) is refused before decoding, so memory stays bounded.</item>
 /// </list>
 /// </summary>
-public static class StyleImage
+internal static class StyleImage
 {
     public const int MinimumSide = 16;
 

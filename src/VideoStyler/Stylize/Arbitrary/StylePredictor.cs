@@ -10,7 +10,7 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// (area interpolation when shrinking, bilinear when enlarging), take the central 256x256 square,
 /// RGB, values 0..1. One session, created once; <see cref="Predict"/> is not thread-safe.
 /// </summary>
-public sealed class StylePredictor : IDisposable
+internal sealed class StylePredictor : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string _inputName;

@@ -5,14 +5,14 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// their styles; interpolating between the content picture's own vector and a style's vector sets the
 /// stylization strength (0 = the content's own look, 1 = the full style).
 /// </summary>
-public static class StyleVectors
+internal static class StyleVectors
 {
     /// <summary>(1 - strength) * content + strength * style.</summary>
     public static float[] Interpolate(ReadOnlySpan<float> content, ReadOnlySpan<float> style, double strength)
     {
         if (content.Length != style.Length)
         {
-            throw new ArgumentException($"style vectors of different lengths ({content.Length}, {style.Length})");
+            throw new ArgumentException($"style vectors of different lengths ({content.Length}, {style.Length})", nameof(style));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(strength, 0.0);
@@ -32,13 +32,13 @@ public static class StyleVectors
     {
         if (parts.Count == 0)
         {
-            throw new ArgumentException("nothing to mix");
+            throw new ArgumentException("nothing to mix", nameof(parts));
         }
 
         var total = parts.Sum(p => p.Weight);
         if (total <= 0 || parts.Any(p => p.Weight < 0))
         {
-            throw new ArgumentException("mix weights must be >= 0 and not all 0");
+            throw new ArgumentException("mix weights must be >= 0 and not all 0", nameof(parts));
         }
 
         var length = parts[0].Vector.Length;
@@ -47,7 +47,7 @@ public static class StyleVectors
         {
             if (vector.Length != length)
             {
-                throw new ArgumentException($"style vectors of different lengths ({length}, {vector.Length})");
+                throw new ArgumentException($"style vectors of different lengths ({length}, {vector.Length})", nameof(parts));
             }
 
             for (var i = 0; i < length; i++)

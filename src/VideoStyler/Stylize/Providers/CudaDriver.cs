@@ -7,7 +7,7 @@ namespace VideoStyler.Stylize.Providers;
 /// version it supports, whether it starts (cuInit) and the devices it sees. Called through function
 /// pointers, so nothing here is needed (or touched) on machines without the driver.
 /// </summary>
-public sealed record CudaDriver(int CudaVersion, int DeviceCount, string? DeviceName, string? Error)
+internal sealed record CudaDriver(int CudaVersion, int DeviceCount, string? DeviceName, string? Error)
 {
     /// <summary>The lowest driver CUDA version a CUDA 13 build runs on (13.0 = 13000).</summary>
     public const int RequiredVersion = 13000;

@@ -7,7 +7,7 @@ namespace VideoStyler.Stylize.Providers;
 /// it opens cuDNN 9 (convolutions) and cuFFT 12 (FFT operators) at run time, and cuDNN opens its
 /// sub-libraries by name when it needs them.
 /// </summary>
-public static class CudaLibraries
+internal static class CudaLibraries
 {
     public static readonly CudaLibrary Driver = new("libcuda.so.1", "NVIDIA driver", Required: true);
 

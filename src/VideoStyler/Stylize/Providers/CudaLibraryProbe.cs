@@ -17,8 +17,12 @@ namespace VideoStyler.Stylize.Providers;
 /// containers, /usr/lib/x86_64-linux-gnu, /usr/lib64, /lib/x86_64-linux-gnu, /usr/lib/wsl/lib).</item>
 /// </list>
 /// </summary>
-public static class CudaLibraryProbe
+internal static class CudaLibraryProbe
 {
+    /// <summary>The system library folders, where the driver's libcuda.so.1 lives.</summary>
+    private static readonly string[] SystemLibraryFolders =
+        ["/usr/local/nvidia/lib64", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/wsl/lib"];
+
     /// <summary>Finds <paramref name="libraries"/> (default: <see cref="CudaLibraries.All"/>) in <see cref="SearchFolders"/>.</summary>
     public static CudaLibraryScan Find(CudaSearchEnvironment environment, IReadOnlyList<CudaLibrary>? libraries = null)
     {
@@ -56,8 +60,7 @@ public static class CudaLibraryProbe
         }
 
         candidates.AddRange(
-            new[] { "/usr/local/nvidia/lib64", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/wsl/lib" }
-                .Select(environment.UnderRoot));
+            SystemLibraryFolders.Select(environment.UnderRoot));
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return [.. candidates.Select(Normalize).Where(f => Directory.Exists(f) && seen.Add(f))];
@@ -121,7 +124,7 @@ public static class CudaLibraryProbe
         return current;
     }
 
-    private static IEnumerable<string> Matches(string folder, string segment)
+    private static List<string> Matches(string folder, string segment)
     {
         if (!Directory.Exists(folder))
         {
@@ -143,9 +146,10 @@ public static class CudaLibraryProbe
 
     /// <summary>A key that sorts "cuda-13.10" after "cuda-13.9": every run of digits zero-padded.</summary>
     private static string VersionKey(string name) =>
-        System.Text.RegularExpressions.Regex.Replace(name, "[0-9]+", m => m.Value.PadLeft(8, '0'));
+        System.Text.RegularExpressions.Regex.Replace(
+            name, "[0-9]+", m => m.Value.PadLeft(8, '0'), System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
 
-    private static IEnumerable<string> Split(string? list) =>
+    private static string[] Split(string? list) =>
         string.IsNullOrEmpty(list) ? [] : list.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Normalize(string folder)

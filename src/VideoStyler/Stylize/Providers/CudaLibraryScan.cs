@@ -1,7 +1,7 @@
 namespace VideoStyler.Stylize.Providers;
 
 /// <summary>What <see cref="CudaLibraryProbe.Find"/> found: each library's path (or null), and the folders searched in order.</summary>
-public sealed class CudaLibraryScan
+internal sealed class CudaLibraryScan
 {
     public CudaLibraryScan(IReadOnlyList<string> folders, IReadOnlyList<(CudaLibrary Library, string? Path)> libraries)
     {

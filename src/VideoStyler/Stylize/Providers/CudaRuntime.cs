@@ -9,7 +9,7 @@ namespace VideoStyler.Stylize.Providers;
 /// that when ONNX Runtime opens its CUDA provider the loader finds each soname already loaded. Done
 /// once per process; <see cref="Status"/> says whether CUDA is usable and, if not, exactly why.
 /// </summary>
-public static class CudaRuntime
+internal static class CudaRuntime
 {
     private static readonly Lazy<CudaStatus> Probed = new(() => Probe(CudaSearchEnvironment.Current()));
 
@@ -85,7 +85,7 @@ public static class CudaRuntime
     private static List<string> Preload(IReadOnlyList<(CudaLibrary Library, string? Path)> libraries, List<string> loaded)
     {
         var pending = libraries.ToList();
-        var errors = new Dictionary<string, string>();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var pass = 0; pass < 4 && pending.Count > 0; pass++)
         {
             var progress = false;

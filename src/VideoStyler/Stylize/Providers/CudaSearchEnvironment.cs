@@ -5,7 +5,7 @@ namespace VideoStyler.Stylize.Providers;
 /// fixed system folders (/usr/local/cuda*, /usr/lib/x86_64-linux-gnu, ...) are taken under ("/" for
 /// the real machine, a temporary folder for tests).
 /// </summary>
-public sealed record CudaSearchEnvironment(
+internal sealed record CudaSearchEnvironment(
     string Root, string? LdLibraryPath, string? VirtualEnv, string? CondaPrefix, string? Home, string? SearchPath)
 {
     public static CudaSearchEnvironment Current() => new(

@@ -6,4 +6,4 @@ namespace VideoStyler.Stylize.Providers;
 /// <param name="Scan">The libraries found and the folders searched.</param>
 /// <param name="Driver">What the driver said, or null when there is none.</param>
 /// <param name="Loaded">The libraries preloaded, in load order.</param>
-public sealed record CudaStatus(bool Usable, string? Reason, CudaLibraryScan Scan, CudaDriver? Driver, IReadOnlyList<string> Loaded);
+internal sealed record CudaStatus(bool Usable, string? Reason, CudaLibraryScan Scan, CudaDriver? Driver, IReadOnlyList<string> Loaded);

@@ -5,7 +5,7 @@ namespace VideoStyler.Stylize.Providers;
 /// --device value: auto takes the first usable one (CUDA, then CPU) and says which in one line; an
 /// explicit cuda or tensorrt that is not usable is an error, never a silent CPU run.
 /// </summary>
-public static class ExecutionProviders
+internal static class ExecutionProviders
 {
     public const string Cpu = "CPUExecutionProvider";
     public const string Cuda = "CUDAExecutionProvider";

@@ -1,4 +1,4 @@
 namespace VideoStyler.Stylize.Providers;
 
 /// <summary>The provider a session will run on and the one line to tell the user about the choice (or null).</summary>
-public sealed record ProviderChoice(ExecutionDevice Device, string Name, string? Notice);
+internal sealed record ProviderChoice(ExecutionDevice Device, string Name, string? Notice);

@@ -5,4 +5,4 @@ namespace VideoStyler.Stylize.Providers;
 /// <param name="Name">ONNX Runtime's name, e.g. "CUDAExecutionProvider".</param>
 /// <param name="Usable">Whether a session can run on it here.</param>
 /// <param name="Detail">When usable, what it runs on (e.g. the GPU's name); otherwise the exact reason it is not.</param>
-public sealed record ProviderStatus(ExecutionDevice Device, string Name, bool Usable, string Detail);
+internal sealed record ProviderStatus(ExecutionDevice Device, string Name, bool Usable, string Detail);

@@ -56,7 +56,7 @@ public class CudaLibraryProbeTests
         Assert.True(order.IndexOf("libcudnn_graph.so.9") < order.IndexOf("libcudnn_ops.so.9"));
         Assert.True(order.IndexOf("libcudnn_ops.so.9") < order.IndexOf("libcudnn_cnn.so.9"));
         Assert.Equal("libcudnn.so.9", order[^1]);
-        Assert.Equal([cu13, cudnn], scan.Folders.Take(2).Order(StringComparer.Ordinal));
+        Assert.Equal([cu13, cudnn], scan.Folders.Take(2).Order(StringComparer.Ordinal), StringComparer.Ordinal);
     }
 
     [Fact]
@@ -116,11 +116,11 @@ public class CudaLibraryProbeTests
         Assert.Equal(Path.Join(condaLib, "libcudart.so.13"), scan.PathOf("libcudart.so.13"));
         Assert.Equal(Path.Join(wheels, "libcurand.so.10"), scan.PathOf("libcurand.so.10"));
         var missing = scan.MissingRequired.Select(l => l.FileName).ToList();
-        Assert.Contains("libcuda.so.1", missing);
-        Assert.Contains("libcudnn.so.9", missing);
-        Assert.Contains("libcudnn_cnn.so.9", missing);
-        Assert.DoesNotContain("libcufft.so.12", missing); // optional: FFT operators only
-        Assert.DoesNotContain("libcudart.so.13", missing);
+        Assert.Contains("libcuda.so.1", missing, StringComparer.Ordinal);
+        Assert.Contains("libcudnn.so.9", missing, StringComparer.Ordinal);
+        Assert.Contains("libcudnn_cnn.so.9", missing, StringComparer.Ordinal);
+        Assert.DoesNotContain("libcufft.so.12", missing, StringComparer.Ordinal); // optional: FFT operators only
+        Assert.DoesNotContain("libcudart.so.13", missing, StringComparer.Ordinal);
         Assert.All(scan.Folders, f => Assert.StartsWith(root, f));
     }
 
