@@ -17,6 +17,7 @@ internal static partial class LiveControl
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Starts `live ARGS --control-port P` and waits for its start line; the port it listens on.</summary>
+    /// <param name="args">The command line, "live" first, without --control-port.</param>
     /// <param name="start">How the command line is started (default: the built CLI).</param>
     public static async Task<(BackgroundProcess Live, int Port)> StartAsync(
         IReadOnlyList<string> args, Func<IEnumerable<string>, BackgroundProcess>? start = null)
@@ -46,8 +47,8 @@ internal static partial class LiveControl
 
     /// <summary>The control port from the start line, once it is printed.</summary>
     public static int? ControlPort(BackgroundProcess live) =>
-        StartLine().Match(live.Output()) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        StartLine().Match(live.Output()) is { Success: true } match ? int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture) : null;
 
-    [GeneratedRegex(@"^live: .*; control: http://[^/\s]+:(\d+)/", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^live: .*; control: http://[^/\s]+:(?<port>\d+)/", RegexOptions.Multiline | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 1000)]
     private static partial Regex StartLine();
 }

@@ -18,7 +18,7 @@ internal sealed class TcpStreamServer : IDisposable
 {
     private readonly string _clip;
     private readonly StringBuilder _errors = new();
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private TcpListener? _listener;
     private TcpClient? _client;
     private Process? _ffmpeg;

@@ -12,7 +12,9 @@ internal static class Eventually
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Polls <paramref name="condition"/> until it holds.</summary>
+    /// <param name="condition">What must come true.</param>
     /// <param name="what">What is awaited, for the failure message ("30 frames out").</param>
+    /// <param name="timeout">How long to wait at most.</param>
     /// <param name="stopWaiting">Polled too: a reason why the condition can no longer come (the process ended), or null.</param>
     /// <param name="context">More for the failure message (the process's output so far).</param>
     /// <param name="every">How often to look (default 100 ms).</param>

@@ -38,7 +38,7 @@ public class TempFolderTests
     {
         using var a = new TempFolder();
         using var b = new TempFolder();
-        Assert.NotEqual(a.Path, b.Path);
+        Assert.NotEqual(a.Path, b.Path, StringComparer.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(a.Path));
     }
 }
