@@ -1,74 +1,42 @@
-using VideoStyler.Cli.Commands;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using System.Globalization;
 
 namespace VideoStyler.Cli;
 
-/// <summary>Dispatches verbs and turns every failure into one line on stderr and an exit code.</summary>
+/// <summary>
+/// Parses the command line with the <see cref="CommandTree"/>, runs the verb, and turns every failure
+/// into one line on stderr and an exit code (<see cref="ExitCodes"/>).
+/// </summary>
 internal static class Entry
 {
-    public const string Usage = """
-        videostyler — real-time video stylization with ONNX style models
+    /// <summary>The parser's settings: no response files (an input named @x.mp4 is a file), no bundled short options.</summary>
+    internal static ParserConfiguration Parser { get; } = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
-        usage: videostyler <command> [options]
-
-        commands:
-          stylize INPUT -o OUTPUT   stylize a video or image file (batch, nothing dropped)
-          live --input SRC --output SINK   stylize a camera or stream live (latency held)
-          styles list|show|add|remove   every style (paintings and ONNX networks): find by tag or
-                                    likeness, describe, add a picture as a style, remove
-          models list|inspect       list the styles and their tags; inspect a model's conventions
-          eval flicker IN OUT       measure temporal flicker of a stylized clip
-          eval frontier IN --ref R  the best flicker/style trade-off any temporal stage could reach
-          bench                     measure bare-model vs pipeline speed
-          devices                   list execution providers (CPU, CUDA): usable, or why not
-          inspect FILE              show whether a video or image was AI-stylized by VideoStyler, and how
-          plan INPUT -o OUTPUT --segments N   cut a job into segments for Slurm, Kubernetes or local workers
-          run-segment JOBDIR [INDEX]          stylize one segment of a planned job
-          join JOBDIR               join a job's finished segments into its output
-
-        options:
-          -h, --help                help (also after every command)
-          --version                 print the version
-          --verbose                 show details (ffmpeg's stderr, stack traces) on errors
-
-        example:
-          videostyler stylize samples/sample.mp4 -o out.mp4
-          videostyler stylize in.mkv -o out.mp4 --style ../shared/models/candy.onnx --size 360
-        """;
-
+    /// <summary>Parses and runs one command line; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var verbose = args.Contains("--verbose");
-        var rest = args.Where(a => a != "--verbose").ToArray();
+        var tree = CommandTree.Build();
+        var words = Words(args);
+        var parse = tree.Root.Parse(words, Parser);
+        var verbose = parse.GetValue(tree.Verbose);
         try
         {
-            if (rest.Length == 0 || rest[0] is "-h" or "--help" or "help")
+            if (words.Length == 0 || parse.Action is ParseErrorAction && IsBareGroup(parse))
             {
-                Console.Out.WriteLine(Usage);
-                return rest.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+                // A verb group without its subcommand (or nothing at all): its help, and exit 2 as before.
+                var path = CommandTree.PathOf(parse.CommandResult.Command);
+                await tree.Root.Parse([.. path.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"], Parser).InvokeAsync(Invocation());
+                return ExitCodes.Usage;
             }
 
-            if (rest[0] == "--version")
+            if (UsageProblem(parse) is { } problem)
             {
-                Console.Out.WriteLine(Pipeline.StylizeRunner.ToolVersion);
-                return 0;
+                throw new UsageException(problem);
             }
 
-            var tail = rest.Skip(1).ToArray();
-            return rest[0] switch
-            {
-                "stylize" => await StylizeCommand.RunAsync(tail),
-                "live" => await LiveCommand.RunAsync(tail),
-                "models" => ModelsCommand.Run(tail),
-                "styles" => StylesCommand.Run(tail),
-                "bench" => await BenchCommand.RunAsync(tail),
-                "devices" => DevicesCommand.Run(tail),
-                "inspect" => await InspectCommand.RunAsync(tail),
-                "eval" => EvalCommand.Run(tail),
-                "plan" => await PlanCommand.RunAsync(tail),
-                "run-segment" => await RunSegmentCommand.RunAsync(tail),
-                "join" => await JoinCommand.RunAsync(tail),
-                _ => throw new UsageException($"unknown command '{rest[0]}' (see videostyler --help)"),
-            };
+            return await parse.InvokeAsync(Invocation());
         }
         catch (UsageException ex)
         {
@@ -101,6 +69,104 @@ internal static class Entry
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>`videostyler help [VERB ...]` is `videostyler [VERB ...] --help`; other command lines are parsed as given.</summary>
+    internal static string[] Words(string[] args) => args is ["help", .. var rest] ? [.. rest, "--help"] : args;
+
+    /// <summary>Settings for running a verb: our own error handling, and Ctrl-C left to <see cref="InterruptHandler"/>.</summary>
+    internal static InvocationConfiguration Invocation() => new()
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    };
+
+    /// <summary>
+    /// What is wrong with the command line, as one line ("VERB: message"), or null when the verb can run
+    /// (help and --version always can). An unknown option comes first: it is usually the cause of the rest.
+    /// </summary>
+    internal static string? UsageProblem(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (parse.Action is not ParseErrorAction && (parse.Action is null || parse.Action != command.Action))
+        {
+            return null;
+        }
+
+        var path = CommandTree.PathOf(command);
+        var prefix = path.Length == 0 ? "" : path + ": ";
+        var help = path.Length == 0 ? "videostyler --help" : $"videostyler {path} --help";
+        var word = StrayOption(parse) ?? (parse.UnmatchedTokens.Count > 0 ? parse.UnmatchedTokens[0] : null);
+        if (word is not null)
+        {
+            if (LooksLikeOption(word))
+            {
+                return $"{prefix}unknown option {word} (see {help})";
+            }
+
+            if (path.Length == 0)
+            {
+                return $"unknown command '{word}' (see {help})";
+            }
+
+            return command.Subcommands.Count > 0
+                ? $"{prefix}unknown subcommand '{word}' ({string.Join(", ", command.Subcommands.Select(c => c.Name))})"
+                : $"{prefix}unexpected argument '{word}' (see {help})";
+        }
+
+        return parse.Errors.Count > 0 ? prefix + OneLine(parse.Errors[0].Message) : null;
+    }
+
+    /// <summary>
+    /// A word that looks like an option (-x, --name) taken as a positional argument: the parser gives
+    /// such words to an argument that still wants a value, so `inspect --bogus` would inspect a file
+    /// named --bogus. After `--` they are file names (`stylize -o out.mp4 -- -x.mp4`); as an option's
+    /// value they are values (`--watermark -x`).
+    /// </summary>
+    private static string? StrayOption(ParseResult parse)
+    {
+        var tokens = parse.Tokens;
+        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+        for (Symbol? symbol = parse.CommandResult.Command; symbol is Command command; symbol = command.Parents.FirstOrDefault())
+        {
+            foreach (var option in command.Options)
+            {
+                foreach (var name in option.Aliases.Append(option.Name))
+                {
+                    options.TryAdd(name, option);
+                }
+            }
+        }
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.Type == TokenType.DoubleDash)
+            {
+                return null;
+            }
+
+            if (token.Type == TokenType.Option)
+            {
+                if (options.TryGetValue(token.Value, out var option) && option.Arity.MaximumNumberOfValues > 0 && i + 1 < tokens.Count && tokens[i + 1].Type == TokenType.Argument)
+                {
+                    i++;
+                }
+            }
+            else if (token.Type == TokenType.Argument && LooksLikeOption(token.Value))
+            {
+                return token.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool LooksLikeOption(string word) =>
+        word.Length > 1 && word[0] == '-' && !double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>A group (models, styles, eval) given without a subcommand and nothing else wrong.</summary>
+    private static bool IsBareGroup(ParseResult parse) =>
+        parse.CommandResult.Command is { Subcommands.Count: > 0, Action: null } && parse.UnmatchedTokens.Count == 0;
 
     internal static string OneLine(string text)
     {

@@ -1,9 +1,11 @@
 using VideoStyler.Pipeline;
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using OpenCvSharp;
+using VideoStyler.Cli.Reports;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Sources;
 using VideoStyler.Stylize;
@@ -21,86 +23,131 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public const string Help = """
-        usage: videostyler bench [--style S | --styles S1,S2 | --style-image FILE [--transformer FILE.onnx]] [--size N] [--frames K] [--input FILE] [--threads T] [--json]
-               videostyler bench --no-io [--frame-size WxH] [--style S | --style-image FILE] [--size N] [--frames K] [--device D] [--json]
-
-        Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
-        (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
-        generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps, efficiency = pipeline / model,
-        per-stage mean ms, peak RSS, GC counts and managed bytes allocated per frame: by the frame path
-        (each stage on its own thread, after a warm-up of 16 frames) and by the whole process, and CPU ms
-        per frame by consumer (ONNX Runtime's pool, the stylize and finish threads, ffmpeg decode and
-        encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
-
-        options:
-          --style S       style name or .onnx file (default: the painting starry-night)
-          --styles A,B    one row per style in this run (e.g. candy.onnx,starry-night) and a summary table
-          --style-image F measure the Magenta arbitrary-style transformer with F's style vector
-          --transformer M with --style-image: another transformer (e.g. an int8 import made with
-                          `models import --qdq`); also reports its mean absolute output
-                          difference (0..255) against the shipped float transformer on one frame
-          --size N        processing size, short side (default 480)
-          --frames K      frames to measure (default 30)
-          --input FILE    clip to run the pipeline on
-          --threads T     ONNX Runtime intra-op threads (default: one per core)
-          --device D      auto|cpu|cuda|tensorrt
-          --json          print one JSON object instead of text
-
-        --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
-        bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
-        device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
-        largest absolute difference (0..255) to the CPU provider's output for the same frames.
-          --frame-size WxH     frame size (default 640x360)
-          --max-tile N         tile above this long side (default 1920)
-          --compare-frames K   frames compared with the CPU provider (default 3)
-          --compare-cpu        compare with the CPU provider even when running on it (a check of the check)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The bench verb: its options and the action that runs it.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse(
-            "bench",
-            args,
-            ["--style", "--styles", "--size", "--frames", "--input", "--threads", "--device", "--models-dir", "--style-image", "--transformer", "--frame-size", "--max-tile", "--compare-frames"],
-            ["--json", "--no-io", "--compare-cpu"]);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+        var s = new Symbols();
+        var command = HelpDetails.Command("bench", "measure bare-model vs pipeline speed (or the in-process stages only, --no-io)", """
+            Measures (a) the bare model: ONNX Runtime alone on a prepared tensor of the processing size,
+            (b) the whole stylize pipeline (decode, pre/post-processing, model, encode) on FILE (default: a
+            generated 640x360 clip), without and with the temporal stage, and prints model fps, pipeline fps,
+            efficiency = pipeline / model, per-stage mean ms, peak RSS, GC counts and managed bytes allocated
+            per frame: by the frame path (each stage on its own thread, after a warm-up of 16 frames) and by
+            the whole process, and CPU ms per frame by consumer (ONNX Runtime's pool, the stylize and finish
+            threads, ffmpeg decode and encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
 
-        if (line.Has("--no-io"))
+            --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
+            bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
+            device memory), pre/post-processing and temporal ms per frame, and on a GPU the output's mean and
+            largest absolute difference (0..255) to the CPU provider's output for the same frames
+            (--frame-size, --max-tile, --compare-frames, --compare-cpu).
+            """,
+            s.Style, s.Styles, s.StyleImage, s.Transformer, s.Size, s.Frames, s.Input, s.Threads, s.Device, s.ModelsDir, s.Json,
+            s.NoIo, s.FrameSize, s.MaxTile, s.CompareFrames, s.CompareCpu);
+        s.FrameSize.Validators.Add(result =>
         {
-            return RunInProcess(line);
-        }
+            if (result.Tokens.Count > 0 && !InProcessBench.TryParseFrameSize(result.Tokens[^1].Value, out _))
+            {
+                result.AddError(InProcessBench.FrameSizeError(result.Tokens[^1].Value));
+            }
+        });
+        s.Styles.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && StyleNames(result.Tokens[^1].Value).Length == 0)
+            {
+                result.AddError("--styles needs at least one style (e.g. --styles candy.onnx,starry-night)");
+            }
+        });
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(s.Styles) is not null && (result.GetResult(s.Style) is not null || result.GetResult(s.StyleImage) is not null))
+            {
+                result.AddError("give --styles, or --style / --style-image, not both");
+            }
+            else if (result.GetResult(s.StyleImage) is not null && result.GetResult(s.Style) is not null)
+            {
+                result.AddError("give --style or --style-image, not both");
+            }
+            else if (result.GetResult(s.Transformer) is not null && result.GetResult(s.StyleImage) is null)
+            {
+                result.AddError("--transformer needs --style-image");
+            }
+            else if (result.GetResult(s.NoIo) is not null && result.GetResult(s.Input) is not null)
+            {
+                result.AddError("--no-io generates its frames in memory: it takes --frame-size, not --input");
+            }
+        });
+        command.SetAction((parse, _) => parse.GetValue(s.NoIo) ? Task.FromResult(RunInProcess(parse, s)) : RunAsync(parse, s));
+        return command;
+    }
 
-        var size = line.GetInt("--size", 480, 16, 8192);
-        var frames = line.GetInt("--frames", 30, 2, 100000);
-        var threads = line.GetInt("--threads", 0, 0, 256);
-        var device = StylizeCommand.ParseDevice(line.Get("--device"));
-        var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var styles = StyleList(line);
+    /// <summary>The bench options, declared once here and read back by the action.</summary>
+    private sealed class Symbols
+    {
+        public Option<string> Style { get; } = CliOptions.Text("--style", "S", "style name or .onnx file (default: the painting starry-night)");
+
+        public Option<string> Styles { get; } = CliOptions.Text("--styles", "A,B", "one row per style in this run (e.g. candy.onnx,starry-night) and a summary table");
+
+        public Option<string> StyleImage { get; } = CliOptions.Text("--style-image", "FILE", "measure the Magenta arbitrary-style transformer with FILE's style vector");
+
+        public Option<string> Transformer { get; } = CliOptions.Text("--transformer", "FILE.onnx", """
+            with --style-image: another transformer (e.g. an int8 import made with `models import --qdq`);
+            also reports its mean absolute output difference (0..255) against the shipped float transformer on one frame
+            """);
+
+        public Option<int> Size { get; } = CliOptions.Size(480, "processing size, short side (default 480)");
+
+        public Option<int> Frames { get; } = CliOptions.Int("--frames", "K", 30, 2, 100000, "frames to measure (default 30)");
+
+        public Option<string> Input { get; } = CliOptions.Text("--input", "FILE", "clip to run the pipeline on (default: a generated 640x360 clip)");
+
+        public Option<int> Threads { get; } = CliOptions.Threads(0, "ONNX Runtime intra-op threads (default: one per core)");
+
+        public Option<ExecutionDevice> Device { get; } = CliOptions.Device("auto|cpu|cuda|tensorrt (default auto)");
+
+        public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
+
+        public Option<bool> Json { get; } = CliOptions.Flag("--json", "print one JSON object instead of text");
+
+        public Option<bool> NoIo { get; } = CliOptions.Flag("--no-io", "the in-process stages only, on frames generated in memory (no ffmpeg, no files)");
+
+        public Option<string> FrameSize { get; } = CliOptions.Text("--frame-size", "WxH", "with --no-io: the generated frames' size (default 640x360)");
+
+        public Option<int> MaxTile { get; } = CliOptions.MaxTile("with --no-io: tile above this long side (default 1920)");
+
+        public Option<int> CompareFrames { get; } = CliOptions.Int("--compare-frames", "K", 3, 1, 1000, "with --no-io: frames compared with the CPU provider (default 3)");
+
+        public Option<bool> CompareCpu { get; } = CliOptions.Flag("--compare-cpu", "with --no-io: compare with the CPU provider even when running on it (a check of the check)");
+    }
+
+    private static async Task<int> RunAsync(ParseResult line, Symbols s)
+    {
+        var size = line.GetValue(s.Size);
+        var frames = line.GetValue(s.Frames);
+        var threads = line.GetValue(s.Threads);
+        var device = line.GetValue(s.Device);
+        var library = StyleLibrary.CreateDefault(line.GetValue(s.ModelsDir));
+        var styles = StyleList(line.GetValue(s.Styles), line.GetValue(s.Style));
         var work = Path.Combine(Path.GetTempPath(), "videostyler-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(work);
         try
         {
-            var input = line.Get("--input") ?? await MakeClipAsync(work, frames);
+            var input = line.GetValue(s.Input) ?? await MakeClipAsync(work, frames);
             var info = await VideoProbe.ProbeAsync(input);
-            var rows = new List<JsonObject>();
+            var rows = new List<BenchRow>();
             foreach (var styleSpec in styles)
             {
                 // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
-                var arbitrary = ArbitraryOption(line, threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
+                var arbitrary = ArbitraryOption(line.GetValue(s.StyleImage), line.GetValue(s.Transformer), threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
                 rows.Add(await MeasureAsync(input, info, work, styleSpec, arbitrary, library, size, frames, device, threads));
             }
 
-            var json = line.Has("--json");
+            var json = line.GetValue(s.Json);
             if (rows.Count == 1)
             {
                 if (json)
                 {
-                    Console.Out.WriteLine(rows[0].ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                    Console.Out.WriteLine(JsonSerializer.Serialize(rows[0], CliJson.Default.BenchRow));
                 }
                 else
                 {
@@ -112,7 +159,7 @@ internal static class BenchCommand
 
             if (json)
             {
-                Console.Out.WriteLine(new JsonObject { ["rows"] = new JsonArray([.. rows]) }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new BenchRows(rows), CliJson.Default.BenchRows));
                 return 0;
             }
 
@@ -138,24 +185,19 @@ internal static class BenchCommand
     }
 
     /// <summary>--styles A,B (one row each, measured one after the other in this run), else the one --style (or the default).</summary>
-    internal static IReadOnlyList<string?> StyleList(CommandLine line)
+    internal static IReadOnlyList<string?> StyleList(string? list, string? style)
     {
-        var list = line.Get("--styles");
         if (list is null)
         {
-            return [line.Get("--style")];
+            return [style];
         }
 
-        if (line.Get("--style") is not null || line.Get("--style-image") is not null)
-        {
-            throw new UsageException("bench: give --styles, or --style / --style-image, not both");
-        }
-
-        var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return names.Length == 0 ? throw new UsageException("bench: --styles needs at least one style (e.g. --styles candy.onnx,starry-night)") : [.. names];
+        return [.. StyleNames(list)];
     }
 
-    private static async Task<JsonObject> MeasureAsync(
+    private static string[] StyleNames(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static async Task<BenchRow> MeasureAsync(
         string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads)
     {
         var loadBefore = LoadAverage();
@@ -203,51 +245,51 @@ internal static class BenchCommand
         var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
         var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
 
-        return new JsonObject
+        return new BenchRow
         {
-            ["style"] = plain.Result.Style,
-            ["transformer"] = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
-            ["mean_abs_diff_vs_shipped"] = differenceToShipped is { } d ? Round(d) : null,
-            ["input"] = input,
-            ["frame_size"] = $"{info.Width}x{info.Height}",
-            ["tensor_size"] = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
-            ["frames"] = frames,
-            ["model_fps"] = Round(modelFps),
-            ["model_cpu_ms_per_frame"] = Round(modelCpuMs),
-            ["pipeline_fps"] = Round(plain.Result.Stats.SteadyFps),
-            ["pipeline_fps_wall"] = Round(plain.Result.Fps),
-            ["efficiency"] = Round(plain.Result.Stats.SteadyFps / modelFps),
-            ["pipeline_fps_temporal"] = Round(withTemporal.Result.Stats.SteadyFps),
-            ["efficiency_temporal"] = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
-            ["stage_ms_temporal"] = StatsFile.StageObject(withTemporal.Result.Stats),
-            ["stage_ms"] = StatsFile.StageObject(plain.Result.Stats),
-            ["cpu_ms_per_frame"] = plain.Cpu,
-            ["cpu_ms_per_frame_temporal"] = withTemporal.Cpu,
+            Style = plain.Result.Style,
+            Transformer = arbitrary is null ? null : (arbitrary.Transformer?.Origin ?? "shipped float (models/magenta/style_transfer.onnx)"),
+            MeanAbsDiffVsShipped = differenceToShipped is { } d ? Round(d) : null,
+            Input = input,
+            FrameSize = $"{info.Width}x{info.Height}",
+            TensorSize = $"{geometry.TensorWidth}x{geometry.TensorHeight}",
+            Frames = frames,
+            ModelFps = Round(modelFps),
+            ModelCpuMsPerFrame = Round(modelCpuMs),
+            PipelineFps = Round(plain.Result.Stats.SteadyFps),
+            PipelineFpsWall = Round(plain.Result.Fps),
+            Efficiency = Round(plain.Result.Stats.SteadyFps / modelFps),
+            PipelineFpsTemporal = Round(withTemporal.Result.Stats.SteadyFps),
+            EfficiencyTemporal = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
+            StageMsTemporal = StylizeStats.StageMeans(withTemporal.Result.Stats),
+            StageMs = StylizeStats.StageMeans(plain.Result.Stats),
+            CpuMsPerFrame = plain.Cpu,
+            CpuMsPerFrameTemporal = withTemporal.Cpu,
             // Under load wall-clock fps depend on the neighbours; CPU time per frame does not (much):
             // the bare model's CPU ms over the whole pipeline's (all threads and the ffmpeg children).
-            ["cpu_efficiency"] = CpuEfficiency(modelCpuMs, plain.Cpu),
-            ["cpu_efficiency_temporal"] = CpuEfficiency(modelCpuMs, withTemporal.Cpu),
-            ["ort_spinning"] = StyleSession.AllowSpinning,
-            ["load_average"] = $"{loadBefore} -> {LoadAverage()}",
-            ["peak_rss_mb"] = Round(PeakRssMegabytes()),
-            ["execution_provider"] = provider,
-            ["threads"] = effectiveThreads,
-            ["allocated_bytes_per_frame"] = Bytes(plain.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
-            ["allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
-            ["stage_allocated_bytes_per_frame"] = StageBytes(plain.Result.Stats),
-            ["stage_allocated_bytes_per_frame_temporal"] = StageBytes(withTemporal.Result.Stats),
-            ["process_allocated_bytes_per_frame"] = Bytes(plain.AllocatedPerFrame),
-            ["process_allocated_bytes_per_frame_temporal"] = Bytes(withTemporal.AllocatedPerFrame),
-            ["steady_frames_counted"] = plain.FramesCounted,
-            ["gc_gen0"] = plain.Gen0,
-            ["gc_gen1"] = plain.Gen1,
-            ["gc_gen2"] = plain.Gen2,
-            ["gc_temporal"] = $"{withTemporal.Gen0}/{withTemporal.Gen1}/{withTemporal.Gen2}",
+            CpuEfficiency = CpuEfficiency(modelCpuMs, plain.Cpu),
+            CpuEfficiencyTemporal = CpuEfficiency(modelCpuMs, withTemporal.Cpu),
+            OrtSpinning = StyleSession.AllowSpinning,
+            LoadAverage = $"{loadBefore} -> {LoadAverage()}",
+            PeakRssMb = Round(PeakRssMegabytes()),
+            ExecutionProvider = provider,
+            Threads = effectiveThreads,
+            AllocatedBytesPerFrame = Bytes(plain.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
+            AllocatedBytesPerFrameTemporal = Bytes(withTemporal.Result.Stats.FramePathAllocatedBytesPerFrame ?? double.NaN),
+            StageAllocatedBytesPerFrame = StageBytes(plain.Result.Stats),
+            StageAllocatedBytesPerFrameTemporal = StageBytes(withTemporal.Result.Stats),
+            ProcessAllocatedBytesPerFrame = Bytes(plain.AllocatedPerFrame),
+            ProcessAllocatedBytesPerFrameTemporal = Bytes(withTemporal.AllocatedPerFrame),
+            SteadyFramesCounted = plain.FramesCounted,
+            GcGen0 = plain.Gen0,
+            GcGen1 = plain.Gen1,
+            GcGen2 = plain.Gen2,
+            GcTemporal = $"{withTemporal.Gen0}/{withTemporal.Gen1}/{withTemporal.Gen2}",
         };
     }
 
-    private static JsonValue? CpuEfficiency(double modelCpuMs, JsonObject cpu) =>
-        cpu["total"] is { } total && total.GetValue<double>() > 0 ? JsonValue.Create(Round(modelCpuMs / total.GetValue<double>())) : null;
+    private static double? CpuEfficiency(double modelCpuMs, IReadOnlyDictionary<string, double?> cpu) =>
+        cpu.TryGetValue("total", out var total) && total > 0 ? Round(modelCpuMs / total.Value) : null;
 
     /// <summary>The 1-minute load average (what else the machine ran), or "?" where there is none.</summary>
     private static string LoadAverage()
@@ -262,60 +304,56 @@ internal static class BenchCommand
         }
     }
 
-    private static void PrintSummary(List<JsonObject> rows)
+    private static void PrintSummary(List<BenchRow> rows)
     {
         Console.Out.WriteLine("style                     tensor    model fps  pipeline fps  efficiency  with temporal  efficiency  CPU eff.  CPU eff. temporal");
         foreach (var r in rows)
         {
             Console.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r["style"],-25} {r["tensor_size"],-9} {r["model_fps"],9}  {r["pipeline_fps"],12}  {r["efficiency"],10}  {r["pipeline_fps_temporal"],13}  {r["efficiency_temporal"],10}  {r["cpu_efficiency"],8}  {r["cpu_efficiency_temporal"],8}"));
+                $"{r.Style,-25} {r.TensorSize,-9} {r.ModelFps,9}  {r.PipelineFps,12}  {r.Efficiency,10}  {r.PipelineFpsTemporal,13}  {r.EfficiencyTemporal,10}  {r.CpuEfficiency,8}  {r.CpuEfficiencyTemporal,8}"));
         }
     }
 
-    private static int RunInProcess(CommandLine line)
+    private static int RunInProcess(ParseResult line, Symbols s)
     {
-        if (line.Get("--input") is not null)
-        {
-            throw new UsageException("--no-io generates its frames in memory: it takes --frame-size, not --input");
-        }
-
-        var (width, height) = InProcessBench.ParseFrameSize(line.Get("--frame-size") ?? "640x360");
+        var (width, height) = InProcessBench.ParseFrameSize(line.GetValue(s.FrameSize) ?? "640x360");
         var result = InProcessBench.Run(
-            StyleLibrary.CreateDefault(line.Get("--models-dir")),
-            line.Get("--style"),
+            StyleLibrary.CreateDefault(line.GetValue(s.ModelsDir)),
+            line.GetValue(s.Style),
             width,
             height,
-            line.GetInt("--size", 480, 16, 8192),
-            line.GetInt("--frames", 30, 2, 100000),
-            StylizeCommand.ParseDevice(line.Get("--device")),
-            line.GetInt("--threads", 0, 0, 256),
-            line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
-            line.GetInt("--compare-frames", 3, 1, 1000),
-            line.Has("--compare-cpu"));
-        if (result["notice"] is { } notice)
+            line.GetValue(s.Size),
+            line.GetValue(s.Frames),
+            line.GetValue(s.Device),
+            line.GetValue(s.Threads),
+            line.GetValue(s.MaxTile),
+            line.GetValue(s.CompareFrames),
+            line.GetValue(s.CompareCpu));
+        if (result.Notice is { } notice)
         {
             Console.Error.WriteLine($"notice: {notice}");
         }
 
-        if (line.Has("--json"))
+        if (line.GetValue(s.Json))
         {
-            Console.Out.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.Out.WriteLine(JsonSerializer.Serialize(result, CliJson.Default.InProcessBenchReport));
             return 0;
         }
 
-        Console.Out.WriteLine($"style {result["style"]} on {result["execution_provider"]} ({result["binding"]} binding), {result["threads"]} threads; frame {result["frame_size"]}, tensor {result["tensor_size"]}, {result["frames"]} frames generated in memory");
-        Console.Out.WriteLine($"model fps:       {result["model_fps"]}   (ONNX Runtime alone, with the per-frame binding/transfers)");
-        if (result["model_fps_device_resident"] is not null)
+        var c = CultureInfo.InvariantCulture;
+        Console.Out.WriteLine(string.Create(c, $"style {result.Style} on {result.ExecutionProvider} ({result.Binding} binding), {result.Threads} threads; frame {result.FrameSize}, tensor {result.TensorSize}, {result.Frames} frames generated in memory"));
+        Console.Out.WriteLine(string.Create(c, $"model fps:       {result.ModelFps}   (ONNX Runtime alone, with the per-frame binding/transfers)"));
+        if (result.ModelFpsDeviceResident is not null)
         {
-            Console.Out.WriteLine($"model fps:       {result["model_fps_device_resident"]}   (tensors resident in device memory, no transfers)");
+            Console.Out.WriteLine(string.Create(c, $"model fps:       {result.ModelFpsDeviceResident}   (tensors resident in device memory, no transfers)"));
         }
 
-        Console.Out.WriteLine($"stage ms:        {result["stage_ms"]!.ToJsonString()}");
-        Console.Out.WriteLine($"in-process fps:  {result["in_process_fps"]} (with temporal {result["in_process_fps_temporal"]})");
-        if (result["cpu_difference"] is JsonObject diff)
+        Console.Out.WriteLine($"stage ms:        {JsonSerializer.SerializeToNode(result.StageMs, CliJson.Default.InProcessStageMs)!.ToJsonString()}");
+        Console.Out.WriteLine(string.Create(c, $"in-process fps:  {result.InProcessFps} (with temporal {result.InProcessFpsTemporal})"));
+        if (result.CpuDifference is { } diff)
         {
-            Console.Out.WriteLine($"vs CPU provider: mean abs diff {diff["mean_abs_diff"]}, max {diff["max_abs_diff"]}, share of values over 1 level {diff["share_over_1_level"]} ({diff["frames"]} frames)");
+            Console.Out.WriteLine(string.Create(c, $"vs CPU provider: mean abs diff {diff.MeanAbsDiff}, max {diff.MaxAbsDiff}, share of values over 1 level {diff.ShareOver1Level} ({diff.Frames} frames)"));
         }
 
         return 0;
@@ -324,7 +362,7 @@ internal static class BenchCommand
     /// <summary>Frames decoded past the measured window (see <see cref="RunPipelineAsync"/>).</summary>
     private const int DrainFrames = 18;
 
-    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2, JsonObject Cpu);
+    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2, IReadOnlyDictionary<string, double?> Cpu);
 
     private static async Task<PipelineRun> RunPipelineAsync(
         string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
@@ -376,21 +414,14 @@ internal static class BenchCommand
         var counted = last - first;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
         return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : []);
+            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : new Dictionary<string, double?>(StringComparer.Ordinal));
     }
 
-    private static ArbitraryStyle? ArbitraryOption(CommandLine line, int threads)
+    private static ArbitraryStyle? ArbitraryOption(string? image, string? transformer, int threads)
     {
-        var image = line.Get("--style-image");
-        var transformer = line.Get("--transformer");
         if (image is null)
         {
-            return transformer is null ? null : throw new UsageException("bench: --transformer needs --style-image");
-        }
-
-        if (line.Get("--style") is not null)
-        {
-            throw new UsageException("bench: give --style or --style-image, not both");
+            return null;
         }
 
         return ArbitraryStyle.FromImage(image, 1.0, threads) with { Transformer = transformer is null ? null : StyleLibrary.FromPath(transformer) };
@@ -468,9 +499,9 @@ internal static class BenchCommand
     private static double Round(double value) => Math.Round(value, 3);
 
     // Too few frames for a steady window: no figure rather than a made-up one.
-    private static JsonObject StageBytes(PipelineStats stats)
+    private static Dictionary<string, double> StageBytes(PipelineStats stats)
     {
-        var stages = new JsonObject();
+        var stages = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (stage, bytes) in stats.StageAllocatedBytesPerFrame())
         {
             stages[stage] = Math.Round(bytes, 1);
@@ -479,36 +510,38 @@ internal static class BenchCommand
         return stages;
     }
 
-    private static JsonValue? Bytes(double perFrame) => double.IsNaN(perFrame) ? null : JsonValue.Create(Math.Round(perFrame));
+    private static double? Bytes(double perFrame) => double.IsNaN(perFrame) ? null : Math.Round(perFrame);
 
-    private static void PrintText(JsonObject r)
+    /// <summary>A figure map as one line of compact JSON (the text report's "stage ms").</summary>
+    private static string Compact(IReadOnlyDictionary<string, double> figures) =>
+        JsonSerializer.SerializeToNode(figures, CliJson.Default.IReadOnlyDictionaryStringDouble)!.ToJsonString();
+
+    private static void PrintText(BenchRow r)
     {
-        if (r["transformer"] is not null)
+        var o = Console.Out;
+        var c = CultureInfo.InvariantCulture;
+        if (r.Transformer is not null)
         {
-            Console.Out.WriteLine($"transformer:   {r["transformer"]}" + (r["mean_abs_diff_vs_shipped"] is { } d ? $"; mean |output - shipped float output| {d} (0..255)" : ""));
+            o.WriteLine(string.Create(c, $"transformer:   {r.Transformer}") + (r.MeanAbsDiffVsShipped is { } d ? string.Create(c, $"; mean |output - shipped float output| {d} (0..255)") : ""));
         }
 
-        Console.Out.WriteLine($"style {r["style"]} on {r["execution_provider"]}, {r["threads"]} threads; frame {r["frame_size"]}, tensor {r["tensor_size"]}, {r["frames"]} frames");
-        Console.Out.WriteLine($"model fps:     {r["model_fps"]}   (ONNX Runtime alone on a prepared tensor; {r["model_cpu_ms_per_frame"]} ms CPU time per frame, all threads)");
-        Console.Out.WriteLine($"pipeline fps:  {r["pipeline_fps"]}   (steady; wall incl. start-up: {r["pipeline_fps_wall"]})");
-        Console.Out.WriteLine($"efficiency:    {r["efficiency"]}");
-        if (r["pipeline_fps_temporal"] is not null)
+        o.WriteLine(string.Create(c, $"style {r.Style} on {r.ExecutionProvider}, {r.Threads} threads; frame {r.FrameSize}, tensor {r.TensorSize}, {r.Frames} frames"));
+        o.WriteLine(string.Create(c, $"model fps:     {r.ModelFps}   (ONNX Runtime alone on a prepared tensor; {r.ModelCpuMsPerFrame} ms CPU time per frame, all threads)"));
+        o.WriteLine(string.Create(c, $"pipeline fps:  {r.PipelineFps}   (steady; wall incl. start-up: {r.PipelineFpsWall})"));
+        o.WriteLine(string.Create(c, $"efficiency:    {r.Efficiency}"));
+        o.WriteLine(string.Create(c, $"with temporal: {r.PipelineFpsTemporal} fps, efficiency {r.EfficiencyTemporal}"));
+        o.WriteLine($"stage ms:      {Compact(r.StageMs)}");
+        if (r.CpuMsPerFrame.Count > 0)
         {
-            Console.Out.WriteLine($"with temporal: {r["pipeline_fps_temporal"]} fps, efficiency {r["efficiency_temporal"]}");
+            o.WriteLine($"CPU ms/frame:  {CpuBreakdown.Describe(r.CpuMsPerFrame)}");
+            o.WriteLine($"  temporal:    {CpuBreakdown.Describe(r.CpuMsPerFrameTemporal)}");
+            o.WriteLine(string.Create(c, $"CPU efficiency: {r.CpuEfficiency} (with temporal {r.CpuEfficiencyTemporal}): the bare model's CPU ms per frame over the pipeline's total"));
         }
 
-        Console.Out.WriteLine($"stage ms:      {r["stage_ms"]!.ToJsonString()}");
-        if (r["cpu_ms_per_frame"] is JsonObject { Count: > 0 } cpu && r["cpu_ms_per_frame_temporal"] is JsonObject cpuTemporal)
-        {
-            Console.Out.WriteLine($"CPU ms/frame:  {CpuBreakdown.Describe(cpu)}");
-            Console.Out.WriteLine($"  temporal:    {CpuBreakdown.Describe(cpuTemporal)}");
-            Console.Out.WriteLine($"CPU efficiency: {r["cpu_efficiency"]} (with temporal {r["cpu_efficiency_temporal"]}): the bare model's CPU ms per frame over the pipeline's total");
-        }
-
-        Console.Out.WriteLine($"machine load:  {r["load_average"]} (1-min load average before -> after; ONNX Runtime spinning {(r["ort_spinning"]!.GetValue<bool>() ? "on" : "off")})");
-        Console.Out.WriteLine($"peak RSS:      {r["peak_rss_mb"]} MB");
-        Console.Out.WriteLine($"allocated:     frame path {r["allocated_bytes_per_frame"]} B/frame (with temporal {r["allocated_bytes_per_frame_temporal"]}) after {StageClock.WarmUpFrames} warm-up frames;");
-        Console.Out.WriteLine($"               whole process {r["process_allocated_bytes_per_frame"]} B/frame (with temporal {r["process_allocated_bytes_per_frame_temporal"]}) over {r["steady_frames_counted"]} frames (frame pool growth, runtime timers and thread pool included)");
-        Console.Out.WriteLine($"GCs gen0/1/2:  {r["gc_gen0"]}/{r["gc_gen1"]}/{r["gc_gen2"]} (with temporal {r["gc_temporal"]})");
+        o.WriteLine($"machine load:  {r.LoadAverage} (1-min load average before -> after; ONNX Runtime spinning {(r.OrtSpinning ? "on" : "off")})");
+        o.WriteLine(string.Create(c, $"peak RSS:      {r.PeakRssMb} MB"));
+        o.WriteLine(string.Create(c, $"allocated:     frame path {r.AllocatedBytesPerFrame} B/frame (with temporal {r.AllocatedBytesPerFrameTemporal}) after {StageClock.WarmUpFrames} warm-up frames;"));
+        o.WriteLine(string.Create(c, $"               whole process {r.ProcessAllocatedBytesPerFrame} B/frame (with temporal {r.ProcessAllocatedBytesPerFrameTemporal}) over {r.SteadyFramesCounted} frames (frame pool growth, runtime timers and thread pool included)"));
+        o.WriteLine(string.Create(c, $"GCs gen0/1/2:  {r.GcGen0}/{r.GcGen1}/{r.GcGen2} (with temporal {r.GcTemporal})"));
     }
 }

@@ -1,6 +1,5 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Cli.Commands;
@@ -67,7 +66,7 @@ internal sealed class CpuBreakdown
     }
 
     /// <summary>CPU ms per frame by consumer between <paramref name="start"/> and <paramref name="end"/>.</summary>
-    public static JsonObject PerFrame(CpuBreakdown start, CpuBreakdown end)
+    public static Dictionary<string, double?> PerFrame(CpuBreakdown start, CpuBreakdown end)
     {
         var frames = Math.Max(1, end._frames - start._frames);
         var sums = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -76,7 +75,7 @@ internal sealed class CpuBreakdown
         };
         Accumulate(sums, start._threads, end._threads);
         Accumulate(sums, start._children, end._children);
-        var result = new JsonObject();
+        var result = new Dictionary<string, double?>(StringComparer.Ordinal);
         var total = 0.0;
         foreach (var (consumer, ticks) in sums)
         {
@@ -97,7 +96,7 @@ internal sealed class CpuBreakdown
     }
 
     /// <summary>One line for the text report.</summary>
-    public static string Describe(JsonObject perFrame) =>
+    public static string Describe(IReadOnlyDictionary<string, double?> perFrame) =>
         string.Create(
             CultureInfo.InvariantCulture,
             $"ORT pool {perFrame[Model]}, stylize thread {perFrame[StylizeThread]} (pre/post + ORT's calling thread), finish {perFrame[FinishThread]} (temporal, controls), " +

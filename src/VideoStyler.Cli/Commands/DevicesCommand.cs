@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using VideoStyler.Cli.Reports;
 using Microsoft.ML.OnnxRuntime;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Stylize;
 using VideoStyler.Stylize.Providers;
 
@@ -12,55 +14,42 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class DevicesCommand
 {
-    public const string Help = """
-        usage: videostyler devices [--json]
-
-        Lists ONNX Runtime's execution providers in the order --device auto tries them, each "usable"
-        or the reason it is not, then the CUDA libraries (found path or "not found") and the folders
-        searched: LD_LIBRARY_PATH, the nvidia-* pip wheels of the Pythons here (venv, conda, ~/.local,
-        /usr/local/lib/python3*), the CUDA toolkits (/usr/local/cuda*) and the system library folders.
-        Nothing needs LD_LIBRARY_PATH: the libraries found are preloaded before the CUDA provider starts.
-        """;
-
-    public static int Run(string[] args)
+    /// <summary>The devices verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("devices", args, [], ["--json"]);
-        if (line.HelpRequested || line.Positionals.Count > 0)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+        var json = CliOptions.Flag("--json", "print one JSON object instead of text");
+        var command = HelpDetails.Command("devices", "list execution providers (CPU, CUDA): usable, or why not", """
+            Lists ONNX Runtime's execution providers in the order --device auto tries them, each "usable"
+            or the reason it is not, then the CUDA libraries (found path or "not found") and the folders
+            searched: LD_LIBRARY_PATH, the nvidia-* pip wheels of the Pythons here (venv, conda, ~/.local,
+            /usr/local/lib/python3*), the CUDA toolkits (/usr/local/cuda*) and the system library folders.
+            Nothing needs LD_LIBRARY_PATH: the libraries found are preloaded before the CUDA provider starts.
+            """,
+            json);
+        command.SetAction(parse => Run(parse.GetValue(json)));
+        return command;
+    }
 
+    private static int Run(bool asJson)
+    {
         var cuda = CudaRuntime.Status;
         var providers = ExecutionProviders.Probe(cuda);
         var version = OrtEnv.Instance().GetVersionString();
-        if (line.Has("--json"))
+        if (asJson)
         {
-            var json = new JsonObject
+            var report = new DevicesReport
             {
-                ["onnxruntime"] = version,
-                ["flavor"] = OrtBuild.Flavor,
-                ["package"] = OrtBuild.NativePackage,
-                ["natives"] = CudaRuntime.OrtNativeFolder(),
-                ["providers"] = new JsonArray([.. providers.Select(p => (JsonNode)new JsonObject
-                {
-                    ["name"] = p.Name,
-                    ["device"] = p.Device.ToString().ToLowerInvariant(),
-                    ["usable"] = p.Usable,
-                    ["detail"] = p.Detail,
-                })]),
-                ["driver"] = cuda.Driver is { } d ? new JsonObject { ["cuda_version"] = d.VersionText, ["devices"] = d.DeviceCount, ["name"] = d.DeviceName, ["error"] = d.Error } : null,
-                ["libraries"] = new JsonArray([.. cuda.Scan.Libraries.Select(l => (JsonNode)new JsonObject
-                {
-                    ["file"] = l.Library.FileName,
-                    ["role"] = l.Library.Role,
-                    ["required"] = l.Library.Required,
-                    ["path"] = l.Path,
-                })]),
-                ["loaded"] = new JsonArray([.. cuda.Loaded.Select(p => (JsonNode)p)]),
-                ["folders"] = new JsonArray([.. cuda.Scan.Folders.Select(f => (JsonNode)f)]),
+                Onnxruntime = version,
+                Flavor = OrtBuild.Flavor,
+                Package = OrtBuild.NativePackage,
+                Natives = CudaRuntime.OrtNativeFolder(),
+                Providers = [.. providers.Select(p => new ProviderReport(p.Name, p.Device.ToString().ToLowerInvariant(), p.Usable, p.Detail))],
+                Driver = cuda.Driver is { } d ? new DriverReport(d.VersionText, d.DeviceCount, d.DeviceName, d.Error) : null,
+                Libraries = [.. cuda.Scan.Libraries.Select(l => new LibraryReport(l.Library.FileName, l.Library.Role, l.Library.Required, l.Path))],
+                Loaded = cuda.Loaded,
+                Folders = cuda.Scan.Folders,
             };
-            Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            Console.Out.WriteLine(JsonSerializer.Serialize(report, CliJson.Default.DevicesReport));
             return 0;
         }
 

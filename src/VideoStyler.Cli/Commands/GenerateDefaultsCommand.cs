@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Google.Protobuf;
 using VideoStyler.Models;
 using VideoStyler.Models.Onnx;
@@ -11,16 +12,18 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class GenerateDefaultsCommand
 {
-    public static int Run(string[] args)
+    /// <summary>The models generate-defaults verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("models generate-defaults", args, [], []);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine("usage: videostyler models generate-defaults [DIR]   (writes toon.onnx, default DIR: models/)");
-            return 0;
-        }
+        var dir = new Argument<string?>("DIR") { Description = "the folder to write toon.onnx to (default: the repository's models/)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("generate-defaults", "rebuild the project's own default style (models/toon.onnx)") { dir };
+        command.SetAction(parse => Run(parse.GetValue(dir)));
+        return command;
+    }
 
-        var folder = line.Positionals.FirstOrDefault() ?? StyleLibrary.FindShippedModelsFolder()
+    private static int Run(string? dir)
+    {
+        var folder = dir ?? StyleLibrary.FindShippedModelsFolder()
             ?? throw new UserFacingException("no models/ folder found; give the folder to write to");
         if (!Directory.Exists(folder))
         {

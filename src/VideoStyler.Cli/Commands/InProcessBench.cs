@@ -1,7 +1,7 @@
 using VideoStyler.Frames;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using VideoStyler.Cli.Reports;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenCvSharp;
@@ -21,7 +21,7 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class InProcessBench
 {
-    public static JsonObject Run(
+    public static InProcessBenchReport Run(
         StyleLibrary library, string? styleSpec, int width, int height, int size, int frames, ExecutionDevice device, int threads, int maxTile, int compareFrames, bool compareOnCpu = false)
     {
         var inputs = SyntheticFrames(width, height, frames + 1);
@@ -81,39 +81,30 @@ internal static class InProcessBench
                 temporalMs = clock.Elapsed.TotalMilliseconds / (inputs.Count - 1);
             }
 
-            var result = new JsonObject
+            var report = new InProcessBenchReport
             {
-                ["mode"] = "no-io",
-                ["style"] = stylizer.Name,
-                ["execution_provider"] = provider,
-                ["notice"] = stylizer.Notice,
-                ["frame_size"] = $"{width}x{height}",
-                ["tensor_size"] = tensor,
-                ["tiled"] = stylizer.Primary is TiledStylizer,
-                ["frames"] = inputs.Count,
-                ["binding"] = (stylizer.Primary as OnnxStylizer)?.BindingMode.ToString().ToLowerInvariant(),
-                ["model_fps"] = Round(bareFps),
-                ["model_fps_device_resident"] = Round(residentFps),
-                ["device_resident_error"] = residentError,
-                ["pinned_staging"] = (stylizer.Primary as OnnxStylizer)?.Tensors.IsPinnedStaging,
-                ["stage_ms"] = new JsonObject
-                {
-                    ["preprocess"] = Round(pre),
-                    ["model"] = Round(model),
-                    ["postprocess"] = Round(post),
-                    ["temporal"] = Round(temporalMs),
-                },
-                ["in_process_fps"] = Round(1000 / (pre + model + post)),
-                ["in_process_fps_temporal"] = Round(1000 / (pre + model + post + temporalMs)),
-                ["threads"] = threads > 0 ? threads : Environment.ProcessorCount,
+                Style = stylizer.Name,
+                ExecutionProvider = provider,
+                Notice = stylizer.Notice,
+                FrameSize = $"{width}x{height}",
+                TensorSize = tensor,
+                Tiled = stylizer.Primary is TiledStylizer,
+                Frames = inputs.Count,
+                Binding = (stylizer.Primary as OnnxStylizer)?.BindingMode.ToString().ToLowerInvariant(),
+                ModelFps = Round(bareFps),
+                ModelFpsDeviceResident = Round(residentFps),
+                DeviceResidentError = residentError,
+                PinnedStaging = (stylizer.Primary as OnnxStylizer)?.Tensors.IsPinnedStaging,
+                StageMs = new InProcessStageMs(Round(pre), Round(model), Round(post), Round(temporalMs)),
+                InProcessFps = Round(1000 / (pre + model + post)),
+                InProcessFpsTemporal = Round(1000 / (pre + model + post + temporalMs)),
+                Threads = threads > 0 ? threads : Environment.ProcessorCount,
+                CpuDifference = provider != ExecutionProviders.Cpu || compareOnCpu
+                    ? CompareWithCpu(library, styleSpec, inputs, styled, width, height, size, threads, maxTile, compareFrames)
+                    : null,
             };
 
-            if (provider != ExecutionProviders.Cpu || compareOnCpu)
-            {
-                result["cpu_difference"] = CompareWithCpu(library, styleSpec, inputs, styled, width, height, size, threads, maxTile, compareFrames);
-            }
-
-            return result;
+            return report;
         }
         finally
         {
@@ -150,7 +141,7 @@ internal static class InProcessBench
     }
 
     /// <summary>Mean and largest absolute difference (0..255 levels) between this device's and the CPU provider's outputs.</summary>
-    private static JsonObject CompareWithCpu(
+    private static CpuDifference CompareWithCpu(
         StyleLibrary library, string? styleSpec, List<Mat> inputs, List<Mat> styled, int width, int height, int size, int threads, int maxTile, int count)
     {
         count = Math.Min(count, inputs.Count);
@@ -174,13 +165,7 @@ internal static class InProcessBench
             overOne += Cv2.CountNonZero(above) / (double)flat.Total();
         }
 
-        return new JsonObject
-        {
-            ["frames"] = count,
-            ["mean_abs_diff"] = Math.Round(meanSum / count, 4),
-            ["max_abs_diff"] = max,
-            ["share_over_1_level"] = Math.Round(overOne / count, 6),
-        };
+        return new CpuDifference(count, Math.Round(meanSum / count, 4), max, Math.Round(overOne / count, 6));
     }
 
     /// <summary>
@@ -239,10 +224,14 @@ internal static class InProcessBench
         return (means[0], means[1], means[2]);
     }
 
-    private static JsonValue? Round(double? value) => value is { } v && double.IsFinite(v) ? JsonValue.Create(Math.Round(v, 3)) : null;
+    private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 3) : null;
 
     /// <summary>"1280x720" to (1280, 720).</summary>
-    public static (int Width, int Height) ParseFrameSize(string text)
+    public static (int Width, int Height) ParseFrameSize(string text) =>
+        TryParseFrameSize(text, out var size) ? size : throw new UsageException(FrameSizeError(text));
+
+    /// <summary>"1280x720" to (1280, 720), sides from 16 to 8192.</summary>
+    public static bool TryParseFrameSize(string text, out (int Width, int Height) size)
     {
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length == 2
@@ -250,9 +239,14 @@ internal static class InProcessBench
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             && w is >= 16 and <= 8192 && h is >= 16 and <= 8192)
         {
-            return (w, h);
+            size = (w, h);
+            return true;
         }
 
-        throw new UsageException($"--frame-size must be WIDTHxHEIGHT between 16 and 8192, not '{text}'");
+        size = default;
+        return false;
     }
+
+    /// <summary>The one-line message for a bad --frame-size.</summary>
+    public static string FrameSizeError(string text) => $"--frame-size must be WIDTHxHEIGHT between 16 and 8192, not '{text}'";
 }

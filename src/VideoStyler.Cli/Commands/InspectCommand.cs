@@ -1,3 +1,5 @@
+using System.CommandLine;
+using VideoStyler.Cli.Parsing;
 using System.Text.Json;
 using VideoStyler.Sources;
 using VideoStyler.Stills;
@@ -7,24 +9,22 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>`videostyler inspect FILE`: reads back the AI-content marking every output carries.</summary>
 internal static class InspectCommand
 {
-    public const string Help = """
-        usage: videostyler inspect FILE
-
-        Prints the AI-stylization marking of a video or image written by VideoStyler (a video's
-        comment tag; an image's metadata: PNG text chunk, JPEG comment, XMP in PNG/JPEG/WebP/TIFF;
-        BMP carries none): tool version and style names. Exit code 0 when marked, 1 when not.
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The inspect verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("inspect", args, [], []);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+        var file = new Argument<string>("FILE") { Description = "a video or image" };
+        var command = HelpDetails.Command("inspect", "show whether a video or image was AI-stylized by VideoStyler, and how", """
+            Prints the AI-stylization marking of a video or image written by VideoStyler (a video's
+            comment tag; an image's metadata: PNG text chunk, JPEG comment, XMP in PNG/JPEG/WebP/TIFF;
+            BMP carries none): tool version and style names. Exit code 0 when marked, 1 when not.
+            """,
+            file);
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(file)));
+        return command;
+    }
 
-        var path = line.Positionals[0];
+    private static async Task<int> RunAsync(string path)
+    {
         if (ImageFormats.SniffFile(path) is { } imageFormat)
         {
             return InspectImage(path, imageFormat);

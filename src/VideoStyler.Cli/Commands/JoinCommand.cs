@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.ScaleOut;
 
 namespace VideoStyler.Cli.Commands;
@@ -6,40 +8,32 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>`videostyler join JOBDIR`: the finished segments into the output.</summary>
 internal static class JoinCommand
 {
-    public const string Help = """
-        usage: videostyler join JOBDIR [--force]
-
-        Checks that every segment of the job in JOBDIR is finished (else lists the missing ones, with
-        the error of those that failed), concatenates their video without re-encoding it, takes the
-        audio and subtitles once from the input, and writes the job's OUTPUT (under a temporary name,
-        renamed when done). Prints where the seams are.
-
-        exit codes: 0 done; 1 error (incomplete job, changed input, existing output); 2 bad command line.
-
-        options:
-          --force               overwrite OUTPUT if it exists (also when plan had --force)
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The join verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("join", args, [], ["--force"]);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+        var jobDir = new Argument<string>("JOBDIR") { Description = "the job folder written by videostyler plan" };
+        var force = CliOptions.Flag("--force", "overwrite OUTPUT if it exists (also when plan had --force)");
+        var command = HelpDetails.Command("join", "join a job's finished segments into its output", """
+            Checks that every segment of the job in JOBDIR is finished (else lists the missing ones, with
+            the error of those that failed), concatenates their video without re-encoding it, takes the
+            audio and subtitles once from the input, and writes the job's OUTPUT (under a temporary name,
+            renamed when done). Prints where the seams are.
 
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException("join: give JOBDIR (see videostyler join --help)");
-        }
+            exit codes: 0 done; 1 error (incomplete job, changed input, existing output); 2 bad command line.
+            """,
+            jobDir, force);
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(jobDir), parse.GetValue(force)));
+        return command;
+    }
 
-        var job = JobFolder.Open(line.Positionals[0]);
+    private static async Task<int> RunAsync(string jobDir, bool force)
+    {
+        var job = JobFolder.Open(jobDir);
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
         try
         {
-            var result = await JobJoiner.RunAsync(job, line.Has("--force"), stop.Token);
+            var result = await JobJoiner.RunAsync(job, force, stop.Token);
             Report(result);
             return 0;
         }

@@ -1,77 +1,120 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Stylize;
 
 namespace VideoStyler.Cli.Commands;
 
-/// <summary>`videostyler models list|inspect`: find styles by their tags and see how a model is fed.</summary>
+/// <summary>`videostyler models list|inspect|add|pull|import|generate-defaults`: find styles by their tags and see how a model is fed.</summary>
 internal static class ModelsCommand
 {
-    public const string Help = """
-        usage: videostyler models list [--tag KEY=VALUE|VALUE] [--json] [--models-dir DIR]
-               videostyler models inspect FILE.onnx|NAME
-               videostyler models add FILE.onnx --name N [--tag KEY=VALUE ...] [--title T] [--artist A] [--license L]
-               videostyler models pull NAME [--catalog FILE] [--models-dir DIR]
-               videostyler models import FILE.tflite [--name N] [--force] [--models-dir DIR]
-               videostyler models generate-defaults [DIR]
-
-        list      the styles in models/, the user model folder and the embedded default, with tags
-        inspect   what a model's graph, metadata and manifest say (layout, channel order, range,
-                  fixed or free size) and what will be used
-        add       inspect a model, copy it into the user model folder and write its manifest
-                  (your tags, the detected conventions), so --style N and --tag find it
-        pull      download a catalogued public model (models/catalog.json) into the user model
-                  folder; resumes partial downloads and refuses a file whose sha256 differs
-        import    convert a TensorFlow Lite model to ONNX (our own importer) and write it with its
-                  manifest into the user model folder (see `models import --help`)
-        generate-defaults  rebuild the project's own default style (models/toon.onnx)
-        """;
-
-    public static int Run(string[] args)
+    /// <summary>The models verb group: list, inspect, add, pull, import, generate-defaults.</summary>
+    internal static Command Create() => new("models", "ONNX network styles: list them with their tags, inspect a model's conventions, add, pull, import, rebuild the default")
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help")
-        {
-            Console.Out.WriteLine(Help);
-            return args.Length == 0 ? 2 : 0;
-        }
+        ListCommand(),
+        InspectCommand(),
+        AddCommand(),
+        PullCommand(),
+        ModelsImportCommand.Create(),
+        GenerateDefaultsCommand.Create(),
+    };
 
-        var rest = args.Skip(1).ToArray();
-        return args[0] switch
-        {
-            "list" => List(rest),
-            "inspect" => Inspect(rest),
-            "generate-defaults" => GenerateDefaultsCommand.Run(rest),
-            "add" => Add(rest),
-            "pull" => Pull(rest),
-            "import" => ModelsImportCommand.Run(rest),
-            _ => throw new UsageException($"models: unknown subcommand '{args[0]}' (list, inspect)"),
-        };
+    private static Command ListCommand()
+    {
+        var tag = CliOptions.Text("--tag", "KEY=VALUE|VALUE", "keep the styles having this tag (a KEY=VALUE pair, or a VALUE under any key)");
+        var json = CliOptions.Flag("--json", "print a JSON array (each manifest with its path)");
+        var modelsDir = CliOptions.ModelsDir();
+        var command = new Command("list", "the styles in models/, the user model folder and the embedded default, with tags") { tag, json, modelsDir };
+        command.SetAction(parse => List(parse.GetValue(tag), parse.GetValue(json), parse.GetValue(modelsDir)));
+        return command;
     }
 
-    private static int List(string[] args)
+    private static Command InspectCommand()
     {
-        var line = CommandLine.Parse("models list", args, ["--tag", "--models-dir"], ["--json"]);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+        var model = new Argument<string>("MODEL") { Description = "an .onnx file or a style name", HelpName = "FILE.onnx|NAME" };
+        var modelsDir = CliOptions.ModelsDir();
+        var command = new Command("inspect", """
+            what a model's graph, metadata and manifest say (layout, channel order, range, fixed or free size)
+            and what will be used
+            """) { model, modelsDir };
+        command.SetAction(parse => Inspect(parse.GetRequiredValue(model), parse.GetValue(modelsDir)));
+        return command;
+    }
 
-        var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var tag = line.Get("--tag");
+    private static Command AddCommand()
+    {
+        var file = new Argument<string>("FILE.onnx") { Description = "the model to add" };
+        var options = new AddOptions();
+        var command = new Command("add", """
+            inspect a model, copy it into the user model folder and write its manifest (your tags, the
+            detected conventions), so --style N and --tag find it
+            """)
+        {
+            file, options.Name, options.Tag, options.Title, options.Artist, options.License, options.Description, options.ModelsDir, options.Force,
+        };
+        command.SetAction(parse => Add(new ModelAddRequest(
+            parse.GetRequiredValue(file),
+            parse.GetValue(options.Name),
+            parse.GetValue(options.Tag) ?? [],
+            parse.GetValue(options.Title),
+            parse.GetValue(options.Artist),
+            parse.GetValue(options.License),
+            parse.GetValue(options.Description),
+            parse.GetValue(options.ModelsDir),
+            parse.GetValue(options.Force))));
+        return command;
+    }
+
+    /// <summary>The options of models add.</summary>
+    private sealed class AddOptions
+    {
+        public Option<string> Name { get; } = CliOptions.Text("--name", "N", "the style's name (default: the file name without extension)");
+
+        public Option<string[]> Tag { get; } = CliOptions.Repeated("--tag", "KEY=VALUE", "a tag for the style (repeat for several)");
+
+        public Option<string> Title { get; } = CliOptions.Text("--title", "T", "the style's title");
+
+        public Option<string> Artist { get; } = CliOptions.Text("--artist", "A", "the artist");
+
+        public Option<string> License { get; } = CliOptions.Text("--license", "L", "the model's license");
+
+        public Option<string> Description { get; } = CliOptions.Text("--description", "TEXT", "what the style looks like");
+
+        public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
+
+        public Option<bool> Force { get; } = CliOptions.Flag("--force", "replace a style of that name");
+    }
+
+    private static Command PullCommand()
+    {
+        var name = new Argument<string>("NAME") { Description = "a model of models/catalog.json" };
+        var catalog = CliOptions.Text("--catalog", "FILE", "the catalog to read (default: models/catalog.json)");
+        var modelsDir = CliOptions.ModelsDir();
+        var command = new Command("pull", """
+            download a catalogued public model (models/catalog.json) into the user model folder; resumes
+            partial downloads and refuses a file whose sha256 differs
+            """) { name, catalog, modelsDir };
+        command.SetAction(parse => Pull(parse.GetRequiredValue(name), parse.GetValue(catalog), parse.GetValue(modelsDir)));
+        return command;
+    }
+
+    private static int List(string? tag, bool json, string? modelsDir)
+    {
+        var library = StyleLibrary.CreateDefault(modelsDir);
         var styles = library.ListManifests(notice => Console.Error.WriteLine($"notice: {notice}")).Where(s => tag is null || MatchesTag(s.Manifest, tag)).ToList();
-        if (line.Has("--json"))
+        if (json)
         {
             var array = new JsonArray();
             foreach (var (manifest, origin) in styles)
             {
-                var node = JsonSerializer.SerializeToNode(manifest, ModelManifest.JsonOptions)!.AsObject();
+                var node = JsonSerializer.SerializeToNode(manifest, VideoStylerJson.Default.ModelManifest)!.AsObject();
                 node["path"] = origin;
                 array.Add(node);
             }
 
-            Console.Out.WriteLine(array.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(array.ToJsonString(VideoStylerJson.Default.Options));
             return 0;
         }
 
@@ -98,16 +141,9 @@ internal static class ModelsCommand
             : manifest.Tags.Values.Any(v => string.Equals(v, tag, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static int Inspect(string[] args)
+    private static int Inspect(string model, string? modelsDir)
     {
-        var line = CommandLine.Parse("models inspect", args, ["--models-dir"], []);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
-
-        var source = StyleLibrary.CreateDefault(line.Get("--models-dir")).Resolve(line.Positionals[0]);
+        var source = StyleLibrary.CreateDefault(modelsDir).Resolve(model);
         using var style = StyleSession.Load(source, ExecutionDevice.Cpu);
         var c = style.Convention;
         var metadata = style.Session.ModelMetadata;
@@ -139,17 +175,11 @@ internal static class ModelsCommand
         return 0;
     }
 
-    private static int Add(string[] args)
+    /// <summary>models add FILE.onnx (also styles add NAME --from FILE.onnx).</summary>
+    internal static int Add(ModelAddRequest request)
     {
-        var line = CommandLine.Parse("models add", args, ["--name", "--tag", "--title", "--artist", "--license", "--models-dir", "--description"], ["--force"]);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
-
-        var file = line.Positionals[0];
-        var name = line.Get("--name") ?? Path.GetFileNameWithoutExtension(file);
+        var file = request.File;
+        var name = request.Name ?? Path.GetFileNameWithoutExtension(file);
         // Not "." or ".." (which make "...onnx"), nor hidden, nor a path.
         if (name.Length == 0 || name.StartsWith('.') || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ', '/', '\\']) >= 0)
         {
@@ -157,7 +187,7 @@ internal static class ModelsCommand
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in line.GetAll("--tag"))
+        foreach (var tag in request.Tags)
         {
             var eq = tag.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == tag.Length - 1)
@@ -172,10 +202,10 @@ internal static class ModelsCommand
         var source = StyleLibrary.FromPath(file, name);
         using var style = StyleSession.Load(source, ExecutionDevice.Cpu);
         var c = style.Convention;
-        var folder = line.Get("--models-dir") ?? StyleLibrary.UserModelFolder();
+        var folder = request.ModelsDir ?? StyleLibrary.UserModelFolder();
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, name + ".onnx");
-        if (File.Exists(target) && !line.Has("--force"))
+        if (File.Exists(target) && !request.Force)
         {
             throw new UserFacingException($"a style named '{name}' already exists in {folder} (use --force to replace it)");
         }
@@ -184,10 +214,10 @@ internal static class ModelsCommand
         var manifest = new ModelManifest
         {
             Name = name,
-            Title = line.Get("--title") ?? source.Manifest?.Title ?? name,
-            Description = line.Get("--description") ?? source.Manifest?.Description ?? style.Session.ModelMetadata.Description,
-            Artist = line.Get("--artist") ?? source.Manifest?.Artist ?? (metadata.TryGetValue("author", out var author) ? author : null),
-            License = line.Get("--license") ?? source.Manifest?.License ?? (metadata.TryGetValue("license", out var license) ? license : null),
+            Title = request.Title ?? source.Manifest?.Title ?? name,
+            Description = request.Description ?? source.Manifest?.Description ?? style.Session.ModelMetadata.Description,
+            Artist = request.Artist ?? source.Manifest?.Artist ?? (metadata.TryGetValue("author", out var author) ? author : null),
+            License = request.License ?? source.Manifest?.License ?? (metadata.TryGetValue("license", out var license) ? license : null),
             Tags = tags.Count > 0 ? tags : source.Manifest?.Tags ?? [],
             Input = new TensorConventionManifest { Name = c.InputName, Layout = c.Layout.ToString().ToUpperInvariant(), ChannelOrder = c.ChannelOrder.ToString().ToUpperInvariant(), Range = c.Range.ToText() },
             Output = new TensorConventionManifest { Name = c.OutputName, Layout = c.Layout.ToString().ToUpperInvariant(), ChannelOrder = c.ChannelOrder.ToString().ToUpperInvariant(), Range = c.OutputRange.ToText() },
@@ -204,20 +234,13 @@ internal static class ModelsCommand
         return 0;
     }
 
-    private static int Pull(string[] args)
+    private static int Pull(string name, string? catalog, string? modelsDir)
     {
-        var line = CommandLine.Parse("models pull", args, ["--catalog", "--models-dir"], []);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
-
-        var catalogPath = line.Get("--catalog")
+        var catalogPath = catalog
             ?? (StyleLibrary.FindShippedModelsFolder() is { } shipped ? Path.Combine(shipped, "catalog.json") : null)
             ?? throw new UserFacingException("no models/catalog.json found; give one with --catalog FILE");
-        var entry = ModelCatalog.Load(catalogPath).Find(line.Positionals[0]);
-        var folder = line.Get("--models-dir") ?? StyleLibrary.UserModelFolder();
+        var entry = ModelCatalog.Load(catalogPath).Find(name);
+        var folder = modelsDir ?? StyleLibrary.UserModelFolder();
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
         var downloader = new ModelDownloader(http);
         var lastPrint = 0L;

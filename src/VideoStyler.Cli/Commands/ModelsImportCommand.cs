@@ -1,3 +1,5 @@
+using System.CommandLine;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Models.Tflite;
 
@@ -11,58 +13,61 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class ModelsImportCommand
 {
-    public const string Help = """
-        usage: videostyler models import FILE.tflite [--name N] [--license L] [--float-weights | --qdq] [--force] [--models-dir DIR]
-
-        Converts a TensorFlow Lite model to ONNX and writes NAME.onnx + NAME.json (its manifest:
-        NHWC, RGB, 0..1, role tag) into the user model folder (or --models-dir).
-          --name N          the model's name (default: the file name without extension)
-          --float-weights   dequantize int8 weights to float32 (default: keep them int8 behind DequantizeLinear)
-          --qdq             also quantize-dequantize the int8 activations (integer convolutions in ONNX Runtime)
-          --force           replace an existing model of that name
-        """;
-
-    public static int Run(string[] args)
+    /// <summary>The models import verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("models import", args, ["--name", "--license", "--models-dir"], ["--force", "--float-weights", "--qdq"]);
-        if (line.HelpRequested || line.Positionals.Count != 1)
+        var file = new Argument<string>("FILE.tflite") { Description = "the TensorFlow Lite model" };
+        var name = CliOptions.Text("--name", "N", "the model's name (default: the file name without extension)");
+        var license = CliOptions.Text("--license", "L", "the model's license, written into its manifest");
+        var floatWeights = CliOptions.Flag("--float-weights", "dequantize int8 weights to float32 (default: keep them int8 behind DequantizeLinear)");
+        var qdq = CliOptions.Flag("--qdq", "also quantize-dequantize the int8 activations (integer convolutions in ONNX Runtime)");
+        var force = CliOptions.Flag("--force", "replace an existing model of that name");
+        var modelsDir = CliOptions.ModelsDir();
+        var command = HelpDetails.Command("import", "convert a TensorFlow Lite model to ONNX into the user model folder", """
+            Converts a TensorFlow Lite model to ONNX (our own importer) and writes NAME.onnx + NAME.json (its
+            manifest: NHWC, RGB, 0..1, role tag) into the user model folder (or --models-dir).
+            """,
+            file, name, license, floatWeights, qdq, force, modelsDir);
+        command.Validators.Add(result =>
         {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+            if (result.GetResult(floatWeights) is not null && result.GetResult(qdq) is not null)
+            {
+                result.AddError("--float-weights and --qdq exclude each other");
+            }
+        });
+        command.SetAction(parse => Run(
+            parse.GetRequiredValue(file), parse.GetValue(name), parse.GetValue(license), parse.GetValue(floatWeights), parse.GetValue(qdq), parse.GetValue(force), parse.GetValue(modelsDir)));
+        return command;
+    }
 
-        var file = line.Positionals[0];
+    private static int Run(string file, string? givenName, string? license, bool floatWeights, bool qdq, bool force, string? modelsDir)
+    {
         if (!File.Exists(file))
         {
             throw new UserFacingException(Directory.Exists(file) ? $"{file} is a folder, not a .tflite file" : $"file not found: {file}");
         }
 
-        var name = line.Get("--name") ?? Path.GetFileNameWithoutExtension(file);
+        var name = givenName ?? Path.GetFileNameWithoutExtension(file);
         if (name.Length == 0 || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ']) >= 0)
         {
             throw new UsageException($"models import: --name '{name}' must be a plain file name without spaces, ',' or ':'");
         }
 
-        if (line.Has("--float-weights") && line.Has("--qdq"))
-        {
-            throw new UsageException("models import: --float-weights and --qdq exclude each other");
-        }
-
-        var folder = line.Get("--models-dir") ?? StyleLibrary.UserModelFolder();
+        var folder = modelsDir ?? StyleLibrary.UserModelFolder();
         var target = Path.Combine(folder, name + ".onnx");
         var manifestPath = Path.ChangeExtension(target, ".json");
-        if ((File.Exists(target) || File.Exists(manifestPath)) && !line.Has("--force"))
+        if ((File.Exists(target) || File.Exists(manifestPath)) && !force)
         {
             throw new UserFacingException($"a model named '{name}' already exists in {folder} (use --force to replace it)");
         }
 
         var options = new TfliteImportOptions
         {
-            KeepInt8Weights = !line.Has("--float-weights"),
-            QuantizedActivations = line.Has("--qdq"),
+            KeepInt8Weights = !floatWeights,
+            QuantizedActivations = qdq,
         };
         var (onnx, manifest, source) = TfliteImporter.Import(file, name, options);
-        if (line.Get("--license") is { } license)
+        if (license is not null)
         {
             manifest = manifest with { License = license };
         }

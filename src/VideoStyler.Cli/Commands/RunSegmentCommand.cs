@@ -1,3 +1,5 @@
+using System.CommandLine;
+using VideoStyler.Cli.Parsing;
 using System.Globalization;
 using VideoStyler.ScaleOut;
 
@@ -6,36 +8,42 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>`videostyler run-segment JOBDIR [INDEX]`: one worker's share of a planned job.</summary>
 internal static class RunSegmentCommand
 {
-    public const string Help = """
-        usage: videostyler run-segment JOBDIR [INDEX]
-
-        Stylizes segment INDEX of the job planned in JOBDIR (videostyler plan) into
-        JOBDIR/segments/NNN.mkv with its stats in NNN.json. Without INDEX it is taken from
-        SLURM_ARRAY_TASK_ID (a Slurm array task) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).
-        The worker decodes the job's warm-up frames before the segment so the temporal state at its
-        first frame is what a single-machine run has there. A finished segment is not done again; a
-        failed or interrupted one leaves no file under its name (its error goes to NNN.error).
-        Refuses to run when the input, the tool version or the style differ from the plan.
-
-        exit codes: 0 done (or already done); 1 error; 2 bad command line; 3 damaged input; 130 interrupted.
-        """;
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The run-segment verb.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("run-segment", args, [], []);
-        if (line.HelpRequested)
+        var jobDir = new Argument<string>("JOBDIR") { Description = "the job folder written by videostyler plan" };
+        var index = new Argument<string?>("INDEX")
         {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
-
-        if (line.Positionals.Count is < 1 or > 2)
+            Description = "the segment (default: SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        index.Validators.Add(result =>
         {
-            throw new UsageException("run-segment: give JOBDIR and optionally INDEX (see videostyler run-segment --help)");
-        }
+            if (result.Tokens.Count > 0 && !TryParseIndex(result.Tokens[0].Value, out _))
+            {
+                result.AddError($"INDEX must be a segment number (0 or more), not '{result.Tokens[0].Value}'");
+            }
+        });
+        var command = HelpDetails.Command("run-segment", "stylize one segment of a planned job", """
+            Stylizes segment INDEX of the job planned in JOBDIR (videostyler plan) into
+            JOBDIR/segments/NNN.mkv with its stats in NNN.json. Without INDEX it is taken from
+            SLURM_ARRAY_TASK_ID (a Slurm array task) or JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).
+            The worker decodes the job's warm-up frames before the segment so the temporal state at its
+            first frame is what a single-machine run has there. A finished segment is not done again; a
+            failed or interrupted one leaves no file under its name (its error goes to NNN.error).
+            Refuses to run when the input, the tool version or the style differ from the plan.
 
-        var index = line.Positionals.Count == 2 ? ParseIndex(line.Positionals[1], "INDEX") : IndexFromEnvironment();
-        var job = JobFolder.Open(line.Positionals[0]);
+            exit codes: 0 done (or already done); 1 error; 2 bad command line; 3 damaged input; 130 interrupted.
+            """,
+            jobDir, index);
+        command.SetAction((parse, _) => RunAsync(parse.GetRequiredValue(jobDir), parse.GetValue(index)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string jobDir, string? indexText)
+    {
+        var index = indexText is not null ? ParseIndex(indexText, "INDEX") : IndexFromEnvironment();
+        var job = JobFolder.Open(jobDir);
         using var stop = new CancellationTokenSource();
         using var signals = InterruptHandler.Install(stop);
         try
@@ -69,7 +77,10 @@ internal static class RunSegmentCommand
     }
 
     private static int ParseIndex(string text, string what) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
+        TryParseIndex(text, out var value)
             ? value
             : throw new UsageException($"run-segment: {what} must be a segment number (0 or more), not '{text}'");
+
+    private static bool TryParseIndex(string text, out int value) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0;
 }

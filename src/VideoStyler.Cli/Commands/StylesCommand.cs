@@ -1,6 +1,9 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VideoStyler.Cli.Reports;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Models;
 using VideoStyler.Styles;
 using VideoStyler.Stylize.Arbitrary;
@@ -13,70 +16,52 @@ namespace VideoStyler.Cli.Commands;
 /// </summary>
 internal static class StylesCommand
 {
-    public const string Help = """
-        usage: videostyler styles list [--tag KEY=VALUE|VALUE ...] [--like NAME|IMAGE] [--json]
-               videostyler styles show NAME [--json]
-               videostyler styles add NAME --from IMAGE|MODEL.onnx [--tag KEY=VALUE ...] [--title T]
-                                  [--artist A] [--year Y] [--license L] [--provenance P] [--force]
-               videostyler styles remove NAME
-               videostyler styles generate [NAME ...]
-        common options: --styles-dir DIR (instead of the user style folder), --models-dir DIR
-
-        list      every style: the built-in paintings (styles/), your own (the user style folder,
-                  $XDG_DATA_HOME/videostyler/styles) and the ONNX network styles (models/, the user
-                  model folder, the embedded toon). --tag keeps styles having every tag given
-                  (palette=cool matches "cool,muted,dark"); --like ranks them by the cosine
-                  similarity of their style vectors to a style's or a picture's
-        show      a style's manifest: metadata, tags, palette (hex and share), measures, vector
-        add       a picture becomes a style: copied (at most 1024 px), thumbnail, palette and tags
-                  computed from it (palette warm/cool/neutral, vivid/muted, light/dark; texture
-                  fine/medium/bold; contrast), its style vector, and technique/era tags suggested
-                  from the nearest tagged styles. An .onnx file is added as a network style
-                  (as `models add`). Tags you give win over computed ones
-        remove    remove a style you added (built-in styles are never removed)
-        generate  recompute the thumbnails, computed tags, palettes and vectors of the styles in
-                  --styles-dir (default: the project's styles/) from their pictures
-        """;
-
-    private static readonly string[] Common = ["--styles-dir", "--models-dir"];
-
-    private static readonly string[] ForceFlag = ["--force"];
-
-    public static int Run(string[] args)
+    /// <summary>The styles verb group: list, show, add, remove, generate.</summary>
+    internal static Command Create() => new("styles", """
+        every style (paintings and ONNX networks): find by tag or likeness, describe, add a picture as a
+        style, remove. Each subcommand also takes --styles-dir DIR (instead of the user style folder) and
+        --models-dir DIR
+        """)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help")
-        {
-            Console.Out.WriteLine(Help);
-            return args.Length == 0 ? 2 : 0;
-        }
+        ListCommand(),
+        ShowCommand(),
+        AddCommand(),
+        RemoveCommand(),
+        GenerateCommand(),
+    };
 
-        var rest = args.Skip(1).ToArray();
-        return args[0] switch
-        {
-            "list" => List(rest),
-            "show" => Show(rest),
-            "add" => Add(rest),
-            "remove" => Remove(rest),
-            "generate" => Generate(rest),
-            _ => throw new UsageException($"styles: unknown subcommand '{args[0]}' (list, show, add, remove, generate)"),
-        };
+    /// <summary>--styles-dir and --models-dir, which every styles subcommand takes.</summary>
+    private sealed class Folders
+    {
+        public Option<string> StylesDir { get; } = CliOptions.Text("--styles-dir", "DIR", "the style folder to use instead of the user style folder ($XDG_DATA_HOME/videostyler/styles)");
+
+        public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
+
+        public StyleCatalog Catalog(ParseResult parse) => StyleCatalog.CreateDefault(parse.GetValue(StylesDir), parse.GetValue(ModelsDir));
     }
 
-    private static StyleCatalog Catalog(CommandLine line) => StyleCatalog.CreateDefault(line.Get("--styles-dir"), line.Get("--models-dir"));
-
-    private static int List(string[] args)
+    private static Command ListCommand()
     {
-        var line = CommandLine.Parse("styles list", args, [.. Common, "--tag", "--like"], ["--json"]);
-        if (line.HelpRequested || line.Positionals.Count > 0)
+        var folders = new Folders();
+        var tag = CliOptions.Repeated("--tag", "KEY=VALUE|VALUE", "keep styles having every tag given (palette=cool matches \"cool,muted,dark\"); repeat for several");
+        var like = CliOptions.Text("--like", "NAME|IMAGE", "rank the styles by the cosine similarity of their style vectors to a style's or a picture's");
+        var json = CliOptions.Flag("--json", "print a JSON array");
+        var command = new Command("list", """
+            every style: the built-in paintings (styles/), your own (the user style folder,
+            $XDG_DATA_HOME/videostyler/styles) and the ONNX network styles (models/, the user model folder,
+            the embedded toon)
+            """)
         {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+            tag, like, json, folders.StylesDir, folders.ModelsDir,
+        };
+        command.SetAction(parse => List(folders.Catalog(parse), parse.GetValue(tag) ?? [], parse.GetValue(like), parse.GetValue(json)));
+        return command;
+    }
 
-        var catalog = Catalog(line);
-        var tags = line.GetAll("--tag").ToList();
+    private static int List(StyleCatalog catalog, IReadOnlyList<string> tagList, string? like, bool json)
+    {
+        var tags = tagList.ToList();
         var styles = catalog.All().Where(s => TagFilter.MatchesAll(s.Tags, tags)).ToList();
-        var like = line.Get("--like");
         Dictionary<string, double>? similarity = null;
         var unranked = new List<StyleEntry>();
         if (like is not null)
@@ -98,7 +83,7 @@ internal static class StylesCommand
             styles = [.. styles.Where(s => similarity.ContainsKey(s.Name)).OrderByDescending(s => similarity[s.Name]).ThenBy(s => s.Name, StringComparer.Ordinal), .. unranked];
         }
 
-        if (line.Has("--json"))
+        if (json)
         {
             var array = new JsonArray();
             foreach (var style in styles)
@@ -112,7 +97,7 @@ internal static class StylesCommand
                 array.Add(node);
             }
 
-            Console.Out.WriteLine(array.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(array.ToJsonString(CliJson.Default.Options));
             return 0;
         }
 
@@ -170,46 +155,34 @@ internal static class StylesCommand
         return style.Year is null ? who : $"{who} ({style.Year})";
     }
 
-    private static JsonObject Summary(StyleEntry style)
+    private static JsonObject Summary(StyleEntry style) =>
+        JsonSerializer.SerializeToNode(StyleSummary.From(style), CliJson.Default.StyleSummary)!.AsObject();
+
+    private static Command ShowCommand()
     {
-        var node = new JsonObject
+        var folders = new Folders();
+        var name = new Argument<string>("NAME") { Description = "the style" };
+        var json = CliOptions.Flag("--json", "print the manifest as JSON");
+        var command = new Command("show", "a style's manifest: metadata, tags, palette (hex and share), measures, vector")
         {
-            ["name"] = style.Name,
-            ["kind"] = style.Kind == StyleKind.Picture ? "picture" : "network",
-            ["built_in"] = style.BuiltIn,
-            ["title"] = style.Title,
-            ["artist"] = style.Artist,
-            ["year"] = style.Year,
-            ["license"] = style.License,
-            ["tags"] = JsonSerializer.SerializeToNode(style.Tags, ModelManifest.JsonOptions),
-            ["palette"] = JsonSerializer.SerializeToNode(style.Palette, ModelManifest.JsonOptions),
-            ["has_vector"] = style.Vector is not null,
-            ["thumbnail"] = style.ThumbnailPath,
-            ["path"] = style.Origin,
+            name, json, folders.StylesDir, folders.ModelsDir,
         };
-        return node;
+        command.SetAction(parse => Show(folders.Catalog(parse), parse.GetRequiredValue(name), parse.GetValue(json)));
+        return command;
     }
 
-    private static int Show(string[] args)
+    private static int Show(StyleCatalog catalog, string name, bool json)
     {
-        var line = CommandLine.Parse("styles show", args, Common, ["--json"]);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
-
-        var catalog = Catalog(line);
-        var style = Lookup(catalog, line.Positionals[0]);
-        if (line.Has("--json"))
+        var style = Lookup(catalog, name);
+        if (json)
         {
             var node = style.Picture is { } picture
-                ? JsonSerializer.SerializeToNode(picture, ModelManifest.JsonOptions)!.AsObject()
-                : JsonSerializer.SerializeToNode(style.Network ?? new ModelManifest { Name = style.Name }, ModelManifest.JsonOptions)!.AsObject();
-            node["kind"] = style.Kind == StyleKind.Picture ? "picture" : "network";
+                ? JsonSerializer.SerializeToNode(picture, VideoStylerJson.Default.StyleManifest)!.AsObject()
+                : JsonSerializer.SerializeToNode(style.Network ?? new ModelManifest { Name = style.Name }, VideoStylerJson.Default.ModelManifest)!.AsObject();
+            node["kind"] = StyleSummary.KindName(style);
             node["built_in"] = style.BuiltIn;
             node["path"] = style.Origin;
-            Console.Out.WriteLine(node.ToJsonString(ModelManifest.JsonOptions));
+            Console.Out.WriteLine(node.ToJsonString(VideoStylerJson.Default.Options));
             return 0;
         }
 
@@ -274,31 +247,85 @@ internal static class StylesCommand
         throw new UserFacingException($"unknown style '{name}'" + (close.Count > 0 ? $": did you mean {string.Join(", ", close)}?" : " (videostyler styles list shows them)"));
     }
 
-    private static int Add(string[] args)
+    private static Command AddCommand()
     {
-        var line = CommandLine.Parse("styles add", args, [.. Common, "--from", "--tag", "--title", "--artist", "--year", "--license", "--provenance", "--description"], ["--force"]);
-        if (line.HelpRequested || line.Positionals.Count != 1)
+        var folders = new Folders();
+        var o = new AddOptions();
+        var command = new Command("add", """
+            a picture becomes a style: copied (at most 1024 px), thumbnail, palette and tags computed from it
+            (palette warm/cool/neutral, vivid/muted, light/dark; texture fine/medium/bold; contrast), its
+            style vector, and technique/era tags suggested from the nearest tagged styles. An .onnx file is
+            added as a network style (as `models add`). Tags you give win over computed ones
+            """)
         {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+            o.Name, o.From, o.Tag, o.Title, o.Artist, o.Year, o.License, o.Provenance, o.Description, o.Force, folders.StylesDir, folders.ModelsDir,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(o.From)?.GetValueOrDefault<string>() is { } from && from.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            {
+                if (result.GetResult(o.Year) is not null || result.GetResult(o.Provenance) is not null)
+                {
+                    result.AddError("--year and --provenance are for picture styles, not .onnx networks");
+                }
+            }
+            else if (result.GetResult(o.Description) is not null)
+            {
+                result.AddError("--description is for .onnx networks; a picture style has --title, --artist, --year");
+            }
+        });
+        command.SetAction(parse => Add(parse, o, folders));
+        return command;
+    }
 
-        var name = line.Positionals[0];
-        var from = line.Get("--from") ?? throw new UsageException("styles add: --from IMAGE|MODEL.onnx is required");
+    /// <summary>The options of styles add.</summary>
+    private sealed class AddOptions
+    {
+        public Argument<string> Name { get; } = new("NAME") { Description = "the new style's name" };
+
+        public Option<string> From { get; } = new Option<string>("--from")
+        {
+            Description = "the picture (or an .onnx network) the style is made from",
+            HelpName = "IMAGE|MODEL.onnx",
+            Required = true,
+        };
+
+        public Option<string[]> Tag { get; } = CliOptions.Repeated("--tag", "KEY=VALUE", "a tag (repeat for several); yours win over computed ones");
+
+        public Option<string> Title { get; } = CliOptions.Text("--title", "T", "the title (default: NAME)");
+
+        public Option<string> Artist { get; } = CliOptions.Text("--artist", "A", "the artist");
+
+        public Option<string> Year { get; } = CliOptions.Text("--year", "Y", "the year (picture styles)");
+
+        public Option<string> License { get; } = CliOptions.Text("--license", "L", "the license of the picture or model");
+
+        public Option<string> Provenance { get; } = CliOptions.Text("--provenance", "P", "where the picture comes from (picture styles)");
+
+        public Option<string> Description { get; } = CliOptions.Text("--description", "TEXT", "what the style looks like (.onnx networks)");
+
+        public Option<bool> Force { get; } = CliOptions.Flag("--force", "replace a style you added under that name");
+    }
+
+    private static int Add(ParseResult line, AddOptions o, Folders folders)
+    {
+        var name = line.GetRequiredValue(o.Name);
+        var from = line.GetRequiredValue(o.From);
         if (name.Length == 0 || name.StartsWith('.') || name.IndexOfAny([.. Path.GetInvalidFileNameChars(), ',', ':', ' ', '\\']) >= 0)
         {
             throw new UsageException($"styles add: the name '{name}' must be a plain file name without spaces, ',' or ':'");
         }
 
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in line.GetAll("--tag"))
+        foreach (var tag in line.GetValue(o.Tag) ?? [])
         {
             var pair = TagFilter.ParsePair(tag) ?? throw new UsageException($"styles add: --tag must be KEY=VALUE, not '{tag}'");
             given[pair.Key] = pair.Value;
         }
 
-        var catalog = Catalog(line);
-        if (catalog.Find(name) is { } existing && (existing.BuiltIn || !line.Has("--force")))
+        var catalog = folders.Catalog(line);
+        var force = line.GetValue(o.Force);
+        if (catalog.Find(name) is { } existing && (existing.BuiltIn || !force))
         {
             throw new UserFacingException(existing.BuiltIn
                 ? $"'{name}' is a built-in style; choose another name"
@@ -307,46 +334,29 @@ internal static class StylesCommand
 
         if (from.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            if (line.Has("--year") || line.Has("--provenance"))
-            {
-                throw new UsageException("styles add: --year and --provenance are for picture styles, not .onnx networks");
-            }
-
-            string[] forward = [from, "--name", name, .. given.SelectMany(t => new[] { "--tag", $"{t.Key}={t.Value}" })];
-            foreach (var option in new[] { "--title", "--artist", "--license", "--models-dir", "--description" })
-            {
-                if (line.Get(option) is { } value)
-                {
-                    forward = [.. forward, option, value];
-                }
-            }
-
-            return ModelsCommand.Run(["add", .. forward, .. line.Has("--force") ? ForceFlag : []]);
+            return ModelsCommand.Add(new ModelAddRequest(
+                from, name, [.. given.Select(t => $"{t.Key}={t.Value}")], line.GetValue(o.Title), line.GetValue(o.Artist), line.GetValue(o.License),
+                line.GetValue(o.Description), line.GetValue(folders.ModelsDir), force));
         }
 
-        if (line.Has("--description"))
-        {
-            throw new UsageException("styles add: --description is for .onnx networks; a picture style has --title, --artist, --year");
-        }
-
-        var folder = line.Get("--styles-dir") ?? StyleCatalog.UserStylesFolder();
+        var folder = line.GetValue(folders.StylesDir) ?? StyleCatalog.UserStylesFolder();
         var predict = StyleVectorSource.Create();
         var manifest = StyleMaker.Create(
             new StyleManifest
             {
                 Name = name,
-                Title = line.Get("--title") ?? name,
-                Artist = line.Get("--artist"),
-                Year = line.Get("--year"),
-                License = line.Get("--license"),
+                Title = line.GetValue(o.Title) ?? name,
+                Artist = line.GetValue(o.Artist),
+                Year = line.GetValue(o.Year),
+                License = line.GetValue(o.License),
                 Source = Path.GetFileName(from),
-                Provenance = line.Get("--provenance"),
+                Provenance = line.GetValue(o.Provenance),
                 Tags = given,
             },
             from,
             folder,
             predict,
-            line.Has("--force"));
+            force);
         Console.Out.WriteLine($"added style '{name}' -> {Path.Combine(folder, name)}");
         Console.Out.WriteLine($"  tags:    {string.Join(" ", manifest.Tags.Select(t => $"{t.Key}={t.Value}"))}");
         Console.Out.WriteLine($"  palette: {string.Join("  ", manifest.Palette.Select(c => $"{c.Hex} {c.Share * 100:0}%"))}");
@@ -366,17 +376,17 @@ internal static class StylesCommand
         return 0;
     }
 
-    private static int Remove(string[] args)
+    private static Command RemoveCommand()
     {
-        var line = CommandLine.Parse("styles remove", args, Common, []);
-        if (line.HelpRequested || line.Positionals.Count != 1)
-        {
-            Console.Out.WriteLine(Help);
-            return line.HelpRequested ? 0 : 2;
-        }
+        var folders = new Folders();
+        var name = new Argument<string>("NAME") { Description = "the style to remove" };
+        var command = new Command("remove", "remove a style you added (built-in styles are never removed)") { name, folders.StylesDir, folders.ModelsDir };
+        command.SetAction(parse => Remove(folders.Catalog(parse), parse.GetRequiredValue(name)));
+        return command;
+    }
 
-        var catalog = Catalog(line);
-        var name = line.Positionals[0];
+    private static int Remove(StyleCatalog catalog, string name)
+    {
         var style = Lookup(catalog, name);
         if (style.BuiltIn)
         {
@@ -415,19 +425,27 @@ internal static class StylesCommand
         return 0;
     }
 
-    private static int Generate(string[] args)
+    private static Command GenerateCommand()
     {
-        var line = CommandLine.Parse("styles generate", args, Common, []);
-        if (line.HelpRequested)
+        var folders = new Folders();
+        var names = new Argument<string[]>("NAME") { Description = "the styles to recompute (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("generate", """
+            recompute the thumbnails, computed tags, palettes and vectors of the styles in --styles-dir
+            (default: the project's styles/) from their pictures
+            """)
         {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+            names, folders.StylesDir, folders.ModelsDir,
+        };
+        command.SetAction(parse => Generate(parse.GetValue(folders.StylesDir), parse.GetValue(names) ?? []));
+        return command;
+    }
 
-        var folder = line.Get("--styles-dir") ?? StyleCatalog.FindShippedStylesFolder()
+    private static int Generate(string? stylesDir, string[] given)
+    {
+        var folder = stylesDir ?? StyleCatalog.FindShippedStylesFolder()
             ?? throw new UserFacingException("no styles/ folder found; give one with --styles-dir DIR");
-        var names = line.Positionals.Count > 0
-            ? line.Positionals
+        var names = given.Length > 0
+            ? given
             : [.. Directory.EnumerateDirectories(folder).Where(d => File.Exists(Path.Combine(d, StyleManifest.FileName))).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)];
         var predict = StyleVectorSource.Create();
         foreach (var name in names)

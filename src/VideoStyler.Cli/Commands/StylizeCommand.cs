@@ -1,6 +1,8 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
+using System.CommandLine;
 using Spectre.Console;
+using VideoStyler.Cli.Parsing;
 using VideoStyler.Files;
 using VideoStyler.Models;
 using VideoStyler.Stills;
@@ -12,130 +14,175 @@ namespace VideoStyler.Cli.Commands;
 /// <summary>`videostyler stylize INPUT -o OUTPUT ...`: one file in, one stylized file out.</summary>
 internal static class StylizeCommand
 {
-    public const string Help = """
-        usage: videostyler stylize INPUT -o OUTPUT [options]
-               videostyler stylize INPUT_DIR -o OUTPUT_DIR [options]
-
-        Stylizes every frame of INPUT (any video ffmpeg can read) and writes OUTPUT with the same
-        frame count, frame rate, width and height; audio is copied (re-encoded only when the container
-        requires it). The container follows OUTPUT's extension: .mp4/.mov/.m4v (h264), .mkv (h264),
-        .webm (vp9). Ctrl-C stops cleanly and keeps the frames done so far as a playable OUTPUT.
-
-        A still image (.jpg/.jpeg/.png/.webp/.bmp/.tif/.tiff) to an image OUTPUT (any of those, by
-        extension) keeps the exact size, is written upright (the EXIF orientation is applied, no
-        orientation tag is written), JPEG at quality 95; alpha is kept where OUTPUT can hold it (PNG,
-        WebP, TIFF); grayscale comes out in colour. Stills are processed at their own size (large ones
-        in tiles, see --max-tile) unless --size is given. The AI-stylized marking goes into the image's
-        metadata (not BMP, which has none); `videostyler inspect OUT` reads it back.
-
-        With a folder as INPUT, every video and image in it is stylized into OUTPUT_DIR under the
-        same name (same container or image format when supported, else .mkv); outputs that exist
-        are skipped unless --force; a failing file does not stop the batch; a summary table ends
-        it (exit 1 if any failed).
-
-        exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
-        3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
-        or cut-off image writes nothing); 130 interrupted.
-
-        options:
-          -o, --output FILE     output file (required); never overwritten without --force
-          --style NAME|FILE     a style name (see `videostyler styles list`: built-in paintings,
-                                your own, ONNX networks like 'toon') or an .onnx file; default: the
-                                painting 'starry-night'. A weighted mix: --style great-wave:0.7,scream:0.3
-                                averages picture styles' vectors; networks (candy:0.6,mosaic:0.4)
-                                blend their outputs
-          --style-image FILE    any picture as the style (Magenta arbitrary style transfer, Apache-2.0:
-                                the picture's 100-number style vector is predicted once, then a small
-                                transformer network stylizes each frame with it)
-          --temporal T          0..1 temporal consistency (default 0.5); pixel stage: each frame's change against
-                                the flow-warped previous output is limited where the flow is trusted,
-                                more loosely where the next frame confirms it (one frame of lookahead),
-                                so brushstrokes stop flickering without smearing; 1 holds hardest
-          --temporal-mode M     auto|features|pixel|stats|stats+pixel (default auto: features where
-                                the style network has a bottleneck, else pixel). features carries
-                                the network's bottleneck features along the optical flow (blended
-                                by the flow's confidence, weight 1.6 x --temporal, reset at scene
-                                cuts) and lets the decoder draw the strokes; pixel is the stage
-                                above; stats smooths each instance norm's channel means and
-                                variances over frames; a mode a style cannot do falls back to
-                                pixel with a notice
-          --no-temporal         per-frame stylization (no temporal stage)
-          --strength S          0..1, how much of the style to keep (default 1); with --style-image,
-                                interpolates between the content's own style vector (first frame,
-                                again after each scene cut) and the picture's (Magenta's way; 0 gives
-                                back nearly the content)
-          --preserve-colors     keep the source's colours, take only the style's luminance
-          --mask FILE           image or video; white = styled, black = original
-          --watermark TEXT      draw TEXT visibly on every frame (outputs are always tagged as
-                                AI-stylized in their metadata; `videostyler inspect FILE` shows it)
-          --size N              processing size: the short side in pixels (default 480; for a
-                                still image, its own size)
-          --max-tile N          frames whose processing size is longer than N pixels are stylized
-                                in overlapping tiles of at most N x N with feathered seams, so
-                                memory stays bounded at any resolution (default 1920; lower it if
-                                memory runs out, raise it to run larger frames whole)
-          --force               overwrite OUTPUT if it exists
-          --preview FILE.png    also write a before/after image (input left, output right) of the
-                                middle frame (any image extension; one INPUT file, not a folder)
-          --stats FILE.json     write frame counts, timings per stage and the execution provider
-          --device D            auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)
-          --threads N           ONNX Runtime intra-op threads (default: one per core)
-          --frames K            stylize only the first K frames (audio is cut to match)
-          --models-dir DIR      user model folder (default $XDG_DATA_HOME/videostyler/models)
-        """;
-
-    private static readonly string[] ValueOptions = ["-o", "--output", "--style", "--size", "--max-tile", "--stats", "--device", "--threads", "--models-dir", "--frames", "--strength", "--mask", "--watermark", "--temporal", "--style-image", "--preview", "--temporal-mode"];
-    private static readonly string[] Flags = ["--force", "--preserve-colors", "--no-temporal"];
-
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>The stylize verb: its options, arguments and the action that runs it.</summary>
+    internal static Command Create()
     {
-        var line = CommandLine.Parse("stylize", args, ValueOptions, Flags);
-        if (line.HelpRequested)
-        {
-            Console.Out.WriteLine(Help);
-            return 0;
-        }
+        var s = new Symbols();
+        var command = HelpDetails.Command("stylize", "stylize a video or image file, or a folder of them (batch, nothing dropped)", """
+            Stylizes every frame of INPUT (any video ffmpeg can read) and writes OUTPUT with the same
+            frame count, frame rate, width and height; audio is copied (re-encoded only when the container
+            requires it). The container follows OUTPUT's extension: .mp4/.mov/.m4v (h264), .mkv (h264),
+            .webm (vp9). Ctrl-C stops cleanly and keeps the frames done so far as a playable OUTPUT.
 
-        if (line.Positionals.Count != 1)
-        {
-            throw new UsageException(line.Positionals.Count == 0
-                ? "stylize: give an INPUT file (see videostyler stylize --help)"
-                : $"stylize: expected one INPUT, got {line.Positionals.Count}: {string.Join(' ', line.Positionals)}");
-        }
+            A still image (.jpg/.jpeg/.png/.webp/.bmp/.tif/.tiff) to an image OUTPUT (any of those, by
+            extension) keeps the exact size, is written upright (the EXIF orientation is applied, no
+            orientation tag is written), JPEG at quality 95; alpha is kept where OUTPUT can hold it (PNG,
+            WebP, TIFF); grayscale comes out in colour. Stills are processed at their own size (large ones
+            in tiles, see --max-tile) unless --size is given. The AI-stylized marking goes into the image's
+            metadata (not BMP, which has none); `videostyler inspect OUT` reads it back.
 
-        var output = line.Get("-o") ?? line.Get("--output") ?? throw new UsageException("stylize: give an output file with -o OUTPUT");
-        var library = StyleLibrary.CreateDefault(line.Get("--models-dir"));
-        var template = new StylizeOptions
+            With a folder as INPUT, every video and image in it is stylized into OUTPUT_DIR under the
+            same name (same container or image format when supported, else .mkv); outputs that exist
+            are skipped unless --force; a failing file does not stop the batch; a summary table ends
+            it (exit 1 if any failed).
+
+            exit codes: 0 done; 1 error (nothing written under OUTPUT's name); 2 bad command line;
+            3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
+            or cut-off image writes nothing); 130 interrupted.
+            """,
+            s.Input, s.Output, s.Style, s.StyleImage, s.Temporal, s.TemporalMode, s.NoTemporal, s.Strength, s.PreserveColors, s.Mask,
+            s.Watermark, s.Size, s.MaxTile, s.Force, s.Preview, s.Stats, s.Device, s.Threads, s.Frames, s.ModelsDir);
+        command.Validators.Add(result =>
         {
-            InputPath = line.Positionals[0],
-            OutputPath = output,
-            Style = line.Get("--style"),
-            Library = library,
-            ProcessingSize = line.GetInt("--size", 480, 16, 8192),
-            ProcessingSizeGiven = line.Has("--size"),
-            PreviewPath = line.Get("--preview"),
-            MaxTile = line.GetInt("--max-tile", StylizeOptions.DefaultMaxTile, TiledStylizer.MinTile, 16384),
-            Force = line.Has("--force"),
-            Device = ParseDevice(line.Get("--device")),
-            Threads = line.GetInt("--threads", 0, 0, 256),
-            MaxFrames = line.GetInt("--frames", 0, 0, int.MaxValue),
-            TemporalStrength = line.Has("--no-temporal") ? 0 : line.GetDouble("--temporal", new TemporalOptions().Strength, 0.0, 1.0),
-            TemporalMode = ParseTemporalMode(line.Get("--temporal-mode")),
-            Controls = new StyleControls
+            if (result.GetResult(s.StyleImage) is not null && result.GetResult(s.Style) is not null)
             {
-                Strength = line.GetDouble("--strength", 1.0, 0.0, 1.0),
-                PreserveColors = line.Has("--preserve-colors"),
-                MaskPath = line.Get("--mask"),
-                Watermark = line.Get("--watermark"),
+                result.AddError("give --style or --style-image, not both");
+            }
+        });
+        command.SetAction((parse, _) => RunAsync(parse, s));
+        return command;
+    }
+
+    /// <summary>The stylize options, declared once here and read back by the action.</summary>
+    private sealed class Symbols
+    {
+        public Argument<string> Input { get; } = new("INPUT") { Description = "a video or image file, or a folder of them (then OUTPUT is a folder)" };
+
+        public Option<string> Output { get; } = new Option<string>("--output", "-o") { Description = "output file (required); never overwritten without --force", HelpName = "FILE", Required = true };
+
+        public Option<string> Style { get; } = CliOptions.Text("--style", "NAME|FILE", """
+            a style name (see `videostyler styles list`: built-in paintings, your own, ONNX networks like 'toon')
+            or an .onnx file; default: the painting 'starry-night'. A weighted mix: --style great-wave:0.7,scream:0.3
+            averages picture styles' vectors; networks (candy:0.6,mosaic:0.4) blend their outputs
+            """);
+
+        public Option<string> StyleImage { get; } = CliOptions.Text("--style-image", "FILE", """
+            any picture as the style (Magenta arbitrary style transfer, Apache-2.0: the picture's 100-number
+            style vector is predicted once, then a small transformer network stylizes each frame with it)
+            """);
+
+        public Option<double> Temporal { get; } = CliOptions.Double("--temporal", "T", new TemporalOptions().Strength, 0.0, 1.0, """
+            0..1 temporal consistency (default 0.5); pixel stage: each frame's change against the flow-warped
+            previous output is limited where the flow is trusted, more loosely where the next frame confirms it
+            (one frame of lookahead), so brushstrokes stop flickering without smearing; 1 holds hardest
+            """);
+
+        public Option<TemporalMode> TemporalMode { get; } = TemporalModeOption();
+
+        public Option<bool> NoTemporal { get; } = CliOptions.Flag("--no-temporal", "per-frame stylization (no temporal stage)");
+
+        public Option<double> Strength { get; } = CliOptions.Double("--strength", "S", 1.0, 0.0, 1.0, """
+            0..1, how much of the style to keep (default 1); with --style-image, interpolates between the
+            content's own style vector (first frame, again after each scene cut) and the picture's (Magenta's
+            way; 0 gives back nearly the content)
+            """);
+
+        public Option<bool> PreserveColors { get; } = CliOptions.Flag("--preserve-colors", "keep the source's colours, take only the style's luminance");
+
+        public Option<string> Mask { get; } = CliOptions.Text("--mask", "FILE", "image or video; white = styled, black = original");
+
+        public Option<string> Watermark { get; } = CliOptions.Text("--watermark", "TEXT", """
+            draw TEXT visibly on every frame (outputs are always tagged as AI-stylized in their metadata;
+            `videostyler inspect FILE` shows it)
+            """);
+
+        public Option<int> Size { get; } = CliOptions.Size(480, "processing size: the short side in pixels (default 480; for a still image, its own size)");
+
+        public Option<int> MaxTile { get; } = CliOptions.MaxTile("""
+            frames whose processing size is longer than N pixels are stylized in overlapping tiles of at most
+            N x N with feathered seams, so memory stays bounded at any resolution (default 1920; lower it if
+            memory runs out, raise it to run larger frames whole)
+            """);
+
+        public Option<bool> Force { get; } = CliOptions.Flag("--force", "overwrite OUTPUT if it exists");
+
+        public Option<string> Preview { get; } = CliOptions.Text("--preview", "FILE.png", """
+            also write a before/after image (input left, output right) of the middle frame (any image
+            extension; one INPUT file, not a folder)
+            """);
+
+        public Option<string> Stats { get; } = CliOptions.Text("--stats", "FILE.json", "write frame counts, timings per stage and the execution provider");
+
+        public Option<ExecutionDevice> Device { get; } = CliOptions.Device();
+
+        public Option<int> Threads { get; } = CliOptions.Threads(0, "ONNX Runtime intra-op threads (default: one per core)");
+
+        public Option<int> Frames { get; } = CliOptions.Int("--frames", "K", 0, 0, int.MaxValue, "stylize only the first K frames (audio is cut to match)");
+
+        public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
+    }
+
+    /// <summary>--temporal-mode: auto|features|pixel|stats|stats+pixel.</summary>
+    internal static Option<TemporalMode> TemporalModeOption()
+    {
+        var option = new Option<TemporalMode>("--temporal-mode")
+        {
+            HelpName = "M",
+            Description = """
+                auto|features|pixel|stats|stats+pixel (default auto: features where the style network has a
+                bottleneck, else pixel). features carries the network's bottleneck features along the optical
+                flow (blended by the flow's confidence, weight 1.6 x --temporal, reset at scene cuts) and lets
+                the decoder draw the strokes; pixel is the stage above; stats smooths each instance norm's
+                channel means and variances over frames; a mode a style cannot do falls back to pixel with a notice
+                """,
+            DefaultValueFactory = _ => TemporalModes.Default,
+            CustomParser = result =>
+            {
+                var text = result.Tokens[^1].Value;
+                if (TemporalModes.TryParse(text, out var mode))
+                {
+                    return mode;
+                }
+
+                result.AddError($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
+                return TemporalModes.Default;
             },
         };
-        if (line.Get("--style-image") is { } styleImage)
-        {
-            if (template.Style is not null)
-            {
-                throw new UsageException("stylize: give --style or --style-image, not both");
-            }
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add("auto", "features", "pixel", "stats", "stats+pixel");
+        return option;
+    }
 
+    private static async Task<int> RunAsync(ParseResult line, Symbols s)
+    {
+        var output = line.GetRequiredValue(s.Output);
+        var library = StyleLibrary.CreateDefault(line.GetValue(s.ModelsDir));
+        var template = new StylizeOptions
+        {
+            InputPath = line.GetRequiredValue(s.Input),
+            OutputPath = output,
+            Style = line.GetValue(s.Style),
+            Library = library,
+            ProcessingSize = line.GetValue(s.Size),
+            ProcessingSizeGiven = line.Given(s.Size),
+            PreviewPath = line.GetValue(s.Preview),
+            MaxTile = line.GetValue(s.MaxTile),
+            Force = line.GetValue(s.Force),
+            Device = line.GetValue(s.Device),
+            Threads = line.GetValue(s.Threads),
+            MaxFrames = line.GetValue(s.Frames),
+            TemporalStrength = line.GetValue(s.NoTemporal) ? 0 : line.GetValue(s.Temporal),
+            TemporalMode = line.GetValue(s.TemporalMode),
+            Controls = new StyleControls
+            {
+                Strength = line.GetValue(s.Strength),
+                PreserveColors = line.GetValue(s.PreserveColors),
+                MaskPath = line.GetValue(s.Mask),
+                Watermark = line.GetValue(s.Watermark),
+            },
+        };
+        if (line.GetValue(s.StyleImage) is { } styleImage)
+        {
             // The strength moves into the style vector (content vector <-> style vector), not an output blend.
             template = template with
             {
@@ -145,7 +192,7 @@ internal static class StylizeCommand
         }
 
         // Checked before the run: never the input or the output, never an existing file without --force, writable.
-        var stats = line.Get("--stats") is { } statsPath
+        var stats = line.GetValue(s.Stats) is { } statsPath
             ? SideFile.Prepare("--stats", statsPath, template.Force, [("input", template.InputPath), ("output", template.OutputPath)])
             : null;
 
@@ -224,11 +271,6 @@ internal static class StylizeCommand
         return result;
     }
 
-    private static TemporalMode ParseTemporalMode(string? text) =>
-        text is null ? TemporalModes.Default
-        : TemporalModes.TryParse(text, out var mode) ? mode
-        : throw new UsageException($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
-
     private static void WarnUpscale(Sources.VideoInfo info, StylizeOptions options, FrameStylizer style, Action<Sources.VideoInfo, FrameStylizer> next)
     {
         if (UpscaleNotice.For(info, options.ProcessingSize) is { } notice)
@@ -238,13 +280,4 @@ internal static class StylizeCommand
 
         next(info, style);
     }
-
-    internal static ExecutionDevice ParseDevice(string? text) => text?.ToLowerInvariant() switch
-    {
-        null or "auto" => ExecutionDevice.Auto,
-        "cpu" => ExecutionDevice.Cpu,
-        "cuda" or "gpu" => ExecutionDevice.Cuda,
-        "tensorrt" or "trt" => ExecutionDevice.TensorRt,
-        _ => throw new UsageException($"--device must be auto, cpu, cuda or tensorrt, not '{text}'"),
-    };
 }

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenCvSharp;
-using VideoStyler.Stylize;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
@@ -25,8 +24,6 @@ internal sealed class LiveSession
     private readonly Action<string> _notice;
     private readonly TimeSpan _everyFrameWait;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
-    private KeyframeWorker? _worker;
-    private volatile string? _loadingStyle;
 
     private LiveSession(LiveOptions options, Action<string> notice)
     {
@@ -37,6 +34,7 @@ internal sealed class LiveSession
         _everyFrameWait = TimeSpan.FromMilliseconds(Math.Min(80, 2000 / Math.Max(1, options.Source.FramesPerSecond)));
         _notice = notice;
         Controls.Strength = options.Strength;
+        Styles = new StyleSwitcher(options);
     }
 
     public LiveStats Stats { get; } = new();
@@ -45,12 +43,15 @@ internal sealed class LiveSession
 
     public MjpegBroadcaster Mjpeg { get; } = new();
 
+    /// <summary>The running style and switching to another (the control server's POST /style).</summary>
+    internal StyleSwitcher Styles { get; }
+
     /// <summary>Whether the source is delivering or lost (and for how long).</summary>
     public SourceHealth Health { get; } = new();
 
     public LiveOptions Options => _options;
 
-    public string StyleName => _worker?.StyleName ?? "";
+    public string StyleName => Styles.Current;
 
     /// <param name="options">What to capture, how to stylize, where to send it.</param>
     /// <param name="notice">One-line notices for the user (no display for preview, ...).</param>
@@ -66,14 +67,15 @@ internal sealed class LiveSession
     {
         var source = _options.Source;
         var (width, height) = (source.Width, source.Height);
-        var stylizer = LoadStylizer(_options.Style, _options.Arbitrary);
+        var stylizer = Styles.Load(_options.Style, _options.Arbitrary);
         using var warper = new FlowWarper(width, height, _options.FlowWidth);
         // With --every-frame the output waits for the model, so the model must not run below it.
-        _worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
+        var worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
+        Styles.Attach(worker);
         try
         {
             await using var server = _options.ControlPort is { } port
-                ? ControlServer.Start(this, _options.ControlHost, port, _options.Token)
+                ? await ControlServer.StartAsync(ControlSurface(), _options.ControlHost, port, _options.Token)
                 : null;
             using var preview = _options.Sinks.Any(s => s.Kind == LiveSinkKind.Preview) ? new PreviewWindow(width, height, _notice) : null;
 
@@ -111,7 +113,7 @@ internal sealed class LiveSession
             var captureTask = StageTasks.Guard(() => capture.RunAsync(captured.Writer, captureEnd.Token), null, abort);
             var outputTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
-                    () => OutputLoop(captured.Reader, rendered.Writer, warper, preview, abort.Token),
+                    () => OutputLoop(captured.Reader, rendered.Writer, warper, worker, preview, abort.Token),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
@@ -140,9 +142,19 @@ internal sealed class LiveSession
         }
         finally
         {
-            _worker.Dispose();
+            worker.Dispose();
         }
     }
+
+    /// <summary>What the control server maps its requests onto.</summary>
+    private ControlSurface ControlSurface() => new()
+    {
+        Controls = Controls,
+        Preview = Mjpeg,
+        Styles = Styles,
+        Uploads = new StyleUpload(_options.Library, Styles),
+        Status = () => Status(recent: true),
+    };
 
     /// <summary>The figures for GET /status (recent window) or --stats (whole run).</summary>
     public JsonObject Status(bool recent)
@@ -150,9 +162,9 @@ internal sealed class LiveSession
         var json = Stats.ToJson(recent);
         var source = _options.Source;
         json["style"] = StyleName;
-        json["loading_style"] = _loadingStyle;
-        json["style_vector_switches"] = _worker?.VectorSwitches ?? 0;
-        json["execution_provider"] = _worker?.ExecutionProvider;
+        json["loading_style"] = Styles.Loading;
+        json["style_vector_switches"] = Styles.VectorSwitches;
+        json["execution_provider"] = Styles.ExecutionProvider;
         json["paused"] = Controls.Paused;
         json["strength"] = Math.Round(Controls.Strength, 3);
         json["temporal"] = Controls.Temporal;
@@ -175,39 +187,7 @@ internal sealed class LiveSession
         return json;
     }
 
-    /// <summary>Loads <paramref name="styleSpec"/> off the output path and hands it to the model thread; the old style is disposed there.</summary>
-    public async Task<string> SwitchStyleAsync(string styleSpec)
-    {
-        var worker = _worker ?? throw new InvalidOperationException("not started");
-        _loadingStyle = styleSpec;
-        try
-        {
-            // A picture style while a picture style runs: only the vector changes (no model load).
-            if (Styles.PictureStyleResolver.TryResolve(_options.Library, styleSpec, 1.0) is { } picture
-                && worker.TryChangeVector(picture.Vector, picture.Name))
-            {
-                return picture.Name;
-            }
-
-            var next = await RunLowPriority(() => LoadStylizer(styleSpec));
-            worker.Replace(next);
-            return next.Name;
-        }
-        finally
-        {
-            _loadingStyle = null;
-        }
-    }
-
-    private FrameStylizer LoadStylizer(string? styleSpec, Stylize.Arbitrary.ArbitraryStyle? arbitrary = null)
-    {
-        var source = _options.Source;
-        return FrameStylizer.Create(
-            _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
-            arbitrary: arbitrary);
-    }
-
-    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, PreviewWindow? preview, CancellationToken abort)
+    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, KeyframeWorker worker, PreviewWindow? preview, CancellationToken abort)
     {
         using var currentGray = warper.NewSmallGray();
         var source = _options.Source;
@@ -215,7 +195,6 @@ internal sealed class LiveSession
         using var last = new Mat(source.Height, source.Width, MatType.CV_8UC3);
         var card = new PlaceholderCard(source.Width);
         long lastRealAt = 0;
-        var worker = _worker!;
         while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
         {
             while (input.TryRead(out var frame))
@@ -356,29 +335,6 @@ internal sealed class LiveSession
         LiveSinkKind.VirtualCamera => "v4l2:" + sink.Target,
         _ => sink.Target,
     };
-
-    private static Task<T> RunLowPriority<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            ThreadNice.LowerCurrentThread(15);
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "live-style-load",
-        };
-        thread.Start();
-        return done.Task;
-    }
 
     internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -18,7 +18,7 @@ internal sealed record ModelCatalog
 
         try
         {
-            return JsonSerializer.Deserialize<ModelCatalog>(File.ReadAllText(path), ModelManifest.JsonOptions)
+            return JsonSerializer.Deserialize(File.ReadAllText(path), VideoStylerJson.Default.ModelCatalog)
                 ?? throw new UserFacingException($"model catalog {path} is empty");
         }
         catch (JsonException ex)

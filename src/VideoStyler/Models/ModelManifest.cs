@@ -10,39 +10,42 @@ namespace VideoStyler.Models;
 /// </summary>
 internal sealed record ModelManifest
 {
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
+    /// <summary>The library's JSON options (<see cref="VideoStylerJson"/>: snake_case, indented; absent manifest fields left out).</summary>
+    public static JsonSerializerOptions JsonOptions => VideoStylerJson.Default.Options;
 
     public required string Name { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Title { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Artist { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? License { get; init; }
 
     /// <summary>Attribute tags, e.g. technique=toon, palette=vivid, era=contemporary.</summary>
     public Dictionary<string, string> Tags { get; init; } = [];
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TensorConventionManifest? Input { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TensorConventionManifest? Output { get; init; }
 
     /// <summary>The size the model was trained at (short side), when it has one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? NativeSize { get; init; }
 
     /// <summary>Processing size (short side) that gives the intended look.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RecommendedSize { get; init; }
 
     /// <summary>Free spatial dims are padded to a multiple of this.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SizeMultiple { get; init; }
 
     public static ModelManifest Load(string path)
@@ -61,7 +64,7 @@ internal sealed record ModelManifest
     {
         try
         {
-            return JsonSerializer.Deserialize<ModelManifest>(json, JsonOptions)
+            return JsonSerializer.Deserialize(json, VideoStylerJson.Default.ModelManifest)
                 ?? throw new UserFacingException($"manifest {origin} is empty");
         }
         catch (JsonException ex)
@@ -73,5 +76,5 @@ internal sealed record ModelManifest
         }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, VideoStylerJson.Default.ModelManifest);
 }

@@ -1,7 +1,6 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace VideoStyler.ScaleOut;
 
@@ -13,13 +12,6 @@ namespace VideoStyler.ScaleOut;
 internal sealed class JobFolder
 {
     public const string JobFileName = "job.json";
-
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     private JobFolder(string path, JobSpec spec)
     {
@@ -67,7 +59,7 @@ internal sealed class JobFolder
 
             Directory.CreateDirectory(folder.SegmentsFolder);
             Directory.CreateDirectory(folder.LogsFolder);
-            WriteAtomically(jobFile, JsonSerializer.Serialize(spec, Json) + "\n");
+            WriteAtomically(jobFile, JsonSerializer.Serialize(spec, VideoStylerJson.Default.JobSpec) + "\n");
             return folder;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -89,7 +81,7 @@ internal sealed class JobFolder
         JobSpec? spec;
         try
         {
-            spec = JsonSerializer.Deserialize<JobSpec>(File.ReadAllText(jobFile), Json);
+            spec = JsonSerializer.Deserialize(File.ReadAllText(jobFile), VideoStylerJson.Default.JobSpec);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -157,7 +149,7 @@ internal sealed class JobFolder
 
         try
         {
-            var read = JsonSerializer.Deserialize<SegmentStats>(File.ReadAllText(stats), Json);
+            var read = JsonSerializer.Deserialize(File.ReadAllText(stats), VideoStylerJson.Default.SegmentStats);
             return read is not null && read.FramesOut == Spec.Segments[index].FrameCount ? read : null;
         }
         catch (Exception ex) when (ex is JsonException or IOException)

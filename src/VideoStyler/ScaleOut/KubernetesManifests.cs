@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace VideoStyler.ScaleOut;
@@ -31,7 +30,8 @@ internal static class KubernetesManifests
                 spec["maxFailedIndexes"] = 0;
             });
         var join = JobManifest(name + "-join", namespaceName, image, claim, mount, ["join", job.Path], spec => spec["backoffLimit"] = 1);
-        var options = new JsonSerializerOptions { WriteIndented = true };
+        // Kubernetes' own (camelCase) schema, written as it is spelled: only the writing options are shared.
+        var options = VideoStylerJson.Default.Options;
         var paths = new[] { Path.Combine(folder, "segments-job.json"), Path.Combine(folder, "join-job.json"), Path.Combine(folder, "Containerfile") };
         File.WriteAllText(paths[0], segments.ToJsonString(options) + "\n");
         File.WriteAllText(paths[1], join.ToJsonString(options) + "\n");

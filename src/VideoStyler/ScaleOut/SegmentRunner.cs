@@ -143,7 +143,7 @@ internal static class SegmentRunner
                 ToolVersion = StylizeRunner.ToolVersion,
                 Attempt = int.TryParse(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var restarts) ? restarts + 1 : 1,
             };
-            JobFolder.WriteAtomically(job.StatsFile(segment.Index), JsonSerializer.Serialize(result, JobFolder.Json) + "\n");
+            JobFolder.WriteAtomically(job.StatsFile(segment.Index), JsonSerializer.Serialize(result, VideoStylerJson.Default.SegmentStats) + "\n");
             return result;
         }
         catch (UserFacingException ex)

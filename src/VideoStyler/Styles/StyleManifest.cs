@@ -1,5 +1,5 @@
 using System.Text.Json;
-using VideoStyler.Models;
+using System.Text.Json.Serialization;
 using VideoStyler.Stylize.Arbitrary;
 
 namespace VideoStyler.Styles;
@@ -8,7 +8,7 @@ namespace VideoStyler.Styles;
 /// A style made from a picture (STYLES_FOLDER/NAME/style.json, beside painting.jpg and thumb.jpg): what it
 /// is, where the picture came from, its tags (given and computed), its palette and measures, and its
 /// style vector (the Magenta style predictor's 100 numbers for the picture; null where no predictor ran).
-/// Written with the same JSON conventions as <see cref="ModelManifest"/> (snake_case, nulls left out).
+/// Written with the library's JSON contract (<see cref="VideoStylerJson"/>: snake_case; absent fields left out).
 /// </summary>
 internal sealed record StyleManifest
 {
@@ -18,18 +18,24 @@ internal sealed record StyleManifest
 
     public required string Name { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Title { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Artist { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Year { get; init; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? License { get; init; }
 
     /// <summary>The picture the style was made from, as the user or the source named it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Source { get; init; }
 
     /// <summary>Where the picture came from and why it may be used (for shipped styles).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Provenance { get; init; }
 
     /// <summary>Tags: given ones (technique, era, ...) and computed ones (palette, texture, contrast).</summary>
@@ -40,6 +46,7 @@ internal sealed record StyleManifest
 
     public List<PaletteColor> Palette { get; init; } = [];
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StyleMeasures? Measures { get; init; }
 
     /// <summary>The picture, in the style's folder (at most 1024 px on the long side).</summary>
@@ -47,6 +54,7 @@ internal sealed record StyleManifest
 
     public string Thumbnail { get; init; } = StyleThumbnail.FileName;
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float[]? Vector { get; init; }
 
     public static StyleManifest Load(string path)
@@ -69,7 +77,7 @@ internal sealed record StyleManifest
         StyleManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<StyleManifest>(json, ModelManifest.JsonOptions)
+            manifest = JsonSerializer.Deserialize(json, VideoStylerJson.Default.StyleManifest)
                 ?? throw new UserFacingException($"style manifest {origin} is empty");
         }
         catch (JsonException ex)
@@ -102,5 +110,5 @@ internal sealed record StyleManifest
         }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, ModelManifest.JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, VideoStylerJson.Default.StyleManifest);
 }

@@ -87,11 +87,14 @@ public class BadInputTests
     [InlineData("--help")]
     [InlineData("stylize", "--help")]
     [InlineData("models", "--help")]
+    [InlineData("live", "--help")]
+    [InlineData("models", "add", "-h")]
+    [InlineData("help", "eval", "frontier")]
     public async Task Help_works_everywhere(params string[] args)
     {
         var run = await Support.Cli.RunAsync(args);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("usage: videostyler", run.StdOut);
+        Assert.Contains("Usage:\n  videostyler", run.StdOut);
     }
 }

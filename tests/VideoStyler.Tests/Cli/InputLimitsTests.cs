@@ -1,4 +1,3 @@
-using VideoStyler.Cli;
 using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Cli;
@@ -6,19 +5,6 @@ namespace VideoStyler.Tests.Cli;
 /// <summary>Values and inputs at the edges: non-finite numbers, tiny and absurd frame sizes, names that look like options.</summary>
 public class InputLimitsTests
 {
-    [Theory]
-    [InlineData("NaN")]
-    [InlineData("Infinity")]
-    [InlineData("-Infinity")]
-    [InlineData("1e999")]
-    public void Non_finite_numbers_are_refused_by_the_option_parser(string value)
-    {
-        var line = CommandLine.Parse("stylize", ["--strength", value], ["--strength"], []);
-
-        var error = Assert.Throws<UsageException>(() => line.GetDouble("--strength", 1, 0, 1));
-        Assert.Contains("--strength", error.Message);
-    }
-
     [Fact]
     public async Task Non_finite_strength_and_temporal_on_the_command_line_are_usage_errors()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Live;
@@ -17,17 +16,16 @@ public class LiveWebPageTests
         }
 
         var folder = TestPaths.NewTempFolder();
-        var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var run = Support.Cli.RunAsync(
-            [
-                "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
-                "--models-dir", Path.Combine(TestPaths.Shared, "models"),
-                "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--duration", "20",
-            ],
-            TimeSpan.FromMinutes(1));
-        await LiveTestSupport.WaitForFramesAsync(http, controlPort, run, 30, TimeSpan.FromSeconds(30));
-        var url = $"http://127.0.0.1:{controlPort}/";
+        // Port 0: the system picks a free port and live prints the address it got.
+        using var live = BackgroundProcess.StartCli([
+            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
+            "--models-dir", Path.Combine(TestPaths.Shared, "models"), "--control-port", "0",
+        ]);
+        var url = (await ControlUrl.WaitAsync(live, TimeSpan.FromSeconds(40))).ToString();
+        Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
+        var port = new Uri(url).Port;
+        await LiveTestSupport.WaitForStatusAsync(http, port, live, s => LiveTestSupport.Get(s, "frames_out") >= 30, "30 frames out", 40);
 
         var dom = await RunChromiumAsync(folder, "--dump-dom", url);
         Assert.Contains("data-style=\"candy\"", dom.StdOut);
@@ -52,8 +50,10 @@ public class LiveWebPageTests
         var text = System.Text.Encoding.ASCII.GetString(head, 0, read);
         Assert.Contains("Content-Type: image/jpeg", text);
 
-        var result = await run;
+        live.Signal("INT");
+        var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(result.ExitCode == 0, result.ToString());
+        Directory.Delete(folder, recursive: true);
     }
 
     private static async Task<ProcessResult> RunChromiumAsync(string folder, string what, string url)

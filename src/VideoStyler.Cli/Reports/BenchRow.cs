@@ -1,0 +1,84 @@
+namespace VideoStyler.Cli.Reports;
+
+/// <summary>
+/// One style's `bench` report: the bare model's speed, the whole pipeline's (plain and with the temporal
+/// stage), per-stage milliseconds, CPU time per frame by consumer, allocations and GCs. Figures that could
+/// not be measured (too few frames, a process already gone) are null.
+/// </summary>
+internal sealed record BenchRow
+{
+    public required string Style { get; init; }
+
+    /// <summary>The arbitrary-style transformer measured (picture styles only).</summary>
+    public string? Transformer { get; init; }
+
+    public double? MeanAbsDiffVsShipped { get; init; }
+
+    public required string Input { get; init; }
+
+    public required string FrameSize { get; init; }
+
+    public required string TensorSize { get; init; }
+
+    public int Frames { get; init; }
+
+    public double ModelFps { get; init; }
+
+    public double ModelCpuMsPerFrame { get; init; }
+
+    public double PipelineFps { get; init; }
+
+    public double PipelineFpsWall { get; init; }
+
+    public double Efficiency { get; init; }
+
+    public double PipelineFpsTemporal { get; init; }
+
+    public double EfficiencyTemporal { get; init; }
+
+    public required IReadOnlyDictionary<string, double> StageMsTemporal { get; init; }
+
+    public required IReadOnlyDictionary<string, double> StageMs { get; init; }
+
+    /// <summary>CPU ms per frame by consumer (see <see cref="Commands.CpuBreakdown"/>); empty without a steady window.</summary>
+    public required IReadOnlyDictionary<string, double?> CpuMsPerFrame { get; init; }
+
+    public required IReadOnlyDictionary<string, double?> CpuMsPerFrameTemporal { get; init; }
+
+    public double? CpuEfficiency { get; init; }
+
+    public double? CpuEfficiencyTemporal { get; init; }
+
+    public bool OrtSpinning { get; init; }
+
+    public required string LoadAverage { get; init; }
+
+    public double PeakRssMb { get; init; }
+
+    public required string ExecutionProvider { get; init; }
+
+    public int Threads { get; init; }
+
+    public double? AllocatedBytesPerFrame { get; init; }
+
+    public double? AllocatedBytesPerFrameTemporal { get; init; }
+
+    public required IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrame { get; init; }
+
+    public required IReadOnlyDictionary<string, double> StageAllocatedBytesPerFrameTemporal { get; init; }
+
+    public double? ProcessAllocatedBytesPerFrame { get; init; }
+
+    public double? ProcessAllocatedBytesPerFrameTemporal { get; init; }
+
+    public long SteadyFramesCounted { get; init; }
+
+    public int GcGen0 { get; init; }
+
+    public int GcGen1 { get; init; }
+
+    public int GcGen2 { get; init; }
+
+    /// <summary>"gen0/gen1/gen2" of the run with the temporal stage.</summary>
+    public required string GcTemporal { get; init; }
+}
