@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenCvSharp;
+using VideoStyler.Flow;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Live;
@@ -68,9 +69,9 @@ internal sealed class LiveSession
         var source = _options.Source;
         var (width, height) = (source.Width, source.Height);
         var stylizer = Styles.Load(_options.Style, _options.Arbitrary);
-        using var warper = new FlowWarper(width, height, _options.FlowWidth);
+        using var warper = new FlowPropagator(width, height, _options.FlowWidth);
         // With --every-frame the output waits for the model, so the model must not run below it.
-        var worker = new KeyframeWorker(stylizer, width, height, warper.SmallSize, Stats, _options.EveryFrame ? 0 : 10);
+        var worker = new KeyframeWorker(stylizer, width, height, warper.LumaSize, Stats, _options.EveryFrame ? 0 : 10);
         Styles.Attach(worker);
         try
         {
@@ -106,6 +107,8 @@ internal sealed class LiveSession
 
             using var abort = new CancellationTokenSource();
             using var captureEnd = CancellationTokenSource.CreateLinkedTokenSource(ending.Token, abort.Token);
+            // The output loop waits without a token (BlockingWaiter, as the batch stages): an abort reaches it by closing its input.
+            using var closeOnAbort = abort.Token.Register(() => captured.Writer.TryComplete());
             onStarted?.Invoke(this, server?.Url);
 
             var capture = new LiveCapture(_options, pool, Stats, Health, _notice);
@@ -187,15 +190,16 @@ internal sealed class LiveSession
         return json;
     }
 
-    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowWarper warper, KeyframeWorker worker, PreviewWindow? preview, CancellationToken abort)
+    private void OutputLoop(ChannelReader<Frame> input, ChannelWriter<Frame> output, FlowPropagator warper, KeyframeWorker worker, PreviewWindow? preview, CancellationToken abort)
     {
-        using var currentGray = warper.NewSmallGray();
+        using var currentGray = warper.NewLuma();
+        using var waiter = new BlockingWaiter();
         var source = _options.Source;
         // The last frame sent, for the fillers written while the source is lost.
         using var last = new Mat(source.Height, source.Width, MatType.CV_8UC3);
         var card = new PlaceholderCard(source.Width);
         long lastRealAt = 0;
-        while (input.WaitToReadAsync(abort).AsTask().GetAwaiter().GetResult())
+        while (waiter.Wait(input.WaitToReadAsync(CancellationToken.None)))
         {
             while (input.TryRead(out var frame))
             {
@@ -240,6 +244,8 @@ internal sealed class LiveSession
             }
         }
 
+        // An abort completes the input channel (see RunAsync) to end the wait: it still ends this stage as cancelled.
+        abort.ThrowIfCancellationRequested();
         output.TryComplete();
     }
 
@@ -258,7 +264,7 @@ internal sealed class LiveSession
         }
     }
 
-    private void Render(Frame frame, FlowWarper warper, Mat currentGray, KeyframeWorker worker)
+    private void Render(Frame frame, FlowPropagator warper, Mat currentGray, KeyframeWorker worker)
     {
         if (Controls.Paused)
         {
@@ -268,7 +274,7 @@ internal sealed class LiveSession
         }
 
         var start = Stopwatch.GetTimestamp();
-        warper.ToSmallGray(frame.SourceMat, currentGray);
+        warper.ToLuma(frame.SourceMat, currentGray);
         var offered = worker.TryOffer(frame.SourceMat, currentGray);
         if (_options.EveryFrame)
         {
@@ -291,7 +297,7 @@ internal sealed class LiveSession
         {
             if (temporal)
             {
-                warper.Warp(stylized, keyGray, currentGray, frame.OutputMat);
+                warper.Propagate(stylized, keyGray, currentGray, frame.OutputMat);
             }
             else
             {

@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using VideoStyler.Temporal;
 
 namespace VideoStyler.Quality;
 
@@ -27,7 +26,7 @@ internal sealed class PictureSequence : IDisposable
             return new PictureSequence(null, ReadImage(path, role));
         }
 
-        return new PictureSequence(FlickerMeter.Open(path, role), null);
+        return new PictureSequence(ClipFrames.Open(path, role), null);
     }
 
     /// <summary>A BGR 8UC3 still image, or a clear error.</summary>
@@ -53,7 +52,7 @@ internal sealed class PictureSequence : IDisposable
     {
         if (_capture is not null)
         {
-            return FlickerMeter.Read(_capture, frame);
+            return ClipFrames.Read(_capture, frame);
         }
 
         if (_still is null)

@@ -1,5 +1,4 @@
 using OpenCvSharp;
-using VideoStyler.Temporal;
 
 namespace VideoStyler.Quality;
 
@@ -53,11 +52,11 @@ internal static class StyleMeter
                 (width, height) = (contentFrame.Cols, contentFrame.Rows);
             }
 
-            FlickerMeter.CheckSize(contentFrame, width, height, contentPath, frames);
-            FlickerMeter.CheckSize(outputFrame, width, height, outputPath, frames);
+            ClipFrames.CheckSize(contentFrame, width, height, contentPath, frames);
+            ClipFrames.CheckSize(outputFrame, width, height, outputPath, frames);
             if (reference is not null)
             {
-                FlickerMeter.CheckSize(referenceFrame, width, height, referencePath!, frames);
+                ClipFrames.CheckSize(referenceFrame, width, height, referencePath!, frames);
             }
 
             if (frames % stride == 0 && (maxFrames <= 0 || comparison.Frames < maxFrames))

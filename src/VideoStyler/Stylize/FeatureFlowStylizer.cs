@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using OpenCvSharp;
+using VideoStyler.Flow;
 using VideoStyler.Models.Onnx;
 using VideoStyler.Temporal;
 using VideoStyler.Frames;
@@ -45,11 +46,12 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly float _keep;
     private readonly PipelineStats? _stats;
     private readonly MatCalls _cv = new();
-    private readonly FarnebackFlowEstimator _flow = new();
+    private readonly MatBuffers _buffers = new();
+    private readonly FarnebackFlowEstimator _flow;
+    private readonly LumaScaler _lumaScaler;
     private readonly FlowConfidence _confidence;
     private readonly SceneCutDetector _cuts = new(new TemporalOptions().SceneCutDrop);
-    private readonly Mat _noMap = new();
-    private readonly Mat _small;
+    private readonly Mat _noMap;
     private readonly Mat _grid;
     private readonly Mat _map;
     private readonly Mat _backward;
@@ -107,17 +109,19 @@ internal sealed class FeatureFlowStylizer : IStylizer
             _historyPlanes[c] = new Mat(_planeHeaders[channels + c], content);
         }
 
-        _confidence = new FlowConfidence(contentWidth, contentHeight, new TemporalOptions().WarpErrorSigma);
-        _small = new Mat(contentHeight, contentWidth, MatType.CV_8UC3);
-        _grid = FlowMaps.CreateGrid(contentWidth, contentHeight);
-        _map = new Mat(contentHeight, contentWidth, MatType.CV_32FC2);
-        _backward = new Mat(contentHeight, contentWidth, MatType.CV_32FC2);
-        _forward = new Mat(contentHeight, contentWidth, MatType.CV_32FC2);
-        _trust = new Mat(contentHeight, contentWidth, MatType.CV_32FC1);
-        _warped = new Mat(contentHeight, contentWidth, MatType.CV_32FC1);
-        _difference = new Mat(contentHeight, contentWidth, MatType.CV_32FC1);
-        _luma = new Mat(contentHeight, contentWidth, MatType.CV_8UC1);
-        _previousLuma = new Mat(contentHeight, contentWidth, MatType.CV_8UC1);
+        _flow = _buffers.Own(new FarnebackFlowEstimator());
+        _lumaScaler = _buffers.Own(new LumaScaler(_cv, contentWidth, contentHeight));
+        _confidence = _buffers.Own(new FlowConfidence(contentWidth, contentHeight, new TemporalOptions().WarpErrorSigma));
+        _noMap = _buffers.Empty();
+        _grid = _buffers.Own(FlowMaps.CreateGrid(contentWidth, contentHeight));
+        _map = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _backward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _forward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _difference = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _luma = _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1);
+        _previousLuma = _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1);
     }
 
     public StyleSession Style => _frame.Style;
@@ -216,8 +220,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// <summary>Blends the warped history into this frame's features where the flow is trusted, then keeps them as history.</summary>
     private void CarryFeatures(Mat source)
     {
-        _cv.Resize(source, _small, InterpolationFlags.Area);
-        _cv.CvtColor(_small, _luma, ColorConversionCodes.BGR2GRAY);
+        _lumaScaler.Convert(source, _luma);
         var fresh = !_hasHistory;
         if (_hasHistory)
         {
@@ -281,19 +284,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
 
         _cv.Dispose();
-        _flow.Dispose();
-        _confidence.Dispose();
-        _noMap.Dispose();
-        _small.Dispose();
-        _grid.Dispose();
-        _map.Dispose();
-        _backward.Dispose();
-        _forward.Dispose();
-        _trust.Dispose();
-        _warped.Dispose();
-        _difference.Dispose();
-        _luma.Dispose();
-        _previousLuma.Dispose();
+        _buffers.Dispose();
         _frame.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Quality;
 
 namespace VideoStyler.Temporal;
 
@@ -100,9 +101,9 @@ internal static class FlickerFrontier
 
     private static (bool[] IsStatic, int Width, int Height, int Frames) FindStaticPixels(string inputPath)
     {
-        using var capture = FlickerMeter.Open(inputPath, "input");
+        using var capture = ClipFrames.Open(inputPath, "input");
         using var frame = new Mat();
-        if (!FlickerMeter.Read(capture, frame))
+        if (!ClipFrames.Read(capture, frame))
         {
             throw new InvalidDataException($"No frames could be read from '{inputPath}'.");
         }
@@ -117,9 +118,9 @@ internal static class FlickerFrontier
         {
             Cv2.CvtColor(frame, previous, ColorConversionCodes.BGR2GRAY);
             var frames = 1;
-            while (FlickerMeter.Read(capture, frame))
+            while (ClipFrames.Read(capture, frame))
             {
-                FlickerMeter.CheckSize(frame, width, height, inputPath, frames);
+                ClipFrames.CheckSize(frame, width, height, inputPath, frames);
                 Cv2.CvtColor(frame, current, ColorConversionCodes.BGR2GRAY);
                 flow.Compute(previous, current);
                 for (var y = 0; y < height; y++)
@@ -151,18 +152,18 @@ internal static class FlickerFrontier
     /// <summary>The sampled pixels' channel values as series: value (pixel s, channel c) at frame t is at ((3 s + c) frames + t).</summary>
     private static float[] Gather(string path, string role, int[] sampled, int width, int height, int frames)
     {
-        using var capture = FlickerMeter.Open(path, role);
+        using var capture = ClipFrames.Open(path, role);
         using var frame = new Mat();
         var values = new float[sampled.Length * 3 * frames];
         var t = 0;
-        for (; FlickerMeter.Read(capture, frame); t++)
+        for (; ClipFrames.Read(capture, frame); t++)
         {
             if (t == frames)
             {
                 throw new InvalidDataException($"Frame counts differ: '{path}' has more than the input's {frames}.");
             }
 
-            FlickerMeter.CheckSize(frame, width, height, path, t);
+            ClipFrames.CheckSize(frame, width, height, path, t);
             for (var s = 0; s < sampled.Length; s++)
             {
                 var pixel = frame.RowSpan<byte>(sampled[s] / width).Slice(sampled[s] % width * 3, 3);

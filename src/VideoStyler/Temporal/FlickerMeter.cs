@@ -15,9 +15,9 @@ internal static class FlickerMeter
 {
     public static FlickerReport Measure(string inputPath, string outputPath, string? referencePath, int styleFrames = StyleMeter.DefaultFrames)
     {
-        using var input = Open(inputPath, "input");
-        using var output = Open(outputPath, "output");
-        using var reference = referencePath is null ? null : Open(referencePath, "reference");
+        using var input = ClipFrames.Open(inputPath, "input");
+        using var output = ClipFrames.Open(outputPath, "output");
+        using var reference = referencePath is null ? null : ClipFrames.Open(referencePath, "reference");
         using var inputFrame = new Mat();
         using var outputFrame = new Mat();
         using var referenceFrame = new Mat();
@@ -44,11 +44,11 @@ internal static class FlickerMeter
             var frames = 0;
             do
             {
-                CheckSize(inputFrame, width, height, inputPath, frames);
-                CheckSize(outputFrame, width, height, outputPath, frames);
+                ClipFrames.CheckSize(inputFrame, width, height, inputPath, frames);
+                ClipFrames.CheckSize(outputFrame, width, height, outputPath, frames);
                 if (reference is not null)
                 {
-                    CheckSize(referenceFrame, width, height, referencePath!, frames);
+                    ClipFrames.CheckSize(referenceFrame, width, height, referencePath!, frames);
                 }
 
                 Cv2.CvtColor(inputFrame, currentLuma, ColorConversionCodes.BGR2GRAY);
@@ -106,34 +106,14 @@ internal static class FlickerMeter
 
     private static double Ratio(double value, double baseline) => baseline == 0 ? (value == 0 ? 1 : double.PositiveInfinity) : value / baseline;
 
-    internal static VideoCapture Open(string path, string role)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path, role);
-        if (!path.Contains('%') && !File.Exists(path))
-        {
-            throw new FileNotFoundException($"The {role} video '{path}' does not exist.", path);
-        }
-
-        var capture = new VideoCapture(path);
-        if (!capture.IsOpened())
-        {
-            capture.Dispose();
-            throw new InvalidDataException($"The {role} video '{path}' could not be opened.");
-        }
-
-        return capture;
-    }
-
     /// <summary>Reads the next frame of every stream; true only when all of them delivered one.</summary>
     private static bool ReadAll(VideoCapture input, Mat inputFrame, VideoCapture output, Mat outputFrame, VideoCapture? reference, Mat referenceFrame)
     {
-        var gotInput = Read(input, inputFrame);
-        var gotOutput = Read(output, outputFrame);
-        var gotReference = reference is null || Read(reference, referenceFrame);
+        var gotInput = ClipFrames.Read(input, inputFrame);
+        var gotOutput = ClipFrames.Read(output, outputFrame);
+        var gotReference = reference is null || ClipFrames.Read(reference, referenceFrame);
         return gotInput && gotOutput && gotReference;
     }
-
-    internal static bool Read(VideoCapture capture, Mat frame) => capture.Read(frame) && !frame.Empty();
 
     /// <summary>Frames still readable after the lockstep loop (the one frame already read counts, if any).</summary>
     private static int CountRemaining(VideoCapture capture, Mat frame)
@@ -144,20 +124,11 @@ internal static class FlickerMeter
         }
 
         var count = 1;
-        while (Read(capture, frame))
+        while (ClipFrames.Read(capture, frame))
         {
             count++;
         }
 
         return count;
-    }
-
-    internal static void CheckSize(Mat frame, int width, int height, string path, int index)
-    {
-        if (frame.Cols != width || frame.Rows != height || frame.Type() != MatType.CV_8UC3)
-        {
-            throw new InvalidDataException(
-                $"Frame {index} of '{path}' is {frame.Cols}x{frame.Rows} ({frame.Type()}), expected {width}x{height} 8-bit BGR like the input.");
-        }
     }
 }

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using VideoStyler.Flow;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
@@ -15,10 +16,11 @@ internal sealed class InputCutDetector : IDisposable
     private const double Scale = 0.25;
 
     private readonly MatCalls _cv = new();
-    private readonly FarnebackFlowEstimator _flow = new();
+    private readonly MatBuffers _buffers = new();
+    private readonly FarnebackFlowEstimator _flow;
+    private readonly LumaScaler _luma;
     private readonly FlowConfidence _confidence;
     private readonly SceneCutDetector _detector;
-    private readonly Mat _small;
     private readonly Mat _backward;
     private readonly Mat _forward;
     private readonly Mat _trust;
@@ -28,25 +30,25 @@ internal sealed class InputCutDetector : IDisposable
 
     public InputCutDetector(int width, int height, TemporalOptions options)
     {
-        var smallWidth = Math.Max(16, (int)Math.Round(width * Scale));
-        var smallHeight = Math.Max(16, (int)Math.Round(height * Scale));
+        var small = LumaScaler.ScaledSize(width, height, Scale);
+        var (smallWidth, smallHeight) = (small.Width, small.Height);
+        _flow = _buffers.Own(new FarnebackFlowEstimator());
+        _luma = _buffers.Own(new LumaScaler(_cv, smallWidth, smallHeight));
         // The warp-error scale is in 8-bit levels and does not change with the size; flow tolerances are in
         // flow-resolution pixels, so a quarter size is, if anything, more lenient than the pixel stage's half.
-        _confidence = new FlowConfidence(smallWidth, smallHeight, options.WarpErrorSigma);
+        _confidence = _buffers.Own(new FlowConfidence(smallWidth, smallHeight, options.WarpErrorSigma));
         _detector = new SceneCutDetector(options.SceneCutDrop);
-        _small = new Mat(smallHeight, smallWidth, MatType.CV_8UC3);
-        _backward = new Mat(smallHeight, smallWidth, MatType.CV_32FC2);
-        _forward = new Mat(smallHeight, smallWidth, MatType.CV_32FC2);
-        _trust = new Mat(smallHeight, smallWidth, MatType.CV_32FC1);
-        _current = new Mat(smallHeight, smallWidth, MatType.CV_8UC1);
-        _previous = new Mat(smallHeight, smallWidth, MatType.CV_8UC1);
+        _backward = _buffers.New(smallHeight, smallWidth, MatType.CV_32FC2);
+        _forward = _buffers.New(smallHeight, smallWidth, MatType.CV_32FC2);
+        _trust = _buffers.New(smallHeight, smallWidth, MatType.CV_32FC1);
+        _current = _buffers.New(smallHeight, smallWidth, MatType.CV_8UC1);
+        _previous = _buffers.New(smallHeight, smallWidth, MatType.CV_8UC1);
     }
 
     /// <summary>Takes the next input frame (BGR 8UC3); true when it starts a new scene (or is the first).</summary>
     public bool IsCut(Mat frame)
     {
-        _cv.Resize(frame, _small, InterpolationFlags.Area);
-        _cv.CvtColor(_small, _current, ColorConversionCodes.BGR2GRAY);
+        _luma.Convert(frame, _current);
         var cut = true;
         if (_hasPrevious)
         {
@@ -64,16 +66,10 @@ internal sealed class InputCutDetector : IDisposable
         return cut;
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _cv.Dispose();
-        _flow.Dispose();
-        _confidence.Dispose();
-        _small.Dispose();
-        _backward.Dispose();
-        _forward.Dispose();
-        _trust.Dispose();
-        _current.Dispose();
-        _previous.Dispose();
+        _buffers.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using OpenCvSharp.OptFlow;
+using VideoStyler.Flow;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;

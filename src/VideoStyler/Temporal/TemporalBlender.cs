@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using OpenCvSharp;
+using VideoStyler.Flow;
 using VideoStyler.Frames;
 
 namespace VideoStyler.Temporal;
 
 /// <summary>
 /// Removes frame-to-frame flicker from per-frame stylized video. The previous output is warped onto the
-/// current frame with optical flow measured on the input (<see cref="FarnebackFlowEstimator"/> at reduced
-/// size); per channel the output is that warped history moved towards the current stylized frame by a
+/// current frame with optical flow measured on the input (<see cref="FlowPair"/>: <see cref="FarnebackFlowEstimator"/>
+/// at reduced size); per channel the output is that warped history moved towards the current stylized frame by a
 /// limited step. With one frame of lookahead the next stylized frame, warped back onto the current one,
 /// tells a lasting change from a passing one: the part of the change that the next frame confirms may move
 /// by the large <see cref="TemporalOptions.ConfirmedTolerance"/>, the rest only by the small
@@ -52,37 +53,18 @@ internal sealed class TemporalBlender : IDisposable
     private readonly float _tolerance;
     private readonly float _confirmedTolerance;
     private readonly bool _enabled;
-    private readonly FarnebackFlowEstimator _flow = new();
+    private readonly MatBuffers _buffers = new();
     private readonly MatCalls _cv = new();
-    private readonly FlowConfidence _confidence;
-    private readonly SceneCutDetector _sceneCut;
-    private readonly Mat _noMap = new();
-    private readonly Mat _grid;
-    private readonly Mat _smallGrid;
-    private readonly Mat _smallMap;
-    private readonly Mat _smallBgr;
-    private readonly Mat _backward;
-    private readonly Mat _forward;
-    private readonly Mat _backwardConfidence;
-    private readonly Mat _forwardConfidence;
-    private readonly Mat _upsampledFlow;
-    private readonly Mat _map;
-    private readonly Mat _fixedMap;
-    private readonly Mat _fixedMapFraction;
+    private readonly FlowPair _pair;
+    private readonly FlowWarper _warper;
     private readonly Mat _confidenceMap;
     private readonly Mat _nextConfidenceMap;
-    private readonly Mat _scale;
-    private readonly Mat _trust;
+    private readonly float[] _scaleRow;
+    private readonly float[] _trustRow;
     private readonly Mat _history;
     private readonly Mat _warpedHistory;
     private readonly Mat _warpedNext;
-    private Mat _currentLuma;
-    private Mat _previousLuma;
-    private Mat _nextLuma;
     private bool _hasHistory;
-    private bool _nextLumaReady;
-    private bool _backwardIsWarm;
-    private PairState _pair;
 
     public TemporalBlender(int width, int height, TemporalOptions options)
     {
@@ -101,45 +83,16 @@ internal sealed class TemporalBlender : IDisposable
         _enabled = options.Strength > 0;
         _tolerance = _enabled ? (float)(options.Tolerance / options.Strength) : float.MaxValue;
         _confirmedTolerance = _enabled ? (float)(options.ConfirmedTolerance / options.Strength) : float.MaxValue;
-        var flowWidth = Math.Max(16, (int)Math.Round(width * options.FlowScale));
-        var flowHeight = Math.Max(16, (int)Math.Round(height * options.FlowScale));
-        _confidence = new FlowConfidence(flowWidth, flowHeight, options.WarpErrorSigma);
-        _sceneCut = new SceneCutDetector(options.SceneCutDrop);
-        _grid = FlowMaps.CreateGrid(width, height);
-        _smallGrid = FlowMaps.CreateGrid(flowWidth, flowHeight);
-        _smallMap = new Mat(flowHeight, flowWidth, MatType.CV_32FC2);
-        _smallBgr = new Mat(flowHeight, flowWidth, MatType.CV_8UC3);
-        _currentLuma = new Mat(flowHeight, flowWidth, MatType.CV_8UC1);
-        _previousLuma = new Mat(flowHeight, flowWidth, MatType.CV_8UC1);
-        _nextLuma = new Mat(flowHeight, flowWidth, MatType.CV_8UC1);
-        _backward = new Mat(flowHeight, flowWidth, MatType.CV_32FC2);
-        _forward = new Mat(flowHeight, flowWidth, MatType.CV_32FC2);
-        _backwardConfidence = new Mat(flowHeight, flowWidth, MatType.CV_32FC1);
-        _forwardConfidence = new Mat(flowHeight, flowWidth, MatType.CV_32FC1);
-        _upsampledFlow = new Mat(height, width, MatType.CV_32FC2);
-        _map = new Mat(height, width, MatType.CV_32FC2);
-        _fixedMap = new Mat(height, width, MatType.CV_16SC2);
-        _fixedMapFraction = new Mat(height, width, MatType.CV_16UC1);
-        _confidenceMap = new Mat(height, width, MatType.CV_32FC1);
-        _nextConfidenceMap = new Mat(height, width, MatType.CV_32FC1);
-        _scale = new Mat(height, width, MatType.CV_32FC3);
-        _trust = new Mat(height, width, MatType.CV_32FC3);
-        _history = new Mat(height, width, MatType.CV_8UC3);
-        _warpedHistory = new Mat(height, width, MatType.CV_8UC3);
-        _warpedNext = new Mat(height, width, MatType.CV_8UC3);
-    }
-
-    /// <summary>What is known about the flow from the coming frame back to the last processed one.</summary>
-    private enum PairState
-    {
-        /// <summary>Nothing: the next call measures it itself.</summary>
-        Unknown,
-
-        /// <summary><see cref="_backward"/> and <see cref="_backwardConfidence"/> hold it, measured with the lookahead.</summary>
-        Ready,
-
-        /// <summary>Measured with the lookahead, and it is a scene cut.</summary>
-        Cut,
+        var flowSize = LumaScaler.ScaledSize(width, height, options.FlowScale);
+        _pair = _buffers.Own(new FlowPair(_cv, flowSize.Width, flowSize.Height, options));
+        _warper = _buffers.Own(new FlowWarper(_cv, width, height));
+        _confidenceMap = _buffers.New(height, width, MatType.CV_32FC1);
+        _nextConfidenceMap = _buffers.New(height, width, MatType.CV_32FC1);
+        _scaleRow = new float[3 * width];
+        _trustRow = new float[3 * width];
+        _history = _buffers.New(height, width, MatType.CV_8UC3);
+        _warpedHistory = _buffers.New(height, width, MatType.CV_8UC3);
+        _warpedNext = _buffers.New(height, width, MatType.CV_8UC3);
     }
 
     /// <summary>True when the last <see cref="Process(Mat, Mat, Mat?, Mat?, Mat)"/> call found a scene cut and started afresh.</summary>
@@ -183,24 +136,17 @@ internal sealed class TemporalBlender : IDisposable
             return;
         }
 
-        if (_nextLumaReady)
-        {
-            (_currentLuma, _nextLuma) = (_nextLuma, _currentLuma);
-            _nextLumaReady = false;
-        }
-        else
-        {
-            ToLuma(input, _currentLuma);
-        }
-
-        if (!_hasHistory || !TrackBack())
+        _pair.Begin(input);
+        var tracked = _hasHistory && _pair.TrackBack();
+        LastFrameWasSceneCut = _hasHistory && _pair.IsCut;
+        if (!tracked)
         {
             StartAfresh(stylized, output, nextInput);
             return;
         }
 
-        Warp(_history, _backward, _warpedHistory, InterpolationFlags.Cubic);
-        _cv.Resize(_backwardConfidence, _confidenceMap, InterpolationFlags.Linear);
+        _warper.Warp(_history, _pair.Backward, _warpedHistory, InterpolationFlags.Cubic);
+        _cv.Resize(_pair.BackwardConfidence, _confidenceMap, InterpolationFlags.Linear);
         var lookahead = nextInput is not null && LookAhead(nextInput, nextStylized!);
         LimitChange(stylized, lookahead, output);
         Remember(output);
@@ -210,40 +156,14 @@ internal sealed class TemporalBlender : IDisposable
     public void Reset()
     {
         _hasHistory = false;
-        _nextLumaReady = false;
-        _backwardIsWarm = false;
-        _pair = PairState.Unknown;
-        _sceneCut.Reset();
+        _pair.Reset();
     }
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _cv.Dispose();
-        _flow.Dispose();
-        _confidence.Dispose();
-        _noMap.Dispose();
-        _grid.Dispose();
-        _smallGrid.Dispose();
-        _smallMap.Dispose();
-        _smallBgr.Dispose();
-        _currentLuma.Dispose();
-        _previousLuma.Dispose();
-        _nextLuma.Dispose();
-        _backward.Dispose();
-        _forward.Dispose();
-        _backwardConfidence.Dispose();
-        _forwardConfidence.Dispose();
-        _upsampledFlow.Dispose();
-        _map.Dispose();
-        _fixedMap.Dispose();
-        _fixedMapFraction.Dispose();
-        _confidenceMap.Dispose();
-        _nextConfidenceMap.Dispose();
-        _scale.Dispose();
-        _trust.Dispose();
-        _history.Dispose();
-        _warpedHistory.Dispose();
-        _warpedNext.Dispose();
+        _buffers.Dispose();
     }
 
     private static void Require(bool condition, double value, string message, [CallerArgumentExpression(nameof(value))] string? setting = null)
@@ -254,106 +174,28 @@ internal sealed class TemporalBlender : IDisposable
         }
     }
 
-    private void ToLuma(Mat frame, Mat luma)
-    {
-        _cv.Resize(frame, _smallBgr, InterpolationFlags.Area);
-        _cv.CvtColor(_smallBgr, luma, ColorConversionCodes.BGR2GRAY);
-    }
-
     /// <summary>
-    /// Makes <see cref="_backward"/> and <see cref="_backwardConfidence"/> describe the flow from the current
-    /// frame back to the previous one, measuring it unless the lookahead already did; false at a scene cut.
-    /// </summary>
-    private bool TrackBack()
-    {
-        var state = _pair;
-        _pair = PairState.Unknown;
-        if (state == PairState.Unknown)
-        {
-            // Without lookahead the backward flow of the last pair, if there was one, is a close guess.
-            if (_backwardIsWarm)
-            {
-                _flow.Track(_currentLuma, _previousLuma, _backward);
-            }
-            else
-            {
-                _flow.Compute(_currentLuma, _previousLuma, _backward);
-            }
-
-            _cv.Multiply(_backward, new Scalar(-1, -1), _forward);
-            _flow.Refine(_previousLuma, _currentLuma, _forward);
-            state = _sceneCut.IsCut(_confidence.Compute(_currentLuma, _previousLuma, _backward, _forward, _backwardConfidence))
-                ? PairState.Cut
-                : PairState.Ready;
-        }
-
-        LastFrameWasSceneCut = state == PairState.Cut;
-        _backwardIsWarm = state == PairState.Ready;
-        return state == PairState.Ready;
-    }
-
-    /// <summary>
-    /// Measures the pair (current, next): the backward flow next -> current (tracked on from the last pair's)
-    /// and its confidence are kept for the next call; the forward flow current -> next (refined from minus the
-    /// backward flow) warps the next stylized frame onto this one, with its own confidence. False when the
-    /// pair is a scene cut (then the next call starts afresh and this frame has no lookahead).
+    /// The pair (current, next): the next stylized frame warped onto this one and its confidence, for the
+    /// change rule; false at a scene cut (no lookahead for this frame).
     /// </summary>
     private bool LookAhead(Mat nextInput, Mat nextStylized)
     {
-        ToLuma(nextInput, _nextLuma);
-        _nextLumaReady = true;
-
-        // _backward still holds current -> previous: a close guess for next -> current.
-        _flow.Track(_nextLuma, _currentLuma, _backward);
-        _cv.Multiply(_backward, new Scalar(-1, -1), _forward);
-        _flow.Refine(_currentLuma, _nextLuma, _forward);
-        var cut = _sceneCut.IsCut(_confidence.Compute(_nextLuma, _currentLuma, _backward, _forward, _backwardConfidence));
-        _pair = cut ? PairState.Cut : PairState.Ready;
-        if (cut)
+        if (!_pair.LookAhead(nextInput))
         {
             return false;
         }
 
-        // Trust in a forward match is the trust already measured for the backward match at its target.
-        FlowMaps.ToSamplingMap(_cv, _forward, _smallGrid, _smallMap);
-        _cv.Remap(_backwardConfidence, _forwardConfidence, _smallMap, _noMap, InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
-
         // Bilinear for the lookahead, which only decides how far the history may move: bicubic keeps about 0.015
         // more of the sharpness ratio but makes the stage about 15% slower, beyond the cost budget.
-        Warp(nextStylized, _forward, _warpedNext, InterpolationFlags.Linear);
-        _cv.Resize(_forwardConfidence, _nextConfidenceMap, InterpolationFlags.Linear);
+        _warper.Warp(nextStylized, _pair.Forward, _warpedNext, InterpolationFlags.Linear);
+        _cv.Resize(_pair.ForwardConfidence, _nextConfidenceMap, InterpolationFlags.Linear);
         return true;
-    }
-
-    /// <summary>
-    /// Warps a full-size image by a flow at flow resolution. The sampling map is converted to OpenCV's
-    /// fixed-point form first (1/32 pixel), for which the bicubic remap runs about twice as fast.
-    /// </summary>
-    private void Warp(Mat image, Mat flow, Mat warped, InterpolationFlags interpolation)
-    {
-        FlowMaps.UpsampleToSamplingMap(_cv, flow, _grid, _upsampledFlow, _map);
-        _cv.ConvertMaps(_map, _noMap, _fixedMap, _fixedMapFraction, MatType.CV_16SC2, nearestNeighbour: false);
-        _cv.Remap(image, warped, _fixedMap, _fixedMapFraction, interpolation, BorderTypes.Replicate);
     }
 
     private void StartAfresh(Mat stylized, Mat output, Mat? nextInput)
     {
         _cv.Copy(stylized, output);
-        _pair = PairState.Unknown;
-        _backwardIsWarm = false;
-        if (nextInput is not null)
-        {
-            // Measure the pair now so the next call can use the lookahead's flow like any other.
-            ToLuma(nextInput, _nextLuma);
-            _nextLumaReady = true;
-            _flow.Compute(_nextLuma, _currentLuma, _backward);
-            _cv.Multiply(_backward, new Scalar(-1, -1), _forward);
-            _flow.Refine(_currentLuma, _nextLuma, _forward);
-            _pair = _sceneCut.IsCut(_confidence.Compute(_nextLuma, _currentLuma, _backward, _forward, _backwardConfidence))
-                ? PairState.Cut
-                : PairState.Ready;
-        }
-
+        _pair.StartAfresh(nextInput);
         _hasHistory = true;
         Remember(output);
     }
@@ -361,7 +203,7 @@ internal sealed class TemporalBlender : IDisposable
     private void Remember(Mat output)
     {
         _cv.Copy(output, _history);
-        (_currentLuma, _previousLuma) = (_previousLuma, _currentLuma);
+        _pair.Advance();
     }
 
     /// <summary>
@@ -371,24 +213,52 @@ internal sealed class TemporalBlender : IDisposable
     /// </summary>
     private void LimitChange(Mat stylized, bool withLookahead, Mat output)
     {
-        MatCalls.Max(_confidenceMap, MinConfidence, _confidenceMap);
-        _cv.DivideInto(1.0, _confidenceMap, _confidenceMap);
-        _cv.MergeThrice(_confidenceMap, _scale);
-        if (withLookahead)
+        // Row by row, the per-pixel factors spread to the three channels while the row is in cache
+        // (a full-size max, reciprocal and two three-way merges cost more than the rule itself).
+        var scale = _scaleRow.AsSpan();
+        var trust = _trustRow.AsSpan();
+        if (!withLookahead)
         {
-            _cv.MergeThrice(_nextConfidenceMap, _trust);
-        }
-        else
-        {
-            MatCalls.Fill(_trust, Scalar.All(0));
+            trust.Clear();
         }
 
         var next = withLookahead ? _warpedNext : stylized;
         for (var y = 0; y < _height; y++)
         {
+            SpreadReciprocal(_confidenceMap.RowSpan<float>(y), scale);
+            if (withLookahead)
+            {
+                Spread(_nextConfidenceMap.RowSpan<float>(y), trust);
+            }
+
             ChangeLimiter.Row(
-                stylized.RowSpan<byte>(y), next.RowSpan<byte>(y), _warpedHistory.RowSpan<byte>(y), _trust.RowSpan<float>(y), _scale.RowSpan<float>(y),
+                stylized.RowSpan<byte>(y), next.RowSpan<byte>(y), _warpedHistory.RowSpan<byte>(y), trust, scale,
                 _tolerance, _confirmedTolerance, output.RowSpan<byte>(y));
+        }
+    }
+
+    /// <summary>1 / max(confidence, <see cref="MinConfidence"/>) of each pixel, three times (one per channel).</summary>
+    private static void SpreadReciprocal(ReadOnlySpan<float> confidence, Span<float> threeTimes)
+    {
+        for (var x = 0; x < confidence.Length; x++)
+        {
+            var value = 1f / MathF.Max(confidence[x], MinConfidence);
+            var at = 3 * x;
+            threeTimes[at] = value;
+            threeTimes[at + 1] = value;
+            threeTimes[at + 2] = value;
+        }
+    }
+
+    /// <summary>Each pixel's value three times (one per channel).</summary>
+    private static void Spread(ReadOnlySpan<float> values, Span<float> threeTimes)
+    {
+        for (var x = 0; x < values.Length; x++)
+        {
+            var at = 3 * x;
+            threeTimes[at] = values[x];
+            threeTimes[at + 1] = values[x];
+            threeTimes[at + 2] = values[x];
         }
     }
 

@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using VideoStyler.Frames;
 
-namespace VideoStyler.Temporal;
+namespace VideoStyler.Flow;
 
 /// <summary>
 /// Per-pixel trust in a backward flow (current -> previous), at flow resolution, from two independent cues:
