@@ -8,7 +8,8 @@ public class BadInputTests
     [Fact]
     public async Task Missing_input()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var run = await Support.Cli.RunAsync("stylize", Path.Combine(dir, "nope.mp4"), "-o", Path.Combine(dir, "out.mp4"));
 
         CliAssert.OneLineError(run, "input not found");
@@ -18,7 +19,8 @@ public class BadInputTests
     [Fact]
     public async Task Text_file_named_mp4()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = Path.Combine(dir, "notes.mp4");
         await File.WriteAllTextAsync(input, "this is not a video\n");
 
@@ -41,7 +43,8 @@ public class BadInputTests
     [Fact]
     public async Task Missing_output_folder()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "no", "such", "out.mp4"));
 
         CliAssert.OneLineError(run, "output folder does not exist");
@@ -50,7 +53,8 @@ public class BadInputTests
     [Fact]
     public async Task Unknown_style_lists_close_matches()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "out.mp4"), "--style", "tooon");
 
         CliAssert.OneLineError(run, "unknown style 'tooon': did you mean toon");
@@ -59,7 +63,8 @@ public class BadInputTests
     [Fact]
     public async Task Model_file_that_is_not_onnx()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var model = Path.Combine(dir, "fake.onnx");
         await File.WriteAllTextAsync(model, "not a model");
 

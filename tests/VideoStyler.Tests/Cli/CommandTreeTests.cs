@@ -148,7 +148,8 @@ public partial class CommandTreeTests
     [Fact]
     public async Task A_style_named_verbose_reaches_the_style_lookup()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         try
         {
             var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "out.mp4"), "--style=--verbose");
@@ -222,7 +223,8 @@ public partial class CommandTreeTests
             }
         }
 
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         try
         {
             var file = Path.Combine(dir, "videostyler.bash");

@@ -9,7 +9,8 @@ public class ControlsTests
 {
     private static async Task<(List<Mat> Source, List<Mat> Output)> StylizeAsync(params string[] extra)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(dir, "out.mkv");
         var run = await Support.Cli.RunAsync(["stylize", input, "-o", output, "--frames", "3", "--size", "240", .. extra], TimeSpan.FromMinutes(3));
@@ -31,7 +32,8 @@ public class ControlsTests
     [Fact]
     public async Task Mask_keeps_the_black_half_original()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var mask = Path.Combine(dir, "mask.png");
         using (var m = new Mat(240, 320, MatType.CV_8UC1, Scalar.All(255)))
         {
@@ -64,7 +66,8 @@ public class ControlsTests
     [Fact]
     public async Task Mixed_styles_are_named_and_marked_in_the_output()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "mix.mp4");
         var run = await Support.Cli.RunAsync(
             ["stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--frames", "2", "--size", "240",

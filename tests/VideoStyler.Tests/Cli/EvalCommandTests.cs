@@ -7,9 +7,9 @@ namespace VideoStyler.Tests.Cli;
 /// <summary>`eval flicker` and `eval frontier` as a user runs them: JSON on success, one-line errors otherwise.</summary>
 public sealed class EvalCommandTests : IDisposable
 {
-    private readonly string _folder = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task Frontier_WithoutReference_IsAUsageError()
@@ -34,7 +34,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task Flicker_MissingOutput_IsAOneLineError()
     {
-        var run = await Support.Cli.RunAsync("eval", "flicker", TestPaths.SharedData("help.mkv"), Path.Combine(_folder, "none.mp4"));
+        var run = await Support.Cli.RunAsync("eval", "flicker", TestPaths.SharedData("help.mkv"), Path.Combine(_temp.Path, "none.mp4"));
 
         Assert.Equal(1, run.ExitCode);
         CliAssert.OneLineError(run, "none.mp4");
@@ -47,8 +47,8 @@ public sealed class EvalCommandTests : IDisposable
         using var picture = TestClips.Texture(96, 64, seed: 21);
         using var styled = TestFrames.Invert(picture);
         using var brighter = TestFrames.Brighten(styled, 30);
-        var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 8).ToList());
-        var reference = TestClips.Write(_folder, "ref.mkv", Enumerable.Range(0, 8).Select(t => t % 2 == 0 ? styled : brighter).ToList());
+        var input = TestClips.Write(_temp.Path, "in.mkv", Enumerable.Repeat(picture, 8).ToList());
+        var reference = TestClips.Write(_temp.Path, "ref.mkv", Enumerable.Range(0, 8).Select(t => t % 2 == 0 ? styled : brighter).ToList());
 
         var run = await Support.Cli.RunAsync("eval", "frontier", input, "--ref", reference, "--output", reference);
 

@@ -21,7 +21,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Stats_path_that_is_the_input_is_refused_and_the_input_kept()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir);
         var before = await HashAsync(input);
         var output = Path.Combine(dir, "out.mp4");
@@ -47,7 +48,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Stats_path_that_is_the_output_is_refused()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir);
         var output = Path.Combine(dir, "out.mp4");
 
@@ -72,7 +74,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Existing_stats_file_is_kept_without_force_and_an_unwritable_one_is_found_before_the_run()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir);
         var output = Path.Combine(dir, "out.mp4");
         var stats = Path.Combine(dir, "notes.txt");
@@ -98,7 +101,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Output_that_is_the_input_through_a_link_is_refused_even_with_force()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir);
         var before = await HashAsync(input);
         var symlink = Path.Combine(dir, "link.mp4");
@@ -118,7 +122,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Output_folder_that_is_the_input_folder_through_a_link_is_refused()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var inputs = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
         var clip = await SmallClipAsync(inputs, "a.mp4");
         var before = await HashAsync(clip);
@@ -135,7 +140,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Live_recording_or_stats_that_is_the_input_or_exists_is_refused_before_the_run()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir, "in.mkv");
         var before = await HashAsync(input);
         var link = Path.Combine(dir, "rec.mkv");
@@ -156,7 +162,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Two_runs_on_one_output_never_leave_a_broken_file()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir, frames: 150);
         var output = Path.Combine(dir, "out.mp4");
         string[] args = ["stylize", input, "-o", output, "--size", "64"];
@@ -178,7 +185,8 @@ public class FileSafetyTests
     [Fact]
     public async Task A_killed_run_does_not_block_the_next_one_and_leaves_no_lock_file()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mkv");
         using (var killed = BackgroundProcess.StartCli(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "64", "--no-temporal"]))
         {
@@ -197,7 +205,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Output_name_of_250_characters_works()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await SmallClipAsync(dir);
         var output = Path.Combine(dir, new string('n', 246) + ".mp4");
 
@@ -211,7 +220,8 @@ public class FileSafetyTests
     [Fact]
     public async Task Folder_mode_interrupted_clip_is_not_taken_as_done()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var inputs = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
         var outputs = Path.Combine(dir, "out");
         File.CreateSymbolicLink(Path.Combine(inputs, "bottles.mp4"), TestPaths.SharedData("bottle-detection.mp4"));
@@ -238,23 +248,23 @@ public class FileSafetyTests
     }
 
     /// <summary>Waits until a hidden temporary file in <paramref name="folder"/> holds at least <paramref name="bytes"/>.</summary>
-    internal static async Task WaitForGrowingTempAsync(string folder, long bytes, BackgroundProcess run)
+    internal static Task WaitForGrowingTempAsync(string folder, long bytes, BackgroundProcess run) =>
+        Eventually.TrueAsync(
+            () => HasTempOf(folder, bytes),
+            $"a temporary output of {bytes} bytes in {folder}",
+            TimeSpan.FromSeconds(120),
+            () => run.HasExited ? "the run ended before it could be interrupted" : null,
+            run.Output);
+
+    private static bool HasTempOf(string folder, long bytes)
     {
-        for (var i = 0; i < 240; i++)
+        try
         {
-            if (run.HasExited)
-            {
-                Assert.Fail("the run ended before it could be interrupted: " + run.Output());
-            }
-
-            if (Directory.Exists(folder) && Directory.GetFiles(folder, ".*").Any(f => new FileInfo(f).Length >= bytes))
-            {
-                return;
-            }
-
-            await Task.Delay(250);
+            return Directory.Exists(folder) && Directory.GetFiles(folder, ".*").Any(f => new FileInfo(f).Length >= bytes);
         }
-
-        Assert.Fail("no temporary output grew in " + folder + ": " + run.Output());
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false; // Renamed or removed meanwhile: look again.
+        }
     }
 }

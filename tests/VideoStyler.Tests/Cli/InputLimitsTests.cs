@@ -8,7 +8,8 @@ public class InputLimitsTests
     [Fact]
     public async Task Non_finite_strength_and_temporal_on_the_command_line_are_usage_errors()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
 
         var strength = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--strength", "NaN");
@@ -26,7 +27,8 @@ public class InputLimitsTests
     [InlineData(17, 9)]
     public async Task Tiny_frames_are_a_one_line_error_with_exit_code_1(int width, int height)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.MakeAsync(dir, "tiny.mkv", "-f", "lavfi", "-i", "color=c=red:size=32x32:rate=5", "-vf", $"scale={width}:{height}", "-frames:v", "3", "-pix_fmt", "yuv444p", "-c:v", "ffv1");
         var output = Path.Combine(dir, "out.mp4");
 
@@ -41,7 +43,8 @@ public class InputLimitsTests
     [Fact]
     public async Task Absurd_frame_size_in_a_header_is_refused_before_any_memory_is_taken()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = Path.Combine(dir, "huge.y4m");
         await File.WriteAllTextAsync(input, "YUV4MPEG2 W16000 H16000 F25:1 Ip A1:1 C420jpeg\n");
         var output = Path.Combine(dir, "out.mp4");
@@ -57,7 +60,8 @@ public class InputLimitsTests
     [Fact]
     public async Task Input_name_that_starts_with_a_dash_is_a_file_not_an_option()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         await Clips.PatternAsync(dir, "-x.mp4", 160, 120, 3);
 
         var run = await Support.Cli.RunProcessAsync(
@@ -70,7 +74,8 @@ public class InputLimitsTests
     [Fact]
     public async Task A_size_far_above_the_input_is_said_before_the_run()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.PatternAsync(dir, "small.mp4", 170, 90, 2);
 
         var large = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "large.mp4"), "--size", "360", "--frames", "1");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using VideoStyler.Tests.Live;
 using VideoStyler.Tests.Support;
 
@@ -16,7 +15,8 @@ public class InterruptTests
     [Fact]
     public async Task Ctrl_c_to_the_process_group_finishes_the_frames_in_flight_and_leaves_a_playable_output()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "64", "--no-temporal"]);
         await FileSafetyTests.WaitForGrowingTempAsync(dir, 20_000, run);
@@ -24,7 +24,7 @@ public class InterruptTests
         Assert.Contains(children, c => c.StartsWith("ffmpeg", StringComparison.Ordinal));
 
         run.SignalGroup("INT");
-        var result = await run.WaitAsync(TimeSpan.FromSeconds(20));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 130, result.ToString());
         Assert.Contains("interrupted:", result.StdOut);
@@ -35,20 +35,39 @@ public class InterruptTests
     [Fact]
     public async Task Second_ctrl_c_stops_at_once_and_leaves_what_is_done_under_a_clear_name()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
         // With the temporal stage the frames in flight take longer to finish than the gap between the signals.
         using var run = StartInOwnGroup(["stylize", TestPaths.SharedData("bottle-detection.mp4"), "-o", output, "--size", "160"]);
         // The first progress line: frames have gone to the encoder (the file itself grows in large steps).
-        for (var i = 0; i < 240 && !System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)); i++)
-        {
-            Assert.False(run.HasExited, run.Output());
-            await Task.Delay(250);
-        }
+        await Eventually.TrueAsync(
+            () => System.Text.RegularExpressions.Regex.IsMatch(run.Output(), @"\d+/1189 frames", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)),
+            "a progress line",
+            TimeSpan.FromSeconds(120),
+            () => run.HasExited ? "the run ended" : null,
+            run.Output);
 
         run.SignalGroup("INT");
-        await Task.Delay(50);
-        run.SignalGroup("INT");
+        // The second Ctrl-C. Two signals sent at once, or a fixed moment apart, can reach a process that a loaded
+        // machine has not run meanwhile as one (a pending signal is not queued twice), and waiting to see the
+        // first one's notice let the frames in flight finish first: so it is sent to the tool again every
+        // 20 ms until it says it stops now (or ends).
+        await Eventually.TrueAsync(
+            () =>
+            {
+                if (run.HasExited || run.Output().Contains("stopping now", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                run.Signal("INT");
+                return false;
+            },
+            "the second signal taken",
+            TimeSpan.FromSeconds(30),
+            context: run.Output,
+            every: TimeSpan.FromMilliseconds(20));
         var result = await run.WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.True(result.ExitCode == 130, result.ToString());
@@ -65,15 +84,16 @@ public class InterruptTests
     [Fact]
     public async Task Live_recording_ends_cleanly_on_ctrl_c_to_the_process_group()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var recording = Path.Combine(dir, "rec.mkv");
-        var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var run = StartInOwnGroup([
-            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", recording,
-            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--duration", "120",
-        ]);
-        await LiveTestSupport.WaitForStatusAsync(http, controlPort, run, s => LiveTestSupport.Get(s, "frames_out") >= 20, "20 frames out", 40);
+        // The long --duration only ends a run the test lost.
+        var (live, controlPort) = await LiveControl.StartAsync(
+            ["live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", recording, "--duration", "600"],
+            StartInOwnGroup);
+        using var run = live;
+        await LiveTestSupport.WaitForStatusAsync(http, controlPort, run, s => LiveTestSupport.Get(s, "frames_out") >= 20, "20 frames out", 60);
 
         run.SignalGroup("INT");
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));

@@ -25,7 +25,8 @@ public class MediaFidelityTests
     [InlineData(".mkv")]
     public async Task Variable_frame_rate_keeps_every_frame_at_its_time(string extension)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await VariableRateClipAsync(dir);
         var expected = await StreamFacts.VideoFrameTimesAsync(input);
         // The clip really is variable: its frame durations differ by more than a millisecond.
@@ -54,7 +55,8 @@ public class MediaFidelityTests
     [Fact]
     public async Task Video_that_starts_after_the_audio_stays_in_sync()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.MakeAsync(dir, "late.mp4",
             "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25",
             "-f", "lavfi", "-i", "sine=frequency=440:duration=2",
@@ -102,7 +104,8 @@ public class MediaFidelityTests
     [InlineData(".mp4")]
     public async Task Every_audio_track_and_subtitle_is_kept_with_its_language(string extension)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await MultiTrackClipAsync(dir);
         var output = Path.Combine(dir, "out" + extension);
 
@@ -143,7 +146,8 @@ public class MediaFidelityTests
     [Fact]
     public async Task Ten_bit_input_comes_out_8_bit_like_the_same_picture_in_8_bit()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         string[] source = ["-f", "lavfi", "-i", "testsrc2=size=192x144:rate=25", "-frames:v", "3", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0"];
         var tenBit = await Clips.MakeAsync(dir, "ten.mkv", [.. source, "-pix_fmt", "yuv444p10le"]);
         var eightBit = await Clips.MakeAsync(dir, "eight.mkv", [.. source, "-pix_fmt", "yuv444p"]);
@@ -174,7 +178,8 @@ public class MediaFidelityTests
     [Fact]
     public async Task Long_gop_with_b_frames_keeps_every_frame_and_its_time()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         // One key frame every 300, 3 B-frames between references: frames come out of the decoder in
         // another order than they are stored.
         var input = await Clips.MakeAsync(dir, "gop.mp4",
@@ -196,7 +201,8 @@ public class MediaFidelityTests
     [Fact]
     public async Task Four_k_input_keeps_its_size()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.PatternAsync(dir, "uhd.mp4", 3840, 2160, 2);
         var output = Path.Combine(dir, "uhd-out.mp4");
 

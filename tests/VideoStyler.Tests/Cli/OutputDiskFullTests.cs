@@ -27,7 +27,8 @@ public class OutputDiskFullTests
     [InlineData("file-size-limit")]
     public async Task Output_that_cannot_grow_is_a_clear_error_and_loses_nothing(string how)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         // Noise kept as it is (--strength 0) compresses badly: about 50 KB a frame, 750 KB in all.
         var input = await Clips.MakeAsync(dir, "noise.mkv",
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25,noise=alls=100:allf=t", "-frames:v", "16",

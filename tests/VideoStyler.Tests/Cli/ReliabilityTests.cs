@@ -11,7 +11,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Empty_file_is_a_one_line_error()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = Path.Combine(dir, "empty.mp4");
         await File.WriteAllBytesAsync(input, []);
 
@@ -23,7 +24,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Audio_only_file_is_a_one_line_error()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.MakeAsync(dir, "tone.m4a", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-c:a", "aac");
 
         var run = await Support.Cli.RunAsync("stylize", input, "-o", Path.Combine(dir, "out.mp4"));
@@ -34,7 +36,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Onnx_model_that_is_not_image_to_image_is_refused()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var model = Path.Combine(dir, "adder.onnx");
         var graph = new OnnxGraphBuilder("adder")
             .Opset(13)
@@ -51,7 +54,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Truncated_mp4_keeps_what_decodes_and_says_how_many_frames_were_lost()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var whole = await Clips.MakeAsync(dir, "whole.mp4",
             "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-frames:v", "100",
             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart");
@@ -73,7 +77,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Odd_sizes_come_out_the_same_size()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.PatternAsync(dir, "odd.mp4", 641, 359, 6);
         var output = Path.Combine(dir, "odd-out.mp4");
 
@@ -87,7 +92,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Rotated_phone_video_comes_out_upright()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var plain = await Clips.PatternAsync(dir, "plain.mp4", 320, 240, 5);
         var rotated = await Clips.MakeAsync(dir, "rotated.mp4", "-i", plain, "-c", "copy", "-metadata:s:v:0", "rotate=90");
         var output = Path.Combine(dir, "upright.mp4");
@@ -102,7 +108,8 @@ public class ReliabilityTests
     [Fact]
     public async Task One_frame_video()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = await Clips.PatternAsync(dir, "one.mkv", 320, 240, 1);
         var output = Path.Combine(dir, "one-out.webm");
 
@@ -116,7 +123,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Killed_encoder_gives_a_clear_error_and_keeps_a_partial_file()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("bottle-detection.mp4");
         var output = Path.Combine(dir, "bottles.mkv");
         var inputBytes = new FileInfo(input).Length;
@@ -153,7 +161,8 @@ public class ReliabilityTests
     [Fact]
     public async Task Batch_folder_goes_past_failures_skips_done_files_and_summarises()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var inputs = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
         var outputs = Path.Combine(dir, "out");
         await Clips.PatternAsync(inputs, "a.mp4", 320, 240, 4);

@@ -9,7 +9,8 @@ public class StylizeEndToEndTests
     [Fact]
     public async Task Candy_on_help_keeps_frames_size_and_rate_and_changes_the_picture()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(dir, "help-candy.mp4");
         var stats = Path.Combine(dir, "stats.json");
@@ -42,7 +43,8 @@ public class StylizeEndToEndTests
     [Fact]
     public async Task Embedded_toon_style_stylizes_help()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(dir, "help-toon.mkv");
 
@@ -58,7 +60,8 @@ public class StylizeEndToEndTests
     [Fact]
     public async Task Car_detection_keeps_its_aac_audio()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("car-detection.mp4");
         var output = Path.Combine(dir, "cars.mp4");
 
@@ -78,7 +81,8 @@ public class StylizeEndToEndTests
     [Fact]
     public async Task Existing_output_is_not_overwritten_without_force()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "taken.mp4");
         await File.WriteAllTextAsync(output, "precious");
 
@@ -94,7 +98,8 @@ public class StylizeEndToEndTests
     [InlineData("TERM")]
     public async Task Interrupt_finalizes_the_frames_done_so_far_into_a_playable_output(string signal)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "interrupted.mkv");
         // As a user's shell would: start the run, let some frames through the model (0.1-1 s each
         // here), then signal it. `env --default-signal` undoes the ignored SIGINT that background

@@ -10,7 +10,8 @@ public class TilingCliTests
     public async Task Max_tile_stylizes_in_tiles_end_to_end()
     {
         // help.mkv is 640x480; at --size 240 the processing size is 320x240, longer than 256: tiles.
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(dir, "tiled.mp4");
         var stats = Path.Combine(dir, "stats.json");

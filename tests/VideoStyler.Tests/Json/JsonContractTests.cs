@@ -104,7 +104,8 @@ public sealed class JsonContractTests
     [Fact]
     public async Task Job_and_segment_files_write_back_byte_for_byte()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var input = await Clips.PatternAsync(folder, "in.mkv", 96, 64, 8);
@@ -134,7 +135,8 @@ public sealed class JsonContractTests
     [Fact]
     public async Task The_stats_file_keeps_its_fields_and_reads_back_byte_for_byte()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var input = await Clips.PatternAsync(folder, "in.mkv", 96, 64, 4);
@@ -197,7 +199,8 @@ public sealed class JsonContractTests
         Assert.Contains("\"share_over_1_level\":", noIo.StdOut, StringComparison.Ordinal);
         Assert.Equal(noIo.StdOut.TrimEnd('\n'), JsonSerializer.Serialize(report, CliJson.Default.InProcessBenchReport));
 
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var input = await Clips.PatternAsync(folder, "in.mkv", 96, 64, 6);

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using VideoStyler.Media;
 using VideoStyler.Tests.Support;
@@ -7,9 +8,9 @@ using static VideoStyler.Tests.Live.LiveTestSupport;
 namespace VideoStyler.Tests.Live;
 
 /// <summary>
-/// A live source that disappears: the stream comes from a separate ffmpeg serving MPEG-TS over TCP,
-/// which the test kills (the stream closes) or freezes with SIGSTOP (the stream hangs), then serves
-/// again. The live run must keep its recording sink fed, show the placeholder card, reconnect, and
+/// A live source that disappears: the stream is MPEG-TS over TCP served by the test (from an ffmpeg
+/// child), which the test closes (the stream closes) or freezes with SIGSTOP (the stream hangs), then
+/// serves again. The live run must keep its recording sink fed, show the placeholder card, reconnect, and
 /// finish one playable recording (the sink process is never restarted).
 /// </summary>
 public class LiveReconnectTests
@@ -19,101 +20,93 @@ public class LiveReconnectTests
     [Fact]
     public async Task A_stream_that_closes_or_hangs_is_covered_by_repeats_and_a_placeholder_then_reconnected()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var recording = Path.Combine(folder, "show.mkv");
         var statsPath = Path.Combine(folder, "stats.json");
-        var streamPort = LiveTestSupport.FreeTcpPort();
-        var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
 
-        var server = Serve(streamPort);
-        using var live = BackgroundProcess.StartCli([
+        using var server = Serve();
+        // Ended with Ctrl-C; the long --duration only ends a run the test lost.
+        var (run, controlPort) = await LiveControl.StartAsync([
             // toon: bright, cheap frames, so the dim placeholder cards stand out in the recording (the test is
             // about reconnecting, not about the style).
-            "live", "--input", $"tcp://127.0.0.1:{streamPort}", "--video-size", "320x240", "--fps", "30", "--style", "toon",
-            "--output", recording, "--size", "120", "--stall-timeout", "1",
-            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--stats", statsPath, "--duration", "90",
+            "live", "--input", server.Url, "--video-size", "320x240", "--fps", "30", "--style", "toon",
+            "--output", recording, "--size", "120", "--stall-timeout", "1", "--stats", statsPath, "--duration", "600",
         ]);
-        try
-        {
-            await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
+        using var live = run;
+        await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 60);
 
-            // 1. The stream closes: the output goes on, first repeating the last frame, then the card.
-            server.Dispose();
-            var lost = await WaitForStatusAsync(http, controlPort, live, s => s.GetProperty("source_state").GetString() == "lost", "the loss noticed", 10);
-            var covered = await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_placeholder") >= 10, "placeholder frames", 15);
-            Assert.True(Get(covered, "frames_out") - Get(lost, "frames_out") >= 30, $"the output stalled while the source was lost: {lost} -> {covered}");
-            Assert.True(Get(covered, "frames_repeated") > 0, covered.ToString());
-            Assert.Equal(Get(lost, "frames_in"), Get(covered, "frames_in"));
+        // 1. The stream closes: the output goes on, first repeating the last frame, then the card.
+        server.Close();
+        var lost = await WaitForStatusAsync(http, controlPort, live, s => s.GetProperty("source_state").GetString() == "lost", "the loss noticed", 30);
+        var covered = await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_placeholder") >= 10, "placeholder frames", 30);
+        Assert.True(Get(covered, "frames_out") - Get(lost, "frames_out") >= 30, $"the output stalled while the source was lost: {lost} -> {covered}");
+        Assert.True(Get(covered, "frames_repeated") > 0, covered.ToString());
+        Assert.Equal(Get(lost, "frames_in"), Get(covered, "frames_in"));
 
-            // 2. The stream is served again: the run reconnects on its own and new frames come in.
-            server = Serve(streamPort);
-            var back = await WaitForStatusAsync(
-                http, controlPort, live, s => Get(s, "reconnects") >= 1 && Get(s, "frames_in") >= Get(covered, "frames_in") + 30, "the reconnect", 25);
-            Assert.Equal("live", back.GetProperty("source_state").GetString());
+        // 2. The stream is served again: the run reconnects on its own and new frames come in.
+        server.Reopen();
+        var back = await WaitForStatusAsync(
+            http, controlPort, live, s => Get(s, "reconnects") >= 1 && Get(s, "frames_in") >= Get(covered, "frames_in") + 30, "the reconnect", 60);
+        Assert.Equal("live", back.GetProperty("source_state").GetString());
 
-            // 3. The stream hangs (connection open, nothing sent): the stall timeout takes it as lost.
-            server.Signal("STOP");
-            await WaitForStatusAsync(http, controlPort, live, s => Get(s, "source_lost") >= 2, "the stall noticed", 10);
-            server.Dispose();
-            server = Serve(streamPort);
-            var again = await WaitForStatusAsync(
-                http, controlPort, live, s => Get(s, "reconnects") >= 2 && Get(s, "frames_in") >= Get(back, "frames_in") + 30, "the second reconnect", 25);
-            Assert.True(Get(again, "reconnect_attempts") >= 2, again.ToString());
+        // 3. The stream hangs (connection open, nothing sent): the stall timeout takes it as lost.
+        server.Freeze();
+        await WaitForStatusAsync(http, controlPort, live, s => Get(s, "source_lost") >= 2, "the stall noticed", 30);
+        server.Reopen();
+        var again = await WaitForStatusAsync(
+            http, controlPort, live, s => Get(s, "reconnects") >= 2 && Get(s, "frames_in") >= Get(back, "frames_in") + 30, "the second reconnect", 60);
+        Assert.True(Get(again, "reconnect_attempts") >= 2, again.ToString());
 
-            live.Signal("INT");
-            var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.DoesNotContain("   at ", result.StdErr);
-            // One line per state change: two losses (the second a stall), two returns.
-            Assert.Equal(2, Lines(result.StdErr, "live: source lost ("));
-            Assert.Equal(1, Lines(result.StdErr, "live: source lost (no frame for 1 s)"));
-            Assert.Equal(2, Lines(result.StdErr, "live: source back after "));
-            Assert.True(result.StdErr.Split('\n').Count(l => l.Contains("; retrying in ", StringComparison.Ordinal)) >= 2, result.StdErr);
+        live.Signal("INT");
+        var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("   at ", result.StdErr);
+        // One line per state change: two losses (the second a stall), two returns.
+        Assert.Equal(2, Lines(result.StdErr, "live: source lost ("));
+        Assert.Equal(1, Lines(result.StdErr, "live: source lost (no frame for 1 s)"));
+        Assert.Equal(2, Lines(result.StdErr, "live: source back after "));
+        Assert.True(result.StdErr.Split('\n').Count(l => l.Contains("; retrying in ", StringComparison.Ordinal)) >= 2, result.StdErr);
 
-            using var stats = JsonDocument.Parse(await File.ReadAllTextAsync(statsPath));
-            var root = stats.RootElement;
-            Assert.Equal(2, Get(root, "source_lost"));
-            Assert.Equal(2, Get(root, "reconnects"));
-            var placeholders = Get(root, "frames_placeholder");
+        using var stats = JsonDocument.Parse(await File.ReadAllTextAsync(statsPath));
+        var root = stats.RootElement;
+        Assert.Equal(2, Get(root, "source_lost"));
+        Assert.Equal(2, Get(root, "reconnects"));
+        var placeholders = Get(root, "frames_placeholder");
 
-            // One recording from start to end: every frame sent is in it, the cards among them.
-            var brightness = await FrameBrightnessAsync(recording, folder);
-            Assert.Equal(Get(root, "frames_out"), brightness.Count);
-            // The reference is the stream's own frames before the first loss (the first 30 sent), not the
-            // median of the whole recording: on a loaded machine the cards can be half of it or more.
-            var median = brightness.Take(30).Order().ElementAt(15);
-            var dim = brightness.Count(b => b < 0.6 * median);
-            Assert.True(dim >= placeholders * 0.8 && dim <= placeholders + 10, $"{dim} dim frames in the recording, {placeholders} placeholder frames sent");
-        }
-        finally
-        {
-            server.Dispose();
-        }
+        // One recording from start to end: every frame sent is in it, the cards among them.
+        var brightness = await FrameBrightnessAsync(recording, folder);
+        Assert.Equal(Get(root, "frames_out"), brightness.Count);
+        // The reference is the stream's own frames before the first loss (the first 30 sent), not the
+        // median of the whole recording: on a loaded machine the cards can be half of it or more.
+        var median = brightness.Take(30).Order().ElementAt(15);
+        var dim = brightness.Count(b => b < 0.6 * median);
+        Assert.True(dim >= placeholders * 0.8 && dim <= placeholders + 10, $"{dim} dim frames in the recording, {placeholders} placeholder frames sent");
     }
 
     [Fact]
     public async Task A_source_lost_past_the_reconnect_timeout_ends_the_run_with_an_error_and_a_finished_recording()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var recording = Path.Combine(folder, "show.mkv");
         var statsPath = Path.Combine(folder, "stats.json");
-        var streamPort = LiveTestSupport.FreeTcpPort();
-        var controlPort = LiveTestSupport.FreeTcpPort();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var server = Serve(streamPort);
-        using var live = BackgroundProcess.StartCli([
-            "live", "--input", $"tcp://127.0.0.1:{streamPort}", "--video-size", "320x240", "--fps", "30",
-            "--output", recording, "--size", "120", "--reconnect-timeout", "1.5",
-            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--stats", statsPath, "--duration", "60",
+        using var server = Serve();
+        // The long --duration only ends a run the test lost.
+        var (run, controlPort) = await LiveControl.StartAsync([
+            "live", "--input", server.Url, "--video-size", "320x240", "--fps", "30",
+            "--output", recording, "--size", "120", "--reconnect-timeout", "1.5", "--stats", statsPath, "--duration", "600",
         ]);
-        await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 40);
-        server.Dispose();
+        using var live = run;
+        await WaitForStatusAsync(http, controlPort, live, s => Get(s, "frames_out") >= 30, "30 frames out", 60);
+        server.Close();
 
-        var result = await live.WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await live.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 1, result.ToString());
         var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith($"error: live: tcp://127.0.0.1:{streamPort} was lost for ", lines[^1]);
+        Assert.StartsWith($"error: live: {server.Url} was lost for ", lines[^1]);
         Assert.EndsWith("and did not come back (--reconnect-timeout 1.5)", lines[^1]);
         Assert.Contains("giving up after", lines[^2]);
         Assert.DoesNotContain("   at ", result.StdErr);
@@ -129,8 +122,13 @@ public class LiveReconnectTests
     [Fact]
     public async Task A_stream_that_never_opens_is_a_one_line_error_not_an_endless_retry()
     {
-        var folder = TestPaths.NewTempFolder();
-        var port = LiveTestSupport.FreeTcpPort();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        // A port bound by the test but not listening: connections to it are refused, and no other process can
+        // start listening there meanwhile.
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
         var result = await Support.Cli.RunAsync(
             [
                 "live", "--input", $"tcp://127.0.0.1:{port}", "--video-size", "320x240", "--fps", "30",
@@ -155,10 +153,8 @@ public class LiveReconnectTests
         Assert.Equal(TimeSpan.FromSeconds(8), ReconnectBackoff.Default.Delay(1000));
     }
 
-    /// <summary>An ffmpeg serving help.mkv in real time as MPEG-TS to the first client on 127.0.0.1:PORT.</summary>
-    private static BackgroundProcess Serve(int port) => BackgroundProcess.Start(
-        "ffmpeg",
-        [.. Quiet, "-re", "-stream_loop", "-1", "-i", TestPaths.SharedData("help.mkv"), "-c", "copy", "-f", "mpegts", $"tcp://127.0.0.1:{port}?listen=1"]);
+    /// <summary>help.mkv served in real time as MPEG-TS to the first client, on a port the system picked.</summary>
+    private static TcpStreamServer Serve() => new(TestPaths.SharedData("help.mkv"));
 
 
     private static int Lines(string text, string start) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -6,7 +5,7 @@ using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Live;
 
-/// <summary>Free ports, an ffmpeg UDP receiver that stamps packets with their arrival time, and /status polling.</summary>
+/// <summary>A free port (where the process under test cannot bind port 0), frame colours of a received stream, and /status polling.</summary>
 internal static class LiveTestSupport
 {
     public static int FreeTcpPort()
@@ -14,38 +13,6 @@ internal static class LiveTestSupport
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static int FreeUdpPort()
-    {
-        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)client.Client.LocalEndPoint!).Port;
-    }
-
-    /// <summary>
-    /// Receives udp://127.0.0.1:PORT into a Matroska file whose timestamps are the packets' arrival
-    /// times (Unix seconds); it ends by itself 3 s after the stream stops.
-    /// </summary>
-    public static Task<ProcessResult> ReceiveAsync(int port, string path, TimeSpan timeout) =>
-        Support.Cli.RunProcessAsync(
-            "ffmpeg",
-            [
-                "-hide_banner", "-loglevel", "error", "-y",
-                "-use_wallclock_as_timestamps", "1", "-copyts",
-                "-i", $"udp://127.0.0.1:{port}?timeout=3000000&fifo_size=1000000&overrun_nonfatal=1",
-                "-c", "copy", "-f", "matroska", path,
-            ],
-            timeout);
-
-    /// <summary>Arrival time (Unix seconds) of every video packet in a received file.</summary>
-    public static async Task<List<double>> PacketTimesAsync(string path)
-    {
-        var probe = await Support.Cli.RunProcessAsync(
-            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-of", "csv=p=0", path], TimeSpan.FromMinutes(1));
-        Assert.True(probe.ExitCode == 0, probe.ToString());
-        return [.. probe.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => double.Parse(t.TrimEnd(','), CultureInfo.InvariantCulture))
-            .Order()];
     }
 
     /// <summary>Mean colour saturation (0..255) of every decoded frame, in order.</summary>

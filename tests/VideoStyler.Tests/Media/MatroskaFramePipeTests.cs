@@ -76,7 +76,8 @@ public class MatroskaFramePipeTests
     [Fact]
     public async Task Ffmpeg_reads_the_writers_stream_with_the_same_pixels_and_times()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var path = Path.Combine(dir, "frames.mkv");
         long[] times = [0, 40, 95, 96, 1000, 1033, 70_000];
         var frames = times.Select((_, i) =>

@@ -17,7 +17,8 @@ public class ModelCommandsTests
     [Fact]
     public async Task Added_style_is_tagged_listed_and_usable_by_name()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var add = await Support.Cli.RunAsync(
             "models", "add", TestPaths.SharedModel("mosaic.onnx"), "--name", "my_mosaic",
             "--tag", "technique=mosaic", "--tag", "palette=vivid", "--models-dir", dir);
@@ -66,7 +67,8 @@ public class ModelCommandsTests
     [Fact]
     public async Task Pull_downloads_verifies_resumes_and_rejects_corruption()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var server = new RangeFileServer(Path.Combine(TestPaths.Shared, "models"));
         var bytes = await File.ReadAllBytesAsync(TestPaths.SharedModel("candy.onnx"));
         var catalog = Path.Combine(dir, "catalog.json");
@@ -143,7 +145,8 @@ public class ModelCommandsTests
 
         // The pipeline's stylizer: this fixed 64x64 model cannot be made free (NHWC), and the 96x80
         // picture does not fit it, so it is tiled at 64x64 instead of being shrunk into it.
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var path = Path.Combine(dir, "keep_red.onnx");
         File.WriteAllBytes(path, source.ModelBytes!);
         using var pipeline = StylizerFactory.Create(StyleLibrary.CreateDefault(), path, new StyleControls(), 96, 80, 80, ExecutionDevice.Cpu, 0, null);

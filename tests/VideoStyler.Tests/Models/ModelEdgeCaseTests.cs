@@ -13,7 +13,8 @@ public class ModelEdgeCaseTests
     [Fact]
     public async Task A_broken_manifest_is_skipped_with_a_notice_and_the_other_styles_are_listed()
     {
-        var models = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var models = temp.Path;
         File.CreateSymbolicLink(Path.Combine(models, "candy.onnx"), TestPaths.SharedModel("candy.onnx"));
         File.CreateSymbolicLink(Path.Combine(models, "mosaic.onnx"), TestPaths.SharedModel("mosaic.onnx"));
         await File.WriteAllTextAsync(Path.Combine(models, "candy.json"), "{\"name\": 5, \"tags\": [1, 2]}");
@@ -53,7 +54,8 @@ public class ModelEdgeCaseTests
     [InlineData("a/b")]
     public async Task Models_add_refuses_names_that_are_not_plain(string name)
     {
-        var models = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var models = temp.Path;
 
         var run = await Support.Cli.RunAsync("models", "add", TestPaths.SharedModel("candy.onnx"), "--name", name, "--models-dir", models);
 
@@ -65,7 +67,8 @@ public class ModelEdgeCaseTests
     [Fact]
     public async Task Offline_pull_does_not_claim_a_part_file_it_does_not_have()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var catalog = Path.Combine(dir, "catalog.json");
         var entry = new CatalogEntry { Name = "candy", Url = "http://127.0.0.1:9/candy.onnx", Sha256 = new string('0', 64) };
         await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, ModelManifest.JsonOptions));
@@ -82,7 +85,8 @@ public class ModelEdgeCaseTests
     public async Task A_model_that_fails_while_running_is_one_error_line_without_onnxruntime_log()
     {
         // An image-shaped model whose Reshape only fits 64x64 pictures: ONNX Runtime fails inside the run.
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var model = Path.Combine(dir, "rigid.onnx");
         var graph = new OnnxGraphBuilder("rigid")
             .Opset(13)
@@ -103,7 +107,8 @@ public class ModelEdgeCaseTests
     [Fact]
     public async Task A_model_that_outputs_nan_is_an_error_not_a_black_video()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var model = Path.Combine(dir, "nan.onnx");
         var graph = new OnnxGraphBuilder("nan")
             .Opset(13)

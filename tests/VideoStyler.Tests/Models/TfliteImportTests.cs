@@ -59,7 +59,8 @@ public class TfliteImportTests
     [Fact]
     public async Task ModelsImportWritesModelAndManifestAndRefusesToOverwrite()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var source = Magenta("style_transfer_f16_384.tflite");
 
         var first = await Support.Cli.RunAsync("models", "import", source, "--name", "magenta-t", "--models-dir", folder);

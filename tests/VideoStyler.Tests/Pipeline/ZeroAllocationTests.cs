@@ -81,31 +81,51 @@ public sealed class ZeroAllocationTests
         const int Items = 300;
         long allocated = -1;
         long sum = 0;
-        var stage = new Thread(() =>
-        {
-            using var waiter = new BlockingWaiter();
-            var seen = 0;
-            long before = 0;
-            while (waiter.Wait(input.Reader.WaitToReadAsync(CancellationToken.None)))
+        var failedWaits = 0;
+        // A thread of its own (as the stages have), run as a task so that what fails on it fails the test
+        // when awaited; it only counts, the asserts are on the test thread.
+        var stage = Task.Factory.StartNew(
+            () =>
             {
-                while (input.Reader.TryRead(out var item))
+                using var waiter = new BlockingWaiter();
+                var seen = 0;
+                long before = 0;
+                while (waiter.Wait(input.Reader.WaitToReadAsync(CancellationToken.None)))
                 {
-                    if (++seen == 40)
+                    while (input.Reader.TryRead(out var item))
                     {
-                        before = GC.GetAllocatedBytesForCurrentThread(); // after the first waits of both kinds
-                    }
+                        if (++seen == 40)
+                        {
+                            before = GC.GetAllocatedBytesForCurrentThread(); // after the first waits of both kinds
+                        }
 
-                    while (!output.Writer.TryWrite(item))
-                    {
-                        Assert.True(waiter.Wait(output.Writer.WaitToWriteAsync(CancellationToken.None)));
+                        while (!output.Writer.TryWrite(item))
+                        {
+                            if (!waiter.Wait(output.Writer.WaitToWriteAsync(CancellationToken.None)))
+                            {
+                                failedWaits++;
+                                break;
+                            }
+                        }
                     }
                 }
-            }
 
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            output.Writer.TryComplete();
-        });
-        stage.Start();
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                output.Writer.TryComplete();
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        // A stage that failed ends both channels (with its exception), so the test fails instead of waiting.
+        _ = stage.ContinueWith(
+            t =>
+            {
+                input.Writer.TryComplete(t.Exception);
+                output.Writer.TryComplete(t.Exception);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
 
         // Producer and consumer are slower than the stage now and then, so it waits on both sides.
         var consumer = Task.Run(async () =>
@@ -135,8 +155,9 @@ public sealed class ZeroAllocationTests
         }
 
         input.Writer.Complete();
-        stage.Join();
+        await stage;
         await consumer;
+        Assert.Equal(0, failedWaits);
         Assert.Equal((long)Items * (Items + 1) / 2, sum);
         // Zero in the normal case. One race can allocate once: when the channel completes the operation
         // between the waiter's IsCompleted check and its registration, the runtime queues the

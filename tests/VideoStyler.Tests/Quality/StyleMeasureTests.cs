@@ -119,7 +119,8 @@ public sealed class StyleMeasureTests : IClassFixture<StyleMeasureTests.Network>
     [Fact]
     public async Task EvalStyleCli_PrintsTheMeasures_AndRejectsAMissingContent()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var input = Path.Combine(folder, "in.png");

@@ -32,7 +32,8 @@ public class EmitterTests
     [Fact]
     public void K8s_indexed_job_has_one_index_per_segment_a_retry_budget_per_index_and_the_shared_claim()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var job = NewJob(root, 3);
 
         var paths = KubernetesManifests.Write(job, "registry.example/videostyler:1.0", "footage", 2, "media");
@@ -84,7 +85,8 @@ public class EmitterTests
     [Fact]
     public async Task Slurm_scripts_are_an_array_with_requeue_and_a_dependent_join_that_bash_accepts()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var job = NewJob(root, 3);
 
         var paths = SlurmScripts.Write(job, new ToolCommand(["/opt/it's here/dotnet", "/opt/vs/VideoStyler.Cli.dll"]), "batch", 2);
@@ -113,7 +115,8 @@ public class EmitterTests
     [Fact]
     public void A_job_folder_is_not_planned_over_another_without_force()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var job = NewJob(root, 2);
 
         var ex = Assert.Throws<UserFacingException>(() => JobFolder.Create(job.Path, job.Spec, force: false));
@@ -125,7 +128,8 @@ public class EmitterTests
     [Fact]
     public void The_concat_list_gives_each_segment_but_the_last_its_exact_duration_to_the_next_cut()
     {
-        var job = NewJob(TestPaths.NewTempFolder(), 3);
+        using var temp = new TempFolder();
+        var job = NewJob(temp.Path, 3);
 
         var list = JobJoiner.ConcatList(job).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 

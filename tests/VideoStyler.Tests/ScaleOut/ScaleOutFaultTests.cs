@@ -9,9 +9,9 @@ namespace VideoStyler.Tests.ScaleOut;
 /// </summary>
 public class ScaleOutFaultTests
 {
-    private static async Task<(string Folder, string Job)> PlanAsync(string input, params string[] extra)
+    private static async Task<(string Folder, string Job)> PlanAsync(TempFolder temp, string input, params string[] extra)
     {
-        var folder = TestPaths.NewTempFolder();
+        var folder = temp.Path;
         var job = Path.Combine(folder, "job");
         var run = await Support.Cli.RunAsync(
             ["plan", input, "-o", Path.Combine(folder, "out.mkv"), "--segments", "3", "--frames", "12", "--size", "64", "--warmup", "2", "--job", job, .. extra],
@@ -32,7 +32,8 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task Join_refuses_an_incomplete_job_and_lists_the_missing_segments()
     {
-        var (folder, job) = await PlanAsync(TestPaths.SharedData("help.mkv"));
+        using var temp = new TempFolder();
+        var (folder, job) = await PlanAsync(temp, TestPaths.SharedData("help.mkv"));
         var one = await Support.Cli.RunAsync("run-segment", job, "1");
         Assert.True(one.ExitCode == 0, one.ToString());
 
@@ -47,7 +48,8 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task A_failing_segment_is_reported_by_index_with_its_error_and_join_names_it()
     {
-        var (folder, job) = await PlanAsync(TestPaths.SharedData("help.mkv"));
+        using var temp = new TempFolder();
+        var (folder, job) = await PlanAsync(temp, TestPaths.SharedData("help.mkv"));
         // A plan that does not fit the file any more: segment 1 expects a frame more than lies between its cuts.
         EditJob(job, node => node["segments"]![1]!["frame_count"] = 5);
 
@@ -66,10 +68,12 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task A_job_folder_for_another_input_is_refused_by_workers_and_join()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var input = Path.Combine(folder, "clip.mkv");
         File.Copy(TestPaths.SharedData("help.mkv"), input);
-        var (_, job) = await PlanAsync(input);
+        using var plan = new TempFolder();
+        var (_, job) = await PlanAsync(plan, input);
         // Another file under the same name.
         File.Copy(TestPaths.SharedData("walk.mkv"), input, overwrite: true);
 
@@ -85,7 +89,8 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task A_worker_with_another_tool_version_is_refused()
     {
-        var (_, job) = await PlanAsync(TestPaths.SharedData("help.mkv"));
+        using var temp = new TempFolder();
+        var (_, job) = await PlanAsync(temp, TestPaths.SharedData("help.mkv"));
         EditJob(job, node => node["tool_version"] = "0.0.1-elsewhere");
 
         var worker = await Support.Cli.RunAsync("run-segment", job, "0");
@@ -97,10 +102,12 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task A_worker_that_resolves_another_style_model_is_refused()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var model = Path.Combine(folder, "candy.onnx");
         File.Copy(TestPaths.SharedModel("candy.onnx"), model);
-        var (_, job) = await PlanAsync(TestPaths.SharedData("help.mkv"), "--style", model);
+        using var plan = new TempFolder();
+        var (_, job) = await PlanAsync(plan, TestPaths.SharedData("help.mkv"), "--style", model);
         // The model file on this worker is not the one planned with.
         await File.AppendAllTextAsync(model, "x");
 
@@ -113,7 +120,8 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task Index_comes_from_the_scheduler_environment_and_bad_ones_are_clear()
     {
-        var (_, job) = await PlanAsync(TestPaths.SharedData("help.mkv"));
+        using var temp = new TempFolder();
+        var (_, job) = await PlanAsync(temp, TestPaths.SharedData("help.mkv"));
 
         var none = await Support.Cli.RunAsync("run-segment", job);
         CliAssert.OneLineError(none, "give INDEX, or run it as a Slurm array task (SLURM_ARRAY_TASK_ID) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX)");
@@ -135,7 +143,8 @@ public class ScaleOutFaultTests
     [Fact]
     public async Task Plan_refuses_bad_command_lines_and_impossible_cuts()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         var output = Path.Combine(folder, "out.mkv");
 

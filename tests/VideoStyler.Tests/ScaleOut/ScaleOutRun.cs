@@ -6,7 +6,7 @@ namespace VideoStyler.Tests.ScaleOut;
 /// One single-machine `stylize` run of walk.mkv and one `plan --emit local` run of it in 3 segments
 /// (default style, --size 160), shared by the tests that compare them.
 /// </summary>
-public sealed class ScaleOutRun
+public sealed class ScaleOutRun : IDisposable
 {
     private readonly Lazy<Task> _run;
 
@@ -17,7 +17,9 @@ public sealed class ScaleOutRun
 
     public string Input { get; } = TestPaths.SharedData("walk.mkv");
 
-    public string Folder { get; } = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
+
+    public string Folder => _temp.Path;
 
     internal string Single => Path.Combine(Folder, "single.mkv");
 
@@ -30,6 +32,8 @@ public sealed class ScaleOutRun
     internal ProcessResult? PlanRun { get; private set; }
 
     public Task EnsureAsync() => _run.Value;
+
+    public void Dispose() => _temp.Dispose();
 
     private async Task RunAsync()
     {

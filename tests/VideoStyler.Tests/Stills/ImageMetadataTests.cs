@@ -125,7 +125,8 @@ public class ImageMetadataTests
     [InlineData(8)]
     public void Orientation_is_read_from_a_big_endian_exif_block(int orientation)
     {
-        var dir = Support.TestPaths.NewTempFolder();
+        using var temp = new Support.TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(40, 30);
         var path = TestImages.JpegWithOrientation(dir, "o.jpg", cat, orientation);
 

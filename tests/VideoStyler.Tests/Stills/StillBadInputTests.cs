@@ -9,7 +9,8 @@ public class StillBadInputTests
     [Fact]
     public async Task An_empty_file_is_damaged_input()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = Path.Combine(dir, "empty.jpg");
         File.WriteAllBytes(input, []);
 
@@ -25,7 +26,8 @@ public class StillBadInputTests
     [InlineData("cut.png", "ends before its IEND chunk")]
     public async Task A_cut_off_image_is_damaged_input(string name, string expected)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(301, 201);
         var whole = File.ReadAllBytes(TestImages.Write(dir, "whole" + Path.GetExtension(name), cat));
         File.WriteAllBytes(Path.Combine(dir, name), whole[..(whole.Length / 2)]);
@@ -41,7 +43,8 @@ public class StillBadInputTests
     public async Task A_JPEG_with_data_after_its_end_marker_is_fine()
     {
         // Phones append data after a JPEG's end marker (a motion photo carries its video there).
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         var jpeg = File.ReadAllBytes(TestImages.Write(dir, "plain.jpg", cat));
         var trailer = new byte[100_000];
@@ -59,7 +62,8 @@ public class StillBadInputTests
     [Fact]
     public async Task A_JPEG_with_garbled_data_is_damaged_input_and_the_decoder_warning_stays_hidden()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(301, 201);
         var bytes = File.ReadAllBytes(TestImages.Write(dir, "whole.jpg", cat));
         for (var i = bytes.Length / 3; i < bytes.Length * 2 / 3; i += 7)
@@ -80,7 +84,8 @@ public class StillBadInputTests
     [Fact]
     public async Task Text_named_like_an_image_is_damaged_input()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = Path.Combine(dir, "photo.png");
         File.WriteAllText(input, "this is not a picture\n");
 
@@ -94,7 +99,8 @@ public class StillBadInputTests
     public async Task A_picture_too_large_to_decode_safely_is_refused_from_its_header()
     {
         // A PNG whose header says 30000x30000 (900 MP): refused before any decoding.
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         byte[] ihdr = [0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30, 8, 2, 0, 0, 0];
         byte[] png =
         [
@@ -115,7 +121,8 @@ public class StillBadInputTests
     [Fact]
     public async Task A_one_pixel_image_gives_a_one_pixel_result()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var pixel = new Mat(1, 1, MatType.CV_8UC3, new Scalar(40, 160, 220));
         var input = TestImages.Write(dir, "pixel.png", pixel);
 
@@ -131,7 +138,8 @@ public class StillBadInputTests
     [InlineData("out")]
     public async Task An_output_extension_that_is_neither_image_nor_video_is_a_usage_error(string outputName)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         var input = TestImages.Write(dir, "cat.jpg", cat);
 
@@ -145,7 +153,8 @@ public class StillBadInputTests
     [Fact]
     public async Task A_video_to_an_image_output_is_a_usage_error()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
 
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "frame.png"));
 
@@ -157,7 +166,8 @@ public class StillBadInputTests
     [Fact]
     public async Task An_existing_output_is_not_replaced_without_force_and_is_replaced_with_it()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         var input = TestImages.Write(dir, "cat.png", cat);
         var output = Path.Combine(dir, "out.jpg");

@@ -16,7 +16,8 @@ public class StillStylizeTests
     [InlineData("in.tiff", "out.jpeg")]
     public async Task Each_format_in_and_out_keeps_the_exact_size_and_carries_the_marking(string inputName, string outputName)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         var input = TestImages.Write(dir, inputName, cat);
         var output = Path.Combine(dir, outputName);
@@ -50,7 +51,8 @@ public class StillStylizeTests
     [Fact]
     public async Task A_style_image_paints_the_still_with_that_picture_not_the_default()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(160, 120);
         var input = TestImages.Write(dir, "cat.jpg", cat);
         var wave = Path.Combine(dir, "wave.png");
@@ -75,7 +77,8 @@ public class StillStylizeTests
     [InlineData(8, RotateFlags.Rotate90Counterclockwise)]
     public async Task A_phone_photo_with_an_EXIF_orientation_comes_out_upright(int orientation, RotateFlags display)
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var stored = TestImages.Cat(120, 80);
         var input = TestImages.JpegWithOrientation(dir, "phone.jpg", stored, orientation);
         var output = Path.Combine(dir, "upright.png");
@@ -109,7 +112,8 @@ public class StillStylizeTests
     public async Task A_TIFF_with_an_orientation_tag_comes_out_upright_once(int orientation, RotateFlags display)
     {
         // OpenCV's TIFF decoder turns TIFFs upright itself: the picture must be turned once, not twice.
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(60, 40);
         using var stored = cat.CvtColor(ColorConversionCodes.BGR2GRAY);
         var input = TestImages.TiffWithOrientation(dir, "scan.tif", stored, orientation);
@@ -129,7 +133,8 @@ public class StillStylizeTests
     [Fact]
     public async Task Alpha_is_kept_in_PNG_and_flattened_onto_white_in_JPEG()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         using var alpha = new Mat(cat.Size(), MatType.CV_8UC1, Scalar.All(255));
         alpha[new Rect(75, 0, 76, 101)].SetTo(Scalar.All(0));
@@ -158,7 +163,8 @@ public class StillStylizeTests
     [Fact]
     public async Task A_grayscale_photo_comes_out_in_colour()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "coins.jpg");
 
         var run = await Support.Cli.RunAsync(
@@ -177,7 +183,8 @@ public class StillStylizeTests
     public async Task A_large_photo_is_stylized_in_tiles_at_its_own_size()
     {
         // 2400x1800 at its own size is longer than --max-tile 1024: tiles (the default 1920 tiles a 12 MP photo alike).
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat(2400, 1800);
         var input = TestImages.Write(dir, "large.jpg", cat);
         var output = Path.Combine(dir, "large.png");
@@ -194,7 +201,8 @@ public class StillStylizeTests
     [Fact]
     public async Task A_folder_of_images_and_videos_goes_to_the_same_names_and_is_not_redone()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var inputs = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
         var outputs = Path.Combine(dir, "out");
         using var cat = TestImages.Cat();
@@ -225,7 +233,8 @@ public class StillStylizeTests
     [Fact]
     public async Task Preview_of_a_video_run_is_the_middle_frame_before_and_after()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
         var preview = Path.Combine(dir, "preview.png");
 
@@ -268,7 +277,8 @@ public class StillStylizeTests
     [Fact]
     public async Task A_still_preview_is_the_picture_before_and_after()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         using var cat = TestImages.Cat();
         var input = TestImages.Write(dir, "cat.png", cat);
 

@@ -5,12 +5,14 @@ using VideoStyler.Tests.Support;
 namespace VideoStyler.Tests.Styles;
 
 /// <summary>Picture styles as style vectors: the shipped vectors, the default style, mixing, likeness.</summary>
-public class PictureStylesTests
+public sealed class PictureStylesTests : IDisposable
 {
-    private readonly string _home = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
 
     private Task<ProcessResult> Run(params string[] args) =>
-        Support.Cli.RunWithEnvironmentAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _home }, args);
+        Support.Cli.RunWithEnvironmentAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _temp.Path }, args);
 
     [Fact]
     public void Shipped_vectors_are_what_the_predictor_gives_for_the_shipped_pictures()
@@ -54,14 +56,16 @@ public class PictureStylesTests
         }
 
         // A catalog without the project's styles/ folder falls back to them.
-        var catalog = new StyleCatalog(TestPaths.NewTempFolder(), null, new VideoStyler.Models.StyleLibrary([]));
+        using var empty = new TempFolder();
+        var catalog = new StyleCatalog(empty.Path, null, new VideoStyler.Models.StyleLibrary([]));
         Assert.NotNull(catalog.FindPicture(PictureStyleResolver.DefaultName)?.Vector);
     }
 
     [Fact]
     public async Task Default_style_is_a_built_in_painting_and_mix_weights_one_and_zero_equal_the_single_style()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var input = TestPaths.SharedData("help.mkv");
         string[] common = ["--size", "96", "--frames", "2", "--no-temporal"];
         var byDefault = Path.Combine(dir, "default.mkv");
@@ -108,7 +112,8 @@ public class PictureStylesTests
     [Fact]
     public async Task A_picture_style_and_a_network_cannot_be_mixed()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var run = await Run("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(dir, "x.mkv"), "--style", "great-wave:0.5,toon:0.5", "--frames", "1");
         CliAssert.OneLineError(run, "great-wave is a picture style and toon is not; picture styles mix with picture styles only");
         Assert.Empty(Directory.GetFiles(dir));
@@ -121,7 +126,7 @@ public class PictureStylesTests
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.Contains("suggested tag: technique=", add.StdOut);
         Assert.DoesNotContain("suggested tag: era=", add.StdOut); // the user's tag wins
-        var manifest = StyleManifest.Load(Path.Combine(_home, "videostyler", "styles", "ducks", "style.json"));
+        var manifest = StyleManifest.Load(Path.Combine(_temp.Path, "videostyler", "styles", "ducks", "style.json"));
         Assert.Equal(StyleManifest.VectorLength, manifest.Vector!.Length);
         Assert.False(manifest.Tags.ContainsKey("technique")); // suggestions are shown, not applied
 

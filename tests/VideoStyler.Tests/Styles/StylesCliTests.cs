@@ -6,13 +6,15 @@ using VideoStyler.Tests.Support;
 namespace VideoStyler.Tests.Styles;
 
 /// <summary>`styles add/list/show/remove` end to end through the real tool, with the user folder in a temp XDG_DATA_HOME.</summary>
-public class StylesCliTests
+public sealed class StylesCliTests : IDisposable
 {
-    private readonly string _home = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
 
-    private Dictionary<string, string> Environment => new(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _home };
+    public void Dispose() => _temp.Dispose();
 
-    private string UserStyles => Path.Combine(_home, "videostyler", "styles");
+    private Dictionary<string, string> Environment => new(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = _temp.Path };
+
+    private string UserStyles => Path.Combine(_temp.Path, "videostyler", "styles");
 
     private Task<ProcessResult> Run(params string[] args) => Support.Cli.RunWithEnvironmentAsync(Environment, args);
 
@@ -103,7 +105,7 @@ public class StylesCliTests
     {
         var add = await Run("styles", "add", "my-toon", "--from", Path.Combine(TestPaths.RepoRoot, "models", "toon.onnx"), "--tag", "technique=cartoon");
         Assert.True(add.ExitCode == 0, add.ToString());
-        Assert.True(File.Exists(Path.Combine(_home, "videostyler", "models", "my-toon.onnx")));
+        Assert.True(File.Exists(Path.Combine(_temp.Path, "videostyler", "models", "my-toon.onnx")));
 
         var list = await Run("styles", "list", "--tag", "technique=cartoon", "--json");
         using var json = JsonDocument.Parse(list.StdOut);
@@ -117,14 +119,15 @@ public class StylesCliTests
 
         var remove = await Run("styles", "remove", "my-toon");
         Assert.True(remove.ExitCode == 0, remove.ToString());
-        Assert.False(File.Exists(Path.Combine(_home, "videostyler", "models", "my-toon.onnx")));
-        Assert.False(File.Exists(Path.Combine(_home, "videostyler", "models", "my-toon.json")));
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "videostyler", "models", "my-toon.onnx")));
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "videostyler", "models", "my-toon.json")));
     }
 
     [Fact]
     public async Task Pictures_that_cannot_be_styles_are_one_line_errors_and_leave_nothing()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var text = Path.Combine(dir, "notes.jpg");
         await File.WriteAllTextAsync(text, "this is not a picture");
         var empty = Path.Combine(dir, "empty.png");
@@ -162,7 +165,8 @@ public class StylesCliTests
     [Fact]
     public async Task Grayscale_and_alpha_pictures_make_styles()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var withAlpha = Path.Combine(dir, "alpha.png");
         using (var rgba = new Mat(64, 64, MatType.CV_8UC4, new Scalar(200, 60, 20, 255)))
         {
@@ -188,8 +192,8 @@ public class StylesCliTests
         var list = await Run("styles", "list");
         CliAssert.OneLineError(list, "has 99 numbers; a style vector has 100");
         Assert.Contains(Path.Combine(folder, StyleManifest.FileName), list.StdErr);
-        var stylize = await Run("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(_home, "x.mkv"), "--style", "short", "--frames", "1");
+        var stylize = await Run("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(_temp.Path, "x.mkv"), "--style", "short", "--frames", "1");
         CliAssert.OneLineError(stylize, "has 99 numbers; a style vector has 100");
-        Assert.False(File.Exists(Path.Combine(_home, "x.mkv")));
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "x.mkv")));
     }
 }

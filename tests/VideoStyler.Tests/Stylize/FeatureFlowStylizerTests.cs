@@ -120,7 +120,8 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     [Fact]
     public async Task CliRunsFeatures_AndFallsBackWithANotice()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var output = Path.Combine(folder, "out.mp4");

@@ -91,7 +91,8 @@ public sealed class SmoothedNormStylizerTests : IDisposable
     [Fact]
     public async Task CliRejectsAnUnknownMode_AndRunsStats()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         try
         {
             var output = Path.Combine(folder, "out.mp4");

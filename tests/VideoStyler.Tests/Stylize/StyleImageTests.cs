@@ -11,7 +11,8 @@ public class StyleImageTests
     [Fact]
     public void WhatCannotBeAStyleIsRefusedInOneLine()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var empty = Path.Combine(folder, "empty.jpg");
         File.WriteAllBytes(empty, []);
         var text = Path.Combine(folder, "notes.png");
@@ -43,7 +44,8 @@ public class StyleImageTests
     [Fact]
     public void GrayAlphaAndLargeJpegPicturesAreUsable()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         using var gray = StyleImage.Load(Path.Combine(TestPaths.Shared, "photos", "brick-texture-gray.png"));
 
         // Left half opaque red, right half fully transparent: composited over white.
@@ -79,7 +81,8 @@ public class StyleImageTests
     [Fact]
     public async Task StylizeWithAStyleImageEndToEndAndABadStyleImageInOneLine()
     {
-        var folder = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var folder = temp.Path;
         var output = Path.Combine(folder, "out.mp4");
         var notAPicture = Path.Combine(folder, "style.jpg");
         await File.WriteAllTextAsync(notAPicture, "hello");

@@ -151,7 +151,8 @@ public class TiledStylizerTests
     [Fact]
     public void The_frame_stylizer_tiles_only_above_max_tile()
     {
-        var library = StyleLibrary.CreateDefault(TestPaths.NewTempFolder());
+        using var temp = new TempFolder();
+        var library = StyleLibrary.CreateDefault(temp.Path);
         using (var above = StylizerFactory.Create(library, null, new StyleControls(), 1920, 1080, 1080, ExecutionDevice.Cpu, 0, null, maxTile: 1280))
         {
             Assert.IsType<TiledStylizer>(above.Primary);

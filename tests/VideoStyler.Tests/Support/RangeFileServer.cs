@@ -10,16 +10,14 @@ namespace VideoStyler.Tests.Support;
 /// </summary>
 internal sealed class RangeFileServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly string _root;
     private readonly Task _loop;
 
     public RangeFileServer(string root)
     {
         _root = root;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = Listen();
         _loop = Task.Run(ServeAsync);
     }
 
@@ -74,11 +72,33 @@ internal sealed class RangeFileServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// HttpListener cannot take port 0: a port found free is tried, and another one if a different
+    /// process took it meanwhile.
+    /// </summary>
+    private static (HttpListener Listener, int Port) Listen()
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
+        for (var attempt = 1; ; attempt++)
+        {
+            int port;
+            using (var socket = new TcpListener(IPAddress.Loopback, 0))
+            {
+                socket.Start();
+                port = ((IPEndPoint)socket.LocalEndpoint).Port;
+            }
+
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return (listener, port);
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
     }
 
     public void Dispose()

@@ -26,11 +26,9 @@ internal static class TestPaths
 
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "VideoStyler.Cli.dll");
 
-    /// <summary>A fresh empty folder under the system temp folder.</summary>
-    public static string NewTempFolder()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "videostyler-tests", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    /// <summary>
+    /// A fresh empty folder under the system temp folder, removed when the test process exits. A test
+    /// should rather hold a <see cref="TempFolder"/> (removed when the test ends).
+    /// </summary>
+    public static string NewTempFolder() => TempFolder.ForProcessLifetime();
 }

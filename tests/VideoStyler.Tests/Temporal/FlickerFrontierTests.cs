@@ -10,13 +10,13 @@ public sealed class FlickerFrontierTests : IDisposable
     private const int Width = 160;
     private const int Height = 120;
     private const int FrameCount = 12;
-    private readonly string _folder = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
     private readonly FrameKeeper _frames = new();
 
     public void Dispose()
     {
         _frames.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _temp.Dispose();
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class FlickerFrontierTests : IDisposable
             smoothed.Add(next);
         }
 
-        var inputPath = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, FrameCount).ToList());
-        var referencePath = TestClips.Write(_folder, "ref.mkv", reference);
-        var outputPath = TestClips.Write(_folder, "out.mkv", smoothed);
+        var inputPath = TestClips.Write(_temp.Path, "in.mkv", Enumerable.Repeat(picture, FrameCount).ToList());
+        var referencePath = TestClips.Write(_temp.Path, "ref.mkv", reference);
+        var outputPath = TestClips.Write(_temp.Path, "out.mkv", smoothed);
 
         var first = FlickerFrontier.Measure(inputPath, referencePath, outputPath, 0.15, sampleStride: 4);
         var output = first.Output!;

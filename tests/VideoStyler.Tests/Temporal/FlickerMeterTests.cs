@@ -8,13 +8,13 @@ public sealed class FlickerMeterTests : IDisposable
 {
     private const int Width = 160;
     private const int Height = 120;
-    private readonly string _folder = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
     private readonly FrameKeeper _frames = new();
 
     public void Dispose()
     {
         _frames.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        _temp.Dispose();
     }
 
     [Fact]
@@ -22,8 +22,8 @@ public sealed class FlickerMeterTests : IDisposable
     {
         var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 1));
         var stylized = _frames.Keep(TestFrames.Invert(picture));
-        var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
-        var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(stylized, 6).ToList());
+        var input = TestClips.Write(_temp.Path, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
+        var output = TestClips.Write(_temp.Path, "out.mkv", Enumerable.Repeat(stylized, 6).ToList());
 
         var report = FlickerMeter.Measure(input, output, output);
 
@@ -48,9 +48,9 @@ public sealed class FlickerMeterTests : IDisposable
         var input = _frames.Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 20 - 2 * t, 10 - t, Width, Height)));
         var steady = _frames.Keep(input.Select(TestFrames.Invert));
         var flickering = _frames.Keep(steady.Select((frame, t) => TestFrames.Brighten(frame, t % 2 == 1 ? delta : 0)));
-        var inputPath = TestClips.Write(_folder, "in.mkv", input);
-        var steadyPath = TestClips.Write(_folder, "steady.mkv", steady);
-        var flickeringPath = TestClips.Write(_folder, "flickering.mkv", flickering);
+        var inputPath = TestClips.Write(_temp.Path, "in.mkv", input);
+        var steadyPath = TestClips.Write(_temp.Path, "steady.mkv", steady);
+        var flickeringPath = TestClips.Write(_temp.Path, "flickering.mkv", flickering);
 
         var steadyReport = FlickerMeter.Measure(inputPath, steadyPath, flickeringPath);
         var flickeringReport = FlickerMeter.Measure(inputPath, flickeringPath, null);
@@ -87,8 +87,8 @@ public sealed class FlickerMeterTests : IDisposable
     public void DifferentFrameCounts_FailWithBothCounts()
     {
         var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 3));
-        var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
-        var output = TestClips.Write(_folder, "out.mkv", Enumerable.Repeat(picture, 5).ToList());
+        var input = TestClips.Write(_temp.Path, "in.mkv", Enumerable.Repeat(picture, 6).ToList());
+        var output = TestClips.Write(_temp.Path, "out.mkv", Enumerable.Repeat(picture, 5).ToList());
 
         var error = Assert.Throws<InvalidDataException>(() => FlickerMeter.Measure(input, output, null));
 
@@ -102,8 +102,8 @@ public sealed class FlickerMeterTests : IDisposable
     {
         var picture = _frames.Keep(TestClips.Texture(Width, Height, seed: 4));
         var small = _frames.Keep(TestClips.Texture(Width / 2, Height / 2, seed: 4));
-        var input = TestClips.Write(_folder, "in.mkv", Enumerable.Repeat(picture, 3).ToList());
-        var reference = TestClips.Write(_folder, "ref.mkv", Enumerable.Repeat(small, 3).ToList());
+        var input = TestClips.Write(_temp.Path, "in.mkv", Enumerable.Repeat(picture, 3).ToList());
+        var reference = TestClips.Write(_temp.Path, "ref.mkv", Enumerable.Repeat(small, 3).ToList());
 
         var error = Assert.Throws<InvalidDataException>(() => FlickerMeter.Measure(input, input, reference));
 
@@ -118,7 +118,7 @@ public sealed class FlickerMeterTests : IDisposable
         // default 8-pixel grid (too few matches for its 128-neighbour interpolation); the meter now adapts it.
         var scene = _frames.Keep(TestClips.Texture(80, 72, seed: 5));
         var input = _frames.Keep(Enumerable.Range(0, 6).Select(t => TestClips.Crop(scene, 8 - t, 8 - t, 64, 64)));
-        var path = TestClips.Write(_folder, "small.mkv", input);
+        var path = TestClips.Write(_temp.Path, "small.mkv", input);
 
         for (var run = 0; run < 5; run++)
         {
@@ -132,7 +132,7 @@ public sealed class FlickerMeterTests : IDisposable
     public void TinyFrames_FailClearly()
     {
         var picture = _frames.Keep(TestClips.Texture(24, 24, seed: 6));
-        var path = TestClips.Write(_folder, "tiny.mkv", Enumerable.Repeat(picture, 3).ToList());
+        var path = TestClips.Write(_temp.Path, "tiny.mkv", Enumerable.Repeat(picture, 3).ToList());
 
         var error = Assert.Throws<InvalidDataException>(() => FlickerMeter.Measure(path, path, null));
 
@@ -142,7 +142,7 @@ public sealed class FlickerMeterTests : IDisposable
     [Fact]
     public void MissingFile_FailsClearly()
     {
-        var missing = Path.Combine(_folder, "missing.mkv");
+        var missing = Path.Combine(_temp.Path, "missing.mkv");
 
         var error = Assert.Throws<FileNotFoundException>(() => FlickerMeter.Measure(missing, missing, null));
 

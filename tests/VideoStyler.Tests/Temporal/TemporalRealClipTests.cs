@@ -7,13 +7,13 @@ namespace VideoStyler.Tests.Temporal;
 /// <summary>The temporal stage on real per-frame flicker: the candy style on the shared webcam clips.</summary>
 public sealed class TemporalRealClipTests(CandyClips clips) : IClassFixture<CandyClips>, IDisposable
 {
-    private readonly string _folder = TestPaths.NewTempFolder();
+    private readonly TempFolder _temp = new();
     private readonly List<Mat> _outputs = [];
 
     public void Dispose()
     {
         TestClips.DisposeAll(_outputs);
-        Directory.Delete(_folder, recursive: true);
+        _temp.Dispose();
     }
 
     [Fact]
@@ -22,9 +22,9 @@ public sealed class TemporalRealClipTests(CandyClips clips) : IClassFixture<Cand
         var output = Blend(clips.Help, clips.HelpStylized, out var cuts);
 
         var report = FlickerMeter.Measure(
-            TestClips.Write(_folder, "input.mkv", clips.Help),
-            TestClips.Write(_folder, "output.mkv", output),
-            TestClips.Write(_folder, "per-frame.mkv", clips.HelpStylized));
+            TestClips.Write(_temp.Path, "input.mkv", clips.Help),
+            TestClips.Write(_temp.Path, "output.mkv", output),
+            TestClips.Write(_temp.Path, "per-frame.mkv", clips.HelpStylized));
 
         // Measured on these 10 frames (each blended with the next as lookahead, as the pipeline does):
         // flicker_ratio 0.17, retention 0.85, sharpness 0.86 (the single change limit it replaced made 0.17,

@@ -34,7 +34,8 @@ public class CudaLibraryProbeTests
     [Fact]
     public void Pip_wheels_in_the_system_python_and_the_driver_are_found_in_load_order()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var cu13 = Touch(Path.Join(root, "usr/local/lib/python3.12/dist-packages/nvidia/cu13/lib"), Cu13);
         var cudnn = Touch(Path.Join(root, "usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib"), Cudnn);
         var system = Touch(Path.Join(root, "usr/lib/x86_64-linux-gnu"), "libcuda.so.1", "libc.so.6");
@@ -61,7 +62,8 @@ public class CudaLibraryProbeTests
     [Fact]
     public void Ld_library_path_comes_first_then_the_venv_then_user_and_system_pythons_then_toolkits()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var ld = Touch(Path.Join(root, "custom/lib"), "libcublas.so.13");
         var venv = Path.Join(root, "venvs/gpu");
         var venvLib = Touch(Path.Join(venv, "lib/python3.11/site-packages/nvidia/cu13/lib"), "libcublas.so.13", "libcudart.so.13");
@@ -83,7 +85,8 @@ public class CudaLibraryProbeTests
     [Fact]
     public void Toolkits_plain_cuda_first_then_newest_version_and_lib64_before_targets()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var old = Touch(Path.Join(root, "usr/local/cuda-13.0/lib64"), "libcudart.so.13", "libcublas.so.13");
         var newer = Touch(Path.Join(root, "usr/local/cuda-13.10/lib64"), "libcudart.so.13");
         var newerTargets = Touch(Path.Join(root, "usr/local/cuda-13.10/targets/x86_64-linux/lib"), "libcurand.so.10", "libcudart.so.13");
@@ -100,7 +103,8 @@ public class CudaLibraryProbeTests
     [Fact]
     public void Conda_and_a_python_on_path_are_searched_and_what_is_missing_is_named()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
         var conda = Path.Join(root, "conda/envs/gpu");
         var condaLib = Touch(Path.Join(conda, "lib"), "libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13");
         var python = Path.Join(root, "opt/python");
@@ -123,7 +127,8 @@ public class CudaLibraryProbeTests
     [Fact]
     public void An_empty_root_finds_nothing_and_searches_no_folder()
     {
-        var root = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var root = temp.Path;
 
         var scan = CudaLibraryProbe.Find(Env(root, ld: "", home: Path.Join(root, "nobody")));
 

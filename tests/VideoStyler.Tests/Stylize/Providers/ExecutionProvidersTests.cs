@@ -45,7 +45,8 @@ public class ExecutionProvidersTests
     [Fact]
     public async Task Device_cuda_on_a_machine_without_cuda_is_one_line_and_exit_1_and_writes_nothing()
     {
-        var dir = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var dir = temp.Path;
         var output = Path.Combine(dir, "out.mp4");
 
         var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--device", "cuda", "--size", "64");

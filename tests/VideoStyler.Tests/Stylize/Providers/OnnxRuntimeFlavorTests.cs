@@ -52,7 +52,8 @@ public class OnnxRuntimeFlavorTests
         var native = Path.GetDirectoryName(expected)!;
 
         // The flavour's own file (and, for gpu, its CUDA provider beside it): accepted.
-        var good = TestPaths.NewTempFolder();
+        using var goodTemp = new TempFolder();
+        var good = goodTemp.Path;
         var goodNative = Directory.CreateDirectory(Path.Combine(good, "runtimes", "linux-x64", "native")).FullName;
         File.Copy(expected, Path.Combine(goodNative, "libonnxruntime.so"));
         File.WriteAllBytes(Path.Combine(goodNative, "libonnxruntime_providers_cuda.so"), []);
@@ -60,7 +61,8 @@ public class OnnxRuntimeFlavorTests
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
 
         // Another library under that name (as another ONNX Runtime package would put there): refused.
-        var other = TestPaths.NewTempFolder();
+        using var otherTemp = new TempFolder();
+        var other = otherTemp.Path;
         var otherNative = Directory.CreateDirectory(Path.Combine(other, "runtimes", "linux-x64", "native")).FullName;
         File.Copy(Path.Combine(native, "libonnxruntime_providers_shared.so"), Path.Combine(otherNative, "libonnxruntime.so"));
         File.WriteAllBytes(Path.Combine(otherNative, "libonnxruntime_providers_cuda.so"), []);
