@@ -143,25 +143,19 @@ public sealed class FeatureFlowStylizerMagentaTests : IDisposable
     [Fact]
     public async Task CliRunsFeaturesForAPictureStyle_WithoutANotice_StatsFallsBackWithOne()
     {
-        var folder = TestPaths.NewTempFolder();
-        try
-        {
-            var output = Path.Combine(folder, "out.mp4");
-            var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--style", "starry-night",
-                "--temporal-mode", "features", "--frames", "3", "--size", "96");
-            Assert.True(run.ExitCode == 0, run.ToString());
-            Assert.DoesNotContain("bottleneck", run.StdErr, StringComparison.Ordinal);
-            Assert.Equal(3, TestFrames.Read(output).Count);
+        using var temp = new TempFolder();
+        var folder = temp.Path;
+        var output = Path.Combine(folder, "out.mp4");
+        var run = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", output, "--style", "starry-night",
+            "--temporal-mode", "features", "--frames", "3", "--size", "96");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("bottleneck", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal(3, TestFrames.Read(output).Count);
 
-            // The statistics mode is not wired for picture styles: the pixel stage, said once.
-            var stats = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "stats.mp4"),
-                "--style", "starry-night", "--temporal-mode", "stats", "--frames", "2", "--size", "96");
-            Assert.True(stats.ExitCode == 0, stats.ToString());
-            Assert.Contains("statistics are not smoothed", stats.StdErr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        // The statistics mode is not wired for picture styles: the pixel stage, said once.
+        var stats = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(folder, "stats.mp4"),
+            "--style", "starry-night", "--temporal-mode", "stats", "--frames", "2", "--size", "96");
+        Assert.True(stats.ExitCode == 0, stats.ToString());
+        Assert.Contains("statistics are not smoothed", stats.StdErr, StringComparison.Ordinal);
     }
 }
