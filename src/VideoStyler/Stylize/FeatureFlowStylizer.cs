@@ -62,6 +62,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly Mat _map;
     private readonly Mat _backward;
     private readonly Mat _forward;
+    private readonly Mat _reverseScratch;
     private readonly Mat _trust;
     private readonly Mat _warped;
     private readonly Mat _difference;
@@ -127,6 +128,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _map = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _backward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _forward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _reverseScratch = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _difference = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
@@ -248,7 +250,10 @@ internal sealed class FeatureFlowStylizer : IStylizer
         if (_hasHistory)
         {
             _flow.Compute(_luma, _previousLuma, _backward);
-            _flow.Compute(_previousLuma, _luma, _forward);
+            // The forward flow is the backward one reversed (one Farneback solve a frame, as the pixel stage's
+            // FlowPair does): the second solve cost as much as the first for a consistency check that the
+            // reversed flow feeds as well (flicker/gram figures in the README's temporal section).
+            FlowMaps.Reverse(_cv, _backward, _grid, _map, _reverseScratch, _forward);
             fresh = _cuts.IsCut(_confidence.Compute(_luma, _previousLuma, _backward, _forward, _trust));
         }
         else
