@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -21,16 +20,18 @@ public class ControlSecurityTests
     [Fact]
     public async Task Control_endpoint_refuses_cross_site_changes_bad_numbers_and_style_paths()
     {
-        var models = TestPaths.NewTempFolder();
+        using var temp = new TempFolder();
+        var models = temp.Path;
         File.CreateSymbolicLink(Path.Combine(models, "candy.onnx"), TestPaths.SharedModel("candy.onnx"));
         File.CreateSymbolicLink(Path.Combine(models, ScriptName + ".onnx"), TestPaths.SharedModel("candy.onnx"));
-        var controlPort = LiveTestSupport.FreeTcpPort();
+        // Port 0: live binds a port the system picks and prints it (no check-then-use of a "free" port).
+        var (live, controlPort) = await LiveControl.StartAsync([
+            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
+            "--models-dir", models, "--duration", "120",
+        ]);
+        using var running = live;
         var url = $"http://127.0.0.1:{controlPort}/";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var live = BackgroundProcess.StartCli([
-            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
-            "--models-dir", models, "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--duration", "120",
-        ]);
         await LiveTestSupport.WaitForStatusAsync(http, controlPort, live, s => LiveTestSupport.Get(s, "frames_out") >= 5, "5 frames out", 40);
 
         // A page on another site posting with a "simple" content type (no preflight) changes nothing.
@@ -102,13 +103,13 @@ public class ControlSecurityTests
     [Fact]
     public async Task With_a_token_any_scheme_case_works_and_the_token_allows_other_origins()
     {
-        var controlPort = LiveTestSupport.FreeTcpPort();
+        var (live, controlPort) = await LiveControl.StartAsync([
+            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
+            "--token", "s3cret", "--duration", "120",
+        ]);
+        using var running = live;
         var url = $"http://127.0.0.1:{controlPort}/";
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var live = BackgroundProcess.StartCli([
-            "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
-            "--control-port", controlPort.ToString(CultureInfo.InvariantCulture), "--token", "s3cret", "--duration", "120",
-        ]);
         var until = DateTime.UtcNow.AddSeconds(40);
         HttpStatusCode? anonymous = null;
         while (DateTime.UtcNow < until && anonymous is null)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using VideoStyler.Tests.Support;
 
@@ -14,18 +13,20 @@ public class LivePageUploadTests
     [Fact]
     public async Task A_picture_added_on_the_page_in_chromium_becomes_the_live_style_and_is_listed()
     {
-        var home = TestPaths.NewTempFolder();
-        var pictures = TestPaths.NewTempFolder();
-        var port = LiveTestSupport.FreeTcpPort();
+        using var homeFolder = new TempFolder();
+        using var picturesFolder = new TempFolder();
+        var home = homeFolder.Path;
+        var pictures = picturesFolder.Path;
         var picture = Path.Combine(pictures, "ducks.jpg");
         File.Copy(Path.Combine(TestPaths.Shared, "styles", "roman-mosaic-ducks.jpg"), picture);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var live = BackgroundProcess.StartCli(
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home };
+        var (live, port) = await LiveControl.StartAsync(
             [
                 "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
-                "--size", "96", "--control-port", port.ToString(CultureInfo.InvariantCulture), "--duration", "90",
+                "--size", "96", "--duration", "90",
             ],
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home });
+            args => BackgroundProcess.StartCli(args, environment));
         try
         {
             await LiveTestSupport.WaitForStatusAsync(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using VideoStyler.Tests.Support;
@@ -17,19 +16,22 @@ public class LiveStylesPageTests
     [Fact]
     public async Task Page_shows_thumbnails_and_palettes_and_an_uploaded_picture_becomes_the_live_style()
     {
-        var home = TestPaths.NewTempFolder();
-        var folder = TestPaths.NewTempFolder();
-        var port = LiveTestSupport.FreeTcpPort();
+        using var homeFolder = new TempFolder();
+        using var pageFolder = new TempFolder();
+        var home = homeFolder.Path;
+        var folder = pageFolder.Path;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var run = Support.Cli.RunProcessAsync(
-            "dotnet",
+        // Port 0: live binds a port the system picks and prints it; the run ends with Ctrl-C, not a fixed --duration.
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home };
+        var (live, port) = await LiveControl.StartAsync(
             [
-                TestPaths.CliDll, "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
-                "--size", "120", "--control-port", port.ToString(CultureInfo.InvariantCulture), "--duration", "40",
+                "live", "--input", TestPaths.SharedData("help.mkv"), "--loop", "--video-size", "320x240", "--output", "preview",
+                "--size", "120", "--duration", "300",
             ],
-            TimeSpan.FromMinutes(2),
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_DATA_HOME"] = home });
-        var status = await LiveTestSupport.WaitForFramesAsync(http, port, run, 10, TimeSpan.FromSeconds(40));
+            args => BackgroundProcess.StartCli(args, environment));
+        using var running = live;
+        var status = await LiveTestSupport.WaitForStatusAsync(
+            http, port, live, s => LiveTestSupport.Get(s, "frames_out") >= 10, "10 frames out", 60);
         Assert.Equal("starry-night", status.GetProperty("style").GetString());
         var url = $"http://127.0.0.1:{port}/";
 
@@ -104,7 +106,8 @@ public class LiveStylesPageTests
             Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         }
 
-        var result = await run;
+        live.Signal("INT");
+        var result = await live.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

@@ -1,20 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using VideoStyler.Tests.Support;
 
 namespace VideoStyler.Tests.Live;
 
-/// <summary>A free port (where the process under test cannot bind port 0), frame colours of a received stream, and /status polling.</summary>
+/// <summary>Frame colours of a received stream, and /status polling.</summary>
 internal static class LiveTestSupport
 {
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Mean colour saturation (0..255) of every decoded frame, in order.</summary>
     public static async Task<List<double>> FrameSaturationsAsync(string path)
     {
@@ -53,29 +43,6 @@ internal static class LiveTestSupport
         {
             return null;
         }
-    }
-
-    /// <summary>Waits until /status answers with frames flowing (the model loaded, ffmpeg started).</summary>
-    public static async Task<JsonElement> WaitForFramesAsync(HttpClient http, int port, Task<ProcessResult> run, long frames, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (run.IsCompleted)
-            {
-                Assert.Fail("live ended early: " + await run);
-            }
-
-            if (await TryStatusAsync(http, port) is { } status && status.GetProperty("frames_out").GetInt64() >= frames)
-            {
-                return status;
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"no {frames} frames out within {timeout}");
-        return default;
     }
 
     /// <summary>Polls /status of a live run until <paramref name="condition"/> holds; fails if it ends first or time runs out.</summary>
