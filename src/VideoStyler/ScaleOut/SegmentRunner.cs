@@ -240,29 +240,7 @@ internal static class SegmentRunner
         {
             using var run = FfmpegLauncher.Start(
                 "ffmpeg", SegmentEncoderArguments.Build(info, path, profile), redirectInput: true, redirectOutput: false, stderr);
-            Exception? writeFault = null;
-            using (abort.Register(run.Kill))
-            {
-                try
-                {
-                    await writer.WriteAsync(run.Input, abort);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    writeFault = ex;
-                    // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
-                    if (ex is not IOException)
-                    {
-                        run.Kill();
-                    }
-                }
-                finally
-                {
-                    run.CloseInput();
-                }
-
-                await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
-            }
+            var writeFault = await writer.FeedAsync(run, abort);
 
             abort.ThrowIfCancellationRequested();
             if (writeFault is UserFacingException)

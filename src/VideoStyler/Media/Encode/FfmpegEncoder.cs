@@ -57,29 +57,7 @@ internal sealed class FfmpegEncoder
             // tool finishes it (ChildSignals).
             using var run = FfmpegLauncher.Start(
                 "ffmpeg", EncoderArguments.Build(_input, _outputPath, _profile, _marking, _cutAudioToVideo), redirectInput: true, redirectOutput: false, stderr);
-            Exception? writeFault = null;
-            using (abort.Register(run.Kill))
-            {
-                try
-                {
-                    await writer.WriteAsync(run.Input, abort);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    writeFault = ex;
-                    // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
-                    if (ex is not IOException)
-                    {
-                        run.Kill();
-                    }
-                }
-                finally
-                {
-                    run.CloseInput();
-                }
-
-                await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
-            }
+            var writeFault = await writer.FeedAsync(run, abort);
 
             abort.ThrowIfCancellationRequested();
             // A terminal Ctrl-C that reached ffmpeg anyway: it then finalizes the file itself and exits 255.

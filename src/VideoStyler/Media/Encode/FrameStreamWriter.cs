@@ -57,4 +57,39 @@ internal sealed class FrameStreamWriter
             }
         }
     }
+
+    /// <summary>
+    /// Feeds every frame to <paramref name="run"/>'s stdin, closes it and waits for ffmpeg to exit (a hard
+    /// stop kills it). Returns the fault met while writing, if any, for the caller to judge together with
+    /// ffmpeg's exit code and stderr: a broken pipe usually means ffmpeg left first, and says why itself.
+    /// </summary>
+    public async Task<Exception?> FeedAsync(FfmpegRun run, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        Exception? writeFault = null;
+        using (abort.Register(run.Kill))
+        {
+            try
+            {
+                await WriteAsync(run.Input, abort);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                writeFault = ex;
+                // A broken pipe: ffmpeg left, and is ending with its own exit code and message.
+                if (ex is not IOException)
+                {
+                    run.Kill();
+                }
+            }
+            finally
+            {
+                run.CloseInput();
+            }
+
+            await run.WaitForExitAsync(writeFault is null ? null : TimeSpan.FromSeconds(10));
+        }
+
+        return writeFault;
+    }
 }
