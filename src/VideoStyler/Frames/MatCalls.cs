@@ -84,6 +84,18 @@ internal sealed class MatCalls : IDisposable
         GC.KeepAlive(destination);
     }
 
+    /// <summary>
+    /// cv::blendLinear: destination = (weights1 x first + weights2 x second) / (weights1 + weights2), per pixel
+    /// (8-bit or 32-bit float; one pass where subtract, multiply and add take three).
+    /// </summary>
+    public void BlendLinear(Mat first, Mat second, Mat weights1, Mat weights2, Mat destination)
+    {
+        NativeMethods.HandleException(NativeMethods.imgproc_blendLinear(In(first), In(second), In(weights1), In(weights2), Out(destination)));
+        Keep(first, second);
+        Keep(weights1, weights2);
+        GC.KeepAlive(destination);
+    }
+
     /// <summary>cv::absdiff.</summary>
     public void AbsDiff(Mat first, Mat second, Mat destination)
     {

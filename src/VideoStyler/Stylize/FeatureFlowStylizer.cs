@@ -65,7 +65,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly Mat _reverseScratch;
     private readonly Mat _trust;
     private readonly Mat _warped;
-    private readonly Mat _difference;
+    private readonly Mat _stay;
     private Mat _luma;
     private Mat _previousLuma;
     private bool _hasHistory;
@@ -131,7 +131,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _reverseScratch = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
-        _difference = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _stay = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _luma = _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1);
         _previousLuma = _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1);
     }
@@ -266,13 +266,14 @@ internal sealed class FeatureFlowStylizer : IStylizer
         {
             FlowMaps.ToSamplingMap(_cv, _backward, _grid, _map);
             _cv.Multiply(_trust, Scalar.All(_keep), _trust);
+            _cv.ConvertTo(_trust, _stay, MatType.CV_32FC1, -1, 1);
             for (var c = 0; c < _currentPlanes.Length; c++)
             {
-                // features += keep x trust x (warped history - features)
+                // features += keep x trust x (warped history - features), as one weighted blend per plane
+                // ((1 - w) x features + w x warped; cv::blendLinear's 1e-5 in the divisor is far below the
+                // features' precision): one pass where subtract, multiply, add took three.
                 _cv.Remap(_historyPlanes[c], _warped, _map, _noMap, InterpolationFlags.Linear, BorderTypes.Replicate);
-                _cv.Subtract(_warped, _currentPlanes[c], _difference);
-                _cv.Multiply(_difference, _trust, _difference);
-                _cv.Add(_currentPlanes[c], _difference, _currentPlanes[c]);
+                _cv.BlendLinear(_currentPlanes[c], _warped, _stay, _trust, _currentPlanes[c]);
             }
         }
 
