@@ -10,9 +10,6 @@ namespace VideoStyler.Models;
 /// </summary>
 internal sealed record ModelManifest
 {
-    /// <summary>The library's JSON options (<see cref="VideoStylerJson"/>: snake_case, indented; absent manifest fields left out).</summary>
-    public static JsonSerializerOptions JsonOptions => VideoStylerJson.Default.Options;
-
     public required string Name { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -57,9 +57,9 @@ public class FixedDimsRewriterTests
         Assert.True(FixedDimsRewriter.TryMakeSpatialDimsSymbolic(model).Succeeded);
         var output = model.Graph.Output[0].Name;
 
-        Assert.Equal((480L, 640L), FixedDimsRewriter.Propagate(model.Graph, "inputImage", 480, 640, out _)![output]);
-        Assert.Equal((364L, 644L), FixedDimsRewriter.Propagate(model.Graph, "inputImage", 361, 643, out _)![output]);
-        Assert.Equal((720L, 1280L), FixedDimsRewriter.Propagate(model.Graph, "inputImage", 720, 1280, out _)![output]);
+        Assert.Equal((480L, 640L), ShapeInference.Propagate(model.Graph, "inputImage", 480, 640, out _)![output]);
+        Assert.Equal((364L, 644L), ShapeInference.Propagate(model.Graph, "inputImage", 361, 643, out _)![output]);
+        Assert.Equal((720L, 1280L), ShapeInference.Propagate(model.Graph, "inputImage", 720, 1280, out _)![output]);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public class ModelCommandsTests
             License = "Free for personal or research use",
             Manifest = new ModelManifest { Name = "candy", Tags = new(StringComparer.Ordinal) { ["technique"] = "brushstroke" } },
         };
-        await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, ModelManifest.JsonOptions));
+        await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, VideoStylerJson.Default.Options));
         var models = Path.Combine(dir, "models");
 
         // Resume: half the file is already there from an interrupted download.

@@ -71,7 +71,7 @@ public class ModelEdgeCaseTests
         var dir = temp.Path;
         var catalog = Path.Combine(dir, "catalog.json");
         var entry = new CatalogEntry { Name = "candy", Url = "http://127.0.0.1:9/candy.onnx", Sha256 = new string('0', 64) };
-        await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, ModelManifest.JsonOptions));
+        await File.WriteAllTextAsync(catalog, JsonSerializer.Serialize(new ModelCatalog { Models = [entry] }, VideoStylerJson.Default.Options));
         var models = Path.Combine(dir, "models");
 
         var run = await Support.Cli.RunAsync("models", "pull", "candy", "--catalog", catalog, "--models-dir", models);

@@ -166,17 +166,6 @@ internal static class FixedDimsRewriter
         return new RewriteResult(true, true, multiple, null, nativeHeight, nativeWidth, changes);
     }
 
-    /// <summary>
-    /// The spatial size (H, W) of every tensor computed from the image input at <paramref name="height"/> x
-    /// <paramref name="width"/> (see <see cref="ShapeInference.Propagate"/>); null and an error where the graph cannot run.
-    /// </summary>
-    internal static Dictionary<string, (long H, long W)>? Propagate(GraphProto graph, string inputName, long height, long width, out string? error) =>
-        ShapeInference.Propagate(graph, inputName, height, width, out error);
-
-    /// <summary>The size multiple the graph needs (see <see cref="SizeMultipleSearch.Find"/>); 0 and an error if none.</summary>
-    internal static int FindSizeMultiple(GraphProto graph, string inputName, long referenceHeight, long referenceWidth, out string? error) =>
-        SizeMultipleSearch.Find(graph, inputName, referenceHeight, referenceWidth, out error);
-
     private static string? RewriteConvTranspose(NodeProto node, (long H, long W) input, Dictionary<string, TensorProto> constants, out string? error)
     {
         error = null;
