@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 using VideoStyler.Pipeline;
 using VideoStyler.Stylize;
 
@@ -30,59 +31,15 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
 
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, <paramref name="fallback"/> when not given.</summary>
-    public static Option<int> Int(string name, string helpName, int fallback, int min, int max, string description)
-    {
-        var option = new Option<int>(name)
-        {
-            Description = description,
-            HelpName = helpName,
-            CustomParser = result => ParseInt(Token(result)) is { } value ? value : Fail<int>(result, WholeNumber(name, min, max, Token(result))),
-        };
-        if (fallback != 0)
-        {
-            // 0 is "off" or "automatic" (no --control-port, --threads one per core): not shown as a default.
-            option.DefaultValueFactory = _ => fallback;
-        }
-
-        option.Validators.Add(result =>
-        {
-            // Only a value that parsed (the parser reported the others) and is out of range.
-            if (!result.Implicit && ParseInt(Token(result)) is { } value && (value < min || value > max))
-            {
-                result.AddError(WholeNumber(name, min, max, Token(result)));
-            }
-        });
-        return option;
-    }
+    public static Option<int> Int(string name, string helpName, int fallback, int min, int max, string description) =>
+        Ranged(name, helpName, fallback, min, max, description, ParseInt, text => WholeNumber(name, min, max, text));
 
     /// <summary>
     /// A finite number from <paramref name="min"/> to <paramref name="max"/>: NaN compares false with
     /// everything and would slip through a range check, so non-finite values are refused outright.
     /// </summary>
-    public static Option<double> Double(string name, string helpName, double fallback, double min, double max, string description)
-    {
-        var option = new Option<double>(name)
-        {
-            Description = description,
-            HelpName = helpName,
-            CustomParser = result => ParseFinite(Token(result)) is { } value ? value : Fail<double>(result, Number(name, min, max, Token(result))),
-        };
-        if (fallback != 0)
-        {
-            // 0 is "off" (no --duration, no --reconnect-timeout): not shown as a default.
-            option.DefaultValueFactory = _ => fallback;
-        }
-
-        option.Validators.Add(result =>
-        {
-            // Only a value that parsed (the parser reported the others) and is out of range.
-            if (!result.Implicit && ParseFinite(Token(result)) is { } value && (value < min || value > max))
-            {
-                result.AddError(Number(name, min, max, Token(result)));
-            }
-        });
-        return option;
-    }
+    public static Option<double> Double(string name, string helpName, double fallback, double min, double max, string description) =>
+        Ranged(name, helpName, fallback, min, max, description, ParseFinite, text => Number(name, min, max, text));
 
     /// <summary>--device: auto|cpu|cuda|tensorrt (gpu and trt accepted as before).</summary>
     public static Option<ExecutionDevice> Device(string description = "auto|cpu|cuda|tensorrt (default auto: CUDA when present, else CPU)")
@@ -126,6 +83,34 @@ internal static class CliOptions
         "tensorrt" or "trt" => ExecutionDevice.TensorRt,
         _ => null,
     };
+
+    /// <summary>A number option: <paramref name="parse"/> reads it, the range is checked, one message for both.</summary>
+    private static Option<T> Ranged<T>(
+        string name, string helpName, T fallback, T min, T max, string description, Func<string, T?> parse, Func<string, string> message)
+        where T : struct, INumber<T>
+    {
+        var option = new Option<T>(name)
+        {
+            Description = description,
+            HelpName = helpName,
+            CustomParser = result => parse(Token(result)) is { } value ? value : Fail<T>(result, message(Token(result))),
+        };
+        if (fallback != T.Zero)
+        {
+            // 0 is "off" or "automatic" (no --control-port, --threads one per core, no --duration): not shown as a default.
+            option.DefaultValueFactory = _ => fallback;
+        }
+
+        option.Validators.Add(result =>
+        {
+            // Only a value that parsed (the parser reported the others) and is out of range.
+            if (!result.Implicit && parse(Token(result)) is { } value && (value < min || value > max))
+            {
+                result.AddError(message(Token(result)));
+            }
+        });
+        return option;
+    }
 
     private static int? ParseInt(string text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
