@@ -160,9 +160,13 @@ public class ScaleOutFaultTests
         CliAssert.OneLineError(tooMany, "cannot cut 12 frames into 20 segments");
         Assert.Equal(1, tooMany.ExitCode);
 
-        // The Kubernetes claim is mounted where job, input and output meet: / will not do.
-        var k8s = await Support.Cli.RunAsync("plan", input, "-o", output, "--segments", "2", "--emit", "k8s", "--job", Path.Combine(folder, "job"));
+        // The Kubernetes claim is mounted where job, input and output meet: / will not do. The job folder is put
+        // under a top-level folder of its own, so they meet only at / wherever the clone and the temp folder
+        // are (a clone under /tmp put the shared clips, the output and a job folder beside it all under /tmp).
+        var apartJob = Path.Combine("/", "videostyler-test-" + Guid.NewGuid().ToString("N"), "job");
+        var k8s = await Support.Cli.RunAsync("plan", input, "-o", output, "--segments", "2", "--emit", "k8s", "--job", apartJob);
         CliAssert.OneLineError(k8s, "for --emit k8s, keep the job folder, the input and the output under one folder");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(apartJob)), "the refused plan wrote its job folder");
 
         var notJob = await Support.Cli.RunAsync("join", folder);
         CliAssert.OneLineError(notJob, "is not a job folder");
