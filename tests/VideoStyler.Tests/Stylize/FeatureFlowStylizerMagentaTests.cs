@@ -52,6 +52,13 @@ public sealed class FeatureFlowStylizerMagentaTests : IDisposable
         Assert.Contains(split.Decoder.Graph.Node, n => n.OpType == "Resize");
         Assert.DoesNotContain(split.Encoder.Graph.Node, n => n.OpType == "Resize");
 
+        // The later cut: the first upsampling block's output (its three Resize ops: x2, x2 and a last x1).
+        var later = BottleneckSplitter.TrySplit(_transformer.ParseModel()!, out reason, _transformer.Convention.InputName, FeatureCut.AfterFirstUpsampling)!;
+        Assert.Null(reason);
+        _output.WriteLine($"later cut after {later.CutAfter} at '{later.Features}'");
+        Assert.Single(later.Encoder.Graph.Node, n => n.OpType == "Resize");
+        Assert.Equal(2, later.Decoder.Graph.Node.Count(n => n.OpType == "Resize"));
+
         // Without naming the picture input, a two-input graph is not cut.
         Assert.Null(BottleneckSplitter.TrySplit(_transformer.ParseModel()!, out var unnamed));
         Assert.NotNull(unnamed);

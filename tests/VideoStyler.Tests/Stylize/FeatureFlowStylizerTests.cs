@@ -45,6 +45,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         var expected = _clip.Run(plain, frame);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
         Assert.Equal((64, 40, 54), carried.FeatureShape); // 160 x 213 padded to 160 x 216, a quarter of it
+        Assert.Equal(new Size(106, 80), carried.FlowSize); // the content part of the features (53 x 40), twice finer
 
         var outputs = Enumerable.Range(0, 6).Select(_ => _clip.Run(carried, frame)).ToList();
         Assert.True(TestFrames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {TestFrames.MeanAbsDiff(outputs[0], expected)}");
@@ -55,6 +56,42 @@ public sealed class FeatureFlowStylizerTests : IDisposable
             // by it softens the features a little (measured: 0.14 levels after three frames), and no more than that.
             Assert.True(TestFrames.MeanAbsDiff(outputs[i], outputs[0]) < 0.5, $"frame {i} of a static clip moved by {TestFrames.MeanAbsDiff(outputs[i], outputs[0])}");
         }
+    }
+
+    [Fact]
+    public void CutPointsAreListed_TheLaterCutComesAfterTheFirstUpsampling()
+    {
+        var model = _candy.ParseModel()!;
+        var points = BottleneckSplitter.CutPoints(model);
+        Assert.Equal(points.OrderBy(p => p.NodeIndex).Select(p => p.NodeIndex), points.Select(p => p.NodeIndex));
+        var bottleneck = points.Last(p => p.UpsamplingBefore == 0);
+        var later = points.Last(p => p.UpsamplingBefore == 1);
+        Assert.Equal("Add", model.Graph.Node[bottleneck.NodeIndex].OpType);   // the last residual block
+        Assert.Equal("Relu", model.Graph.Node[later.NodeIndex].OpType);       // the first upsampling block's activation
+        Assert.Equal(bottleneck.Tensor, BottleneckSplitter.TrySplit(model, out _)!.Features);
+
+        var split = BottleneckSplitter.TrySplit(model, out var reason, cut: FeatureCut.AfterFirstUpsampling)!;
+        Assert.Null(reason);
+        Assert.Equal(later.Tensor, split.Features);
+        Assert.Single(split.Encoder.Graph.Node, n => n.OpType == "ConvTranspose");
+        Assert.Single(split.Decoder.Graph.Node, n => n.OpType == "ConvTranspose");
+    }
+
+    [Fact]
+    public void TheLaterCut_EncoderThenDecoderEqualTheWholeNetwork_AtHalfTheSize()
+    {
+        var frame = _clip.Read("help.mkv", 1)[0];
+        using var plain = new OnnxStylizer(_candy, Width, Height, 160);
+        var expected = _clip.Run(plain, frame);
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out var reason, cut: FeatureCut.AfterFirstUpsampling)!;
+        Assert.Null(reason);
+        Assert.Equal((32, 80, 108), carried.FeatureShape); // 160 x 216 (padded), half of it
+        Assert.Equal(new Size(212, 160), carried.FlowSize);  // 106 x 80 content features, twice that (the processing size)
+        var first = _clip.Run(carried, frame);
+        Assert.True(TestFrames.MeanAbsDiff(first, expected) < 0.05, $"encoder + decoder vs the network: {TestFrames.MeanAbsDiff(first, expected)}");
+        var second = _clip.Run(carried, frame);
+        Assert.False(carried.LastFrameWasReset);
+        Assert.True(TestFrames.MeanAbsDiff(second, first) < 0.5, $"a static clip moved by {TestFrames.MeanAbsDiff(second, first)}");
     }
 
     [Fact]

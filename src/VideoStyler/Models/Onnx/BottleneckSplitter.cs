@@ -23,8 +23,9 @@ internal static class BottleneckSplitter
     /// <summary>
     /// The split (<paramref name="model"/> is not changed), or null with the reason in <paramref name="reason"/>.
     /// <paramref name="pictureInput"/> names the picture input; null: the graph must have only one input.
+    /// <paramref name="cut"/>: which of the cut points (<see cref="FeatureCut"/>).
     /// </summary>
-    public static BottleneckSplit? TrySplit(ModelProto model, out string? reason, string? pictureInput = null)
+    public static BottleneckSplit? TrySplit(ModelProto model, out string? reason, string? pictureInput = null, FeatureCut cut = FeatureCut.Bottleneck)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
@@ -40,17 +41,8 @@ internal static class BottleneckSplitter
         }
 
         var nodes = graph.Node.ToList();
-        var dependent = new HashSet<string>(StringComparer.Ordinal) { picture };
-        var onPicture = new bool[nodes.Count];
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            onPicture[i] = nodes[i].Input.Any(dependent.Contains);
-            if (onPicture[i])
-            {
-                dependent.UnionWith(nodes[i].Output.Where(o => o.Length > 0));
-            }
-        }
-
+        var (dependent, onPicture) = PictureDependence(nodes, picture);
+        var cuts = FindCutPoints(graph, nodes, picture, dependent, onPicture);
         var firstUpsampling = nodes.FindIndex(n => UpsamplingOps.Contains(n.OpType));
         if (firstUpsampling < 0)
         {
@@ -58,41 +50,22 @@ internal static class BottleneckSplitter
             return null;
         }
 
-        // The last node that reads each picture-dependent tensor (the graph output counts as read at the end).
-        var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Count; i++)
+        // Upsampling ops the cut comes after: none (the bottleneck), or the first one, and then a second must follow.
+        var upsampledBefore = cut == FeatureCut.Bottleneck ? 0 : 1;
+        if (upsampledBefore > 0 && nodes.Count(n => UpsamplingOps.Contains(n.OpType)) < 2)
         {
-            foreach (var input in nodes[i].Input.Where(dependent.Contains))
-            {
-                lastUse[input] = i;
-            }
+            reason = "the network has only one upsampling op, so nothing to cut after it at a fraction of the picture's size";
+            return null;
         }
 
-        lastUse[graph.Output[0].Name] = nodes.Count;
-        string? cut = null;
-        var cutIndex = -1;
-        var live = new HashSet<string>(StringComparer.Ordinal) { picture };
-        for (var p = 0; p < firstUpsampling; p++)
-        {
-            if (onPicture[p])
-            {
-                live.UnionWith(nodes[p].Output.Where(o => o.Length > 0));
-            }
-
-            live.RemoveWhere(name => !lastUse.TryGetValue(name, out var last) || last <= p);
-            if (live.Count == 1 && live.First() != picture)
-            {
-                (cut, cutIndex) = (live.First(), p);
-            }
-        }
-
-        if (cut is null)
+        if (cuts.LastOrDefault(c => c.UpsamplingBefore == upsampledBefore) is not { } point)
         {
             reason = "no single tensor carries everything from the encoder to the decoder";
             return null;
         }
 
-        var features = OnnxGraphBuilder.TensorValueInfo(cut, DataType.Float, 1, "channels", "feature_height", "feature_width");
+        var cutIndex = point.NodeIndex;
+        var features = OnnxGraphBuilder.TensorValueInfo(point.Tensor, DataType.Float, 1, "channels", "feature_height", "feature_width");
         var encoder = model.Clone();
         encoder.Graph.Node.Clear();
         encoder.Graph.Node.AddRange(nodes.Take(cutIndex + 1).Select(n => n.Clone()));
@@ -111,7 +84,82 @@ internal static class BottleneckSplitter
         Prune(decoder.Graph);
 
         reason = null;
-        return new BottleneckSplit(encoder, decoder, cut, nodes[cutIndex].Name.Length > 0 ? nodes[cutIndex].Name : nodes[cutIndex].OpType);
+        return new BottleneckSplit(encoder, decoder, point.Tensor, nodes[cutIndex].Name.Length > 0 ? nodes[cutIndex].Name : nodes[cutIndex].OpType);
+    }
+
+    /// <summary>
+    /// Every place <paramref name="model"/> can be cut in two, in graph order (empty when the graph has no single picture
+    /// input and output: see <see cref="TrySplit"/>).
+    /// </summary>
+    public static IReadOnlyList<BottleneckCutPoint> CutPoints(ModelProto model, string? pictureInput = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = model.Graph;
+        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
+        var picture = pictureInput ?? (inputs.Count == 1 ? inputs[0] : null);
+        if (picture is null || !inputs.Contains(picture, StringComparer.Ordinal) || graph.Output.Count != 1)
+        {
+            return [];
+        }
+
+        var nodes = graph.Node.ToList();
+        var (dependent, onPicture) = PictureDependence(nodes, picture);
+        return FindCutPoints(graph, nodes, picture, dependent, onPicture);
+    }
+
+    /// <summary>The picture-dependent tensors, and for each node whether it reads one (so computes one).</summary>
+    private static (HashSet<string> Dependent, bool[] OnPicture) PictureDependence(List<NodeProto> nodes, string picture)
+    {
+        var dependent = new HashSet<string>(StringComparer.Ordinal) { picture };
+        var onPicture = new bool[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            onPicture[i] = nodes[i].Input.Any(dependent.Contains);
+            if (onPicture[i])
+            {
+                dependent.UnionWith(nodes[i].Output.Where(o => o.Length > 0));
+            }
+        }
+
+        return (dependent, onPicture);
+    }
+
+    /// <summary>
+    /// Walking the nodes in order, the points after which exactly one computed picture-dependent tensor is still read
+    /// by the nodes after it (the graph output counts as read at the end).
+    /// </summary>
+    private static List<BottleneckCutPoint> FindCutPoints(GraphProto graph, List<NodeProto> nodes, string picture, HashSet<string> dependent, bool[] onPicture)
+    {
+        var lastUse = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            foreach (var input in nodes[i].Input.Where(dependent.Contains))
+            {
+                lastUse[input] = i;
+            }
+        }
+
+        lastUse[graph.Output[0].Name] = nodes.Count;
+        var cuts = new List<BottleneckCutPoint>();
+        var live = new HashSet<string>(StringComparer.Ordinal) { picture };
+        var upsampled = 0;
+        for (var p = 0; p < nodes.Count - 1; p++)
+        {
+            if (onPicture[p])
+            {
+                live.UnionWith(nodes[p].Output.Where(o => o.Length > 0));
+            }
+
+            upsampled += UpsamplingOps.Contains(nodes[p].OpType) ? 1 : 0;
+            live.RemoveWhere(name => !lastUse.TryGetValue(name, out var last) || last <= p);
+            if (live.Count == 1 && live.First() != picture)
+            {
+                cuts.Add(new BottleneckCutPoint(p, live.First(), upsampled));
+            }
+        }
+
+        return cuts;
     }
 
     /// <summary>
