@@ -10,8 +10,9 @@ namespace VideoStyler.Stylize;
 /// <summary>
 /// Temporal consistency inside the network: the style network is cut at its bottleneck
 /// (<see cref="BottleneckSplitter"/>); each frame runs the encoder, the previous frame's (already stabilised)
-/// bottleneck features are warped onto it with optical flow measured on the input at feature resolution
-/// (1/4 of the processing size for the Johnson networks), and the two are blended per position:
+/// bottleneck features are warped onto it (bicubic) with optical flow measured on the input at twice the feature
+/// resolution and scaled down to it (features at 1/4 of the processing size for the Johnson networks: flow at 1/2),
+/// and the two are blended per position:
 /// <c>features += Keep x confidence x (warped previous - features)</c>, with the flow's confidence
 /// (<see cref="FlowConfidence"/>: forward-backward consistency and input warp error) so occluded or new
 /// content takes the current features. The decoder then draws crisp strokes from the stable features:

@@ -10,7 +10,9 @@ namespace VideoStyler.Models.Onnx;
 /// is still needed by the nodes after it is a place where the network can be cut in two; of those before the first
 /// upsampling op (ConvTranspose, Upsample, Resize) the last one is taken, the deepest and smallest features (for the
 /// Johnson networks: the output of the last residual block, 1/4 of the picture's size; for Magenta's arbitrary
-/// transformer: its last residual block, 128 channels at 1/4).
+/// transformer: its last residual block, 128 channels at 1/4). <see cref="CutPoints"/> lists them all;
+/// <see cref="FeatureCut.AfterFirstUpsampling"/> takes the last one between the first and the second upsampling op
+/// instead (the first upsampling block's output, 1/2 of the picture's size).
 /// <para>Other graph inputs (a style vector) and the nodes computed from them alone (the conditional instance
 /// norms' scales and offsets) do not depend on the picture: both parts may read them, so each part takes the
 /// graph inputs it still needs and recomputes the picture-free nodes it reads. Networks without an upsampling
