@@ -36,7 +36,9 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// The flow is measured at this many times the feature resolution (at most the processing size) and scaled down
     /// to it. Measured on help.mkv (first 60 frames, starry-night, size 480, h264; flicker ratio / gram retention /
     /// content ratio / sharpness): at the feature resolution 0.310 / 0.872 / 1.009 / 0.846, at twice it 0.294 / 0.879 /
-    /// 1.008 / 0.885 (with the bicubic warp: 0.308 / 0.914 / 1.004 / 0.913).
+    /// 1.008 / 0.885 (with the bicubic warp: 0.309 / 0.912 / 1.007 / 0.914). The flow is tracked on from the last
+    /// pair's (<see cref="FarnebackFlowEstimator.Track"/>) and its confidence measured at the feature resolution,
+    /// which holds the cost to about 5 ms a frame more than at the feature resolution (bench, starry-night, 480).
     /// </summary>
     public const int FlowOversampling = 2;
 
@@ -83,13 +85,13 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly Mat _warped;
     private readonly Mat _stay;
     private readonly int _flowFactor;     // flow resolution / feature resolution (FlowOversampling, less for finer features)
-    private readonly Mat _flowBackward;   // the flow and its confidence at flow resolution (the same Mats as below when the factor is 1)
-    private readonly Mat _flowTrust;
-    private readonly Mat _flowGrid;
-    private readonly Mat _flowMap;
+    private readonly Mat _flowBackward;   // the flow at flow resolution (the same Mat as _backward when the factor is 1)
+    private Mat _featureLuma;             // the luminance at feature resolution, for the confidence (when the factor is above 1)
+    private Mat _previousFeatureLuma;
     private Mat _luma;
     private Mat _previousLuma;
     private bool _hasHistory;
+    private bool _flowIsWarm;  // _flowBackward holds the last pair's flow (not a first frame or a scene cut)
 
     private FeatureFlowStylizer(
         StyleSession style, OnnxStylizer frame, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
@@ -148,19 +150,18 @@ internal sealed class FeatureFlowStylizer : IStylizer
         var (flowWidth, flowHeight) = (FlowSize.Width, FlowSize.Height);
         _flow = _buffers.Own(new FarnebackFlowEstimator());
         _lumaScaler = _buffers.Own(new LumaScaler(_cv, flowWidth, flowHeight));
-        _confidence = _buffers.Own(new FlowConfidence(flowWidth, flowHeight, new TemporalOptions().WarpErrorSigma));
+        _confidence = _buffers.Own(new FlowConfidence(contentWidth, contentHeight, new TemporalOptions().WarpErrorSigma));
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(contentWidth, contentHeight));
         _map = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _backward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _forward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _reverseScratch = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         var fine = _flowFactor > 1;
-        _flowGrid = fine ? _buffers.Own(FlowMaps.CreateGrid(flowWidth, flowHeight)) : _grid;
-        _flowMap = fine ? _buffers.New(flowHeight, flowWidth, MatType.CV_32FC2) : _map;
         _flowBackward = fine ? _buffers.New(flowHeight, flowWidth, MatType.CV_32FC2) : _backward;
-        _flowTrust = fine ? _buffers.New(flowHeight, flowWidth, MatType.CV_32FC1) : _trust;
-        _forward = _buffers.New(flowHeight, flowWidth, MatType.CV_32FC2);
-        _reverseScratch = _buffers.New(flowHeight, flowWidth, MatType.CV_32FC2);
+        _featureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
+        _previousFeatureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
         _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _stay = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _luma = _buffers.New(flowHeight, flowWidth, MatType.CV_8UC1);
@@ -281,14 +282,38 @@ internal sealed class FeatureFlowStylizer : IStylizer
     {
         _lumaScaler.Convert(source, _luma);
         var fresh = !_hasHistory;
+        var fine = _flowFactor > 1;
+        if (fine)
+        {
+            _cv.Resize(_luma, _featureLuma, InterpolationFlags.Area);
+        }
+
         if (_hasHistory)
         {
-            _flow.Compute(_luma, _previousLuma, _flowBackward);
+            if (_flowIsWarm)
+            {
+                // The last pair's backward flow is a close guess (as the pixel stage's FlowPair tracks it on).
+                _flow.Track(_luma, _previousLuma, _flowBackward);
+            }
+            else
+            {
+                _flow.Compute(_luma, _previousLuma, _flowBackward);
+            }
+
+            if (fine)
+            {
+                // Down to the feature resolution: areas averaged, the vectors shortened with them. The confidence
+                // is measured there (at the flow resolution: the same figures for 1.4 ms more a frame).
+                _cv.Resize(_flowBackward, _backward, InterpolationFlags.Area);
+                _cv.Multiply(_backward, Scalar.All(1.0 / _flowFactor), _backward);
+            }
+
             // The forward flow is the backward one reversed (one Farneback solve a frame, as the pixel stage's
             // FlowPair does): the second solve cost as much as the first for a consistency check that the
             // reversed flow feeds as well (flicker/gram figures in the README's temporal section).
-            FlowMaps.Reverse(_cv, _flowBackward, _flowGrid, _flowMap, _reverseScratch, _forward);
-            fresh = _cuts.IsCut(_confidence.Compute(_luma, _previousLuma, _flowBackward, _forward, _flowTrust));
+            FlowMaps.Reverse(_cv, _backward, _grid, _map, _reverseScratch, _forward);
+            var (luma, previousLuma) = fine ? (_featureLuma, _previousFeatureLuma) : (_luma, _previousLuma);
+            fresh = _cuts.IsCut(_confidence.Compute(luma, previousLuma, _backward, _forward, _trust));
         }
         else
         {
@@ -296,16 +321,9 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
 
         LastFrameWasReset = fresh;
+        _flowIsWarm = _hasHistory && !fresh;
         if (!fresh)
         {
-            if (_flowFactor > 1)
-            {
-                // Down to the feature resolution: areas averaged, the vectors shortened with them.
-                _cv.Resize(_flowBackward, _backward, InterpolationFlags.Area);
-                _cv.Multiply(_backward, Scalar.All(1.0 / _flowFactor), _backward);
-                _cv.Resize(_flowTrust, _trust, InterpolationFlags.Area);
-            }
-
             FlowMaps.ToSamplingMap(_cv, _backward, _grid, _map);
             _cv.Multiply(_trust, Scalar.All(_keep), _trust);
             _cv.ConvertTo(_trust, _stay, MatType.CV_32FC1, -1, 1);
@@ -322,6 +340,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
 
         _features.AsSpan().CopyTo(_history);
         (_luma, _previousLuma) = (_previousLuma, _luma);
+        (_featureLuma, _previousFeatureLuma) = (_previousFeatureLuma, _featureLuma);
         _hasHistory = true;
     }
 
