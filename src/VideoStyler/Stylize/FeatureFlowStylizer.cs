@@ -73,6 +73,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private bool _hasHistory;
     private Mat? _flowSource; // the frame whose flow the flow job measures
     private bool _fresh;      // the flow job's verdict: no history to carry (first frame, scene cut)
+    private bool _flowIsWarm; // _backward holds the last pair's flow, a close guess for this pair's
     private int _latest = 1; // the set holding the last frame's stabilised features; the next frame writes the other
 
     private FeatureFlowStylizer(
@@ -302,7 +303,17 @@ internal sealed class FeatureFlowStylizer : IStylizer
         var fresh = !_hasHistory;
         if (_hasHistory)
         {
-            _flow.Compute(_luma, _previousLuma, _backward);
+            // Warm-started from the last pair's flow where there was one (as the pixel stage's FlowPair does), else a
+            // full solve (first pair, after a cut).
+            if (_flowIsWarm)
+            {
+                _flow.Track(_luma, _previousLuma, _backward);
+            }
+            else
+            {
+                _flow.Compute(_luma, _previousLuma, _backward);
+            }
+
             // The forward flow is the backward one reversed (one Farneback solve a frame, as the pixel stage's
             // FlowPair does): the second solve cost as much as the first for a consistency check that the
             // reversed flow feeds as well (flicker/gram figures in the README's temporal section).
@@ -315,6 +326,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
 
         _fresh = fresh;
+        _flowIsWarm = _hasHistory && !fresh;
         if (!fresh)
         {
             FlowMaps.ToSamplingMap(_flowCv, _backward, _grid, _map);
