@@ -25,11 +25,14 @@ public static class BenchmarkFrames
         return SyntheticPair(width, height);
     }
 
-    public static string? FindVideo()
+    public static string? FindVideo() => FindSharedFile(Path.Combine("data", VideoName));
+
+    /// <summary>A file under the shared folder (e.g. models/candy.onnx), or null where there is none.</summary>
+    public static string? FindSharedFile(string relativePath)
     {
         foreach (var shared in SharedFolders())
         {
-            var candidate = Path.Combine(shared, "data", VideoName);
+            var candidate = Path.Combine(shared, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -1,6 +1,7 @@
 using VideoStyler.Pipeline;
 using System.Globalization;
 using VideoStyler.Frames;
+using VideoStyler.Stylize;
 
 namespace VideoStyler.Cli.Commands;
 
@@ -99,7 +100,7 @@ internal sealed class CpuBreakdown
     public static string Describe(IReadOnlyDictionary<string, double?> perFrame) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"ORT pool {perFrame[Model]}, stylize thread {perFrame[StylizeThread]} (pre/post + ORT's calling thread), finish {perFrame[FinishThread]} (temporal, controls), " +
+            $"ORT pool {perFrame[Model]}, stylize thread {perFrame[StylizeThread]} (pre/post + ORT's calling thread), finish {perFrame[FinishThread]} (temporal stage and its helper, controls), " +
             $"ffmpeg decode {perFrame[Decode]}, encode {perFrame[Encode]}, pipes/thread pool {perFrame[PipesAndThreadPool]}, .NET runtime {perFrame[Runtime]}; total {perFrame["total"]} (GC pauses {perFrame["gc_pause"]})");
 
     private static void Accumulate(Dictionary<string, double> sums, Dictionary<int, (string Consumer, long Ticks)> start, Dictionary<int, (string Consumer, long Ticks)> end)
@@ -116,7 +117,7 @@ internal sealed class CpuBreakdown
     {
         ThreadLabel.OrtPool => Model,
         StylizeRunner.StylizeThreadName => StylizeThread,
-        StylizeRunner.FinishThreadName => FinishThread,
+        StylizeRunner.FinishThreadName or FeatureFlowStylizer.HelperThreadName => FinishThread,
         ".NET TP Worker" or ".NET Long Runni" or ".NET Sockets" or ".NET TP Wait" or ".NET TP Gate" => PipesAndThreadPool,
         _ => Runtime,
     };

@@ -22,8 +22,16 @@ internal sealed record BenchRow
 
     public int Frames { get; init; }
 
+    /// <summary>The bare model's fps: the mean of its measurements before and after the pipeline runs.</summary>
     public double ModelFps { get; init; }
 
+    /// <summary>The bare model's fps measured before the pipeline runs.</summary>
+    public double ModelFpsBefore { get; init; }
+
+    /// <summary>The bare model's fps measured again after them (a machine that sped up or slowed down meanwhile shows here).</summary>
+    public double ModelFpsAfter { get; init; }
+
+    /// <summary>The bare model's CPU ms per frame, all threads (mean of the two measurements).</summary>
     public double ModelCpuMsPerFrame { get; init; }
 
     public double PipelineFps { get; init; }

@@ -36,9 +36,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// The flow is measured at this many times the feature resolution (at most the processing size) and scaled down
     /// to it. Measured on help.mkv (first 60 frames, starry-night, size 480, h264; flicker ratio / gram retention /
     /// content ratio / sharpness): at the feature resolution 0.310 / 0.872 / 1.009 / 0.846, at twice it 0.294 / 0.879 /
-    /// 1.008 / 0.885 (with the bicubic warp: 0.309 / 0.912 / 1.007 / 0.914). The flow is tracked on from the last
-    /// pair's (<see cref="FarnebackFlowEstimator.Track"/>) and its confidence measured at the feature resolution,
-    /// which holds the cost to about 5 ms a frame more than at the feature resolution (bench, starry-night, 480).
+    /// 1.008 / 0.885 (with the bicubic warp: 0.309 / 0.912 / 1.007 / 0.914). Tracked on from the last pair's flow and
+    /// with its confidence measured at the feature resolution, it costs about 5 ms a frame more (bench, starry-night, 480).
     /// </summary>
     public const int FlowOversampling = 2;
 
@@ -55,21 +54,20 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly OnnxStylizer _frame;
     private readonly InferenceSession _encoder;
     private readonly InferenceSession _decoder;
-    private readonly OrtIoBinding _encoderBinding;
-    private readonly OrtIoBinding _decoderBinding;
+    private readonly FeatureBuffer[] _sets = new FeatureBuffer[2];      // this frame's features and the previous frame's, swapped every frame
+    private readonly OrtIoBinding[] _encoderBindings = new OrtIoBinding[2]; // the encoder writing into set 0 / set 1
+    private readonly OrtIoBinding[] _decoderBindings = new OrtIoBinding[2]; // the decoder reading set 0 / set 1
     private readonly RunOptions _runOptions = new();
     private readonly string _inputName;
     private readonly (string Name, OrtValue Value)? _encoderVector;  // the style vector, where the part reads it
     private readonly (string Name, OrtValue Value)? _decoderVector;
-    private readonly OrtValue _featuresValue;
-    private readonly float[] _features;
-    private readonly float[] _history;
-    private readonly Mat[] _currentPlanes;  // ROI headers (the content part) over _features, one per channel
-    private readonly Mat[] _historyPlanes;  // the same over _history
-    private readonly Mat[] _planeHeaders;   // the full-plane headers the ROIs come from
     private readonly float _keep;
     private readonly PipelineStats? _stats;
-    private readonly MatCalls _cv = new();
+    private readonly MatCalls _cv = new();        // the calling thread's OpenCV proxies (MatCalls is one per thread)
+    private readonly MatCalls _flowCv = new();    // the flow helper's
+    private readonly MatCalls _planeCv = new();   // the plane helper's
+    private readonly HelperThread? _flowHelper;   // measures the flow while the encoder runs, in the slices ONNX Runtime leaves idle
+    private readonly HelperThread? _planeHelper;  // warps and blends half of the planes beside the calling thread
     private readonly MatBuffers _buffers = new();
     private readonly FarnebackFlowEstimator _flow;
     private readonly LumaScaler _lumaScaler;
@@ -78,24 +76,30 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly Mat _noMap;
     private readonly Mat _grid;
     private readonly Mat _map;
+    private readonly Mat _fixedMap;       // _map as cv::convertMaps' fixed-point pair: integer positions...
+    private readonly Mat _fixedFractions; // ...and interpolation table indices, made once a frame for all planes
     private readonly Mat _backward;
     private readonly Mat _forward;
     private readonly Mat _reverseScratch;
     private readonly Mat _trust;
     private readonly Mat _warped;
+    private readonly Mat _planeWarped;
     private readonly Mat _stay;
+    private Mat _luma;                    // at flow resolution
+    private Mat _previousLuma;
     private readonly int _flowFactor;     // flow resolution / feature resolution (FlowOversampling, less for finer features)
     private readonly Mat _flowBackward;   // the flow at flow resolution (the same Mat as _backward when the factor is 1)
     private Mat _featureLuma;             // the luminance at feature resolution, for the confidence (when the factor is above 1)
     private Mat _previousFeatureLuma;
-    private Mat _luma;
-    private Mat _previousLuma;
     private bool _hasHistory;
-    private bool _flowIsWarm;  // _flowBackward holds the last pair's flow (not a first frame or a scene cut)
+    private Mat? _flowSource; // the frame whose flow the flow job measures
+    private bool _fresh;      // the flow job's verdict: no history to carry (first frame, scene cut)
+    private bool _flowIsWarm; // _backward holds the last pair's flow, a close guess for this pair's
+    private int _latest = 1; // the set holding the last frame's stabilised features; the next frame writes the other
 
     private FeatureFlowStylizer(
         StyleSession style, OnnxStylizer frame, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
-        long[] shape, float keep, PipelineStats? stats)
+        long[] shape, float keep, PipelineStats? stats, bool helpers)
     {
         _frame = frame;
         _encoder = encoder;
@@ -105,68 +109,73 @@ internal sealed class FeatureFlowStylizer : IStylizer
         Features = split.Features;
         var (channels, height, width) = ((int)shape[1], (int)shape[2], (int)shape[3]);
         FeatureShape = (channels, height, width);
-        var plane = height * width;
-        _features = GC.AllocateArray<float>(channels * plane, pinned: true);
-        _history = GC.AllocateArray<float>(channels * plane, pinned: true);
-        _featuresValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _features.AsMemory(), shape);
-        // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on a
-        // device provider (where the features, changed on the host between the two parts, are copied again).
-        _inputName = style.Convention.InputName;
-        var tensors = frame.Tensors;
-        _encoderVector = VectorInput(style, encoder);
-        _decoderVector = VectorInput(style, decoder);
-        _encoderBinding = encoder.CreateIoBinding();
-        _encoderBinding.BindOutput(split.Features, _featuresValue);
-        _decoderBinding = decoder.CreateIoBinding();
-        _decoderBinding.BindInput(split.Features, _featuresValue);
-        _decoderBinding.BindOutput(style.Convention.OutputName, tensors.OutputValue);
-        if (tensors.Mode == TensorBindingMode.ZeroCopy)
-        {
-            _encoderBinding.BindInput(_inputName, tensors.InputValue);
-            BindVector(_encoderBinding, _encoderVector);
-            BindVector(_decoderBinding, _decoderVector);
-        }
-
         // The picture's content covers the top-left part of the tensor (the rest is padding): so do its features.
         var geometry = frame.Geometry;
         var contentWidth = Math.Clamp((int)Math.Round((double)geometry.ContentWidth * width / geometry.TensorWidth), 8, width);
         var contentHeight = Math.Clamp((int)Math.Round((double)geometry.ContentHeight * height / geometry.TensorHeight), 8, height);
         var content = new Rect(0, 0, contentWidth, contentHeight);
-        _planeHeaders = new Mat[2 * channels];
-        _currentPlanes = new Mat[channels];
-        _historyPlanes = new Mat[channels];
-        for (var c = 0; c < channels; c++)
+
+        // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on a
+        // device provider (where the features, changed on the host between the two parts, are copied again).
+        // One binding pair per feature set: the encoder writes into one set while the other holds the history.
+        _inputName = style.Convention.InputName;
+        var tensors = frame.Tensors;
+        _encoderVector = VectorInput(style, encoder);
+        _decoderVector = VectorInput(style, decoder);
+        for (var set = 0; set < 2; set++)
         {
-            _planeHeaders[c] = PlaneHeader(_features, c * plane, height, width);
-            _planeHeaders[channels + c] = PlaneHeader(_history, c * plane, height, width);
-            _currentPlanes[c] = new Mat(_planeHeaders[c], content);
-            _historyPlanes[c] = new Mat(_planeHeaders[channels + c], content);
+            _sets[set] = new FeatureBuffer(shape, content);
+            _encoderBindings[set] = encoder.CreateIoBinding();
+            _encoderBindings[set].BindOutput(split.Features, _sets[set].Value);
+            _decoderBindings[set] = decoder.CreateIoBinding();
+            _decoderBindings[set].BindInput(split.Features, _sets[set].Value);
+            _decoderBindings[set].BindOutput(style.Convention.OutputName, tensors.OutputValue);
+            if (tensors.Mode == TensorBindingMode.ZeroCopy)
+            {
+                _encoderBindings[set].BindInput(_inputName, tensors.InputValue);
+                BindVector(_encoderBindings[set], _encoderVector);
+                BindVector(_decoderBindings[set], _decoderVector);
+            }
+        }
+
+        // On one core helper threads would only take turns with the caller. The flow helper runs at nice 19: beside
+        // the encoder's intra-op threads it gets only what they leave idle; once the encoder has ended (or on a
+        // device provider, with the CPU free) it has a core to itself.
+        if (helpers && Environment.ProcessorCount > 1)
+        {
+            _flowHelper = new HelperThread(_ => MeasureFlow(), HelperThreadName, niceness: 19);
+            _planeHelper = new HelperThread(BlendPlanes, HelperThreadName);
         }
 
         // The flow is measured at FlowOversampling x the feature resolution (at most the processing size), then
         // scaled down to the features with its vectors: finer than the features, it places them more exactly.
         _flowFactor = Math.Clamp((int)Math.Round((double)geometry.TensorHeight / height), 1, FlowOversampling);
         FlowSize = new Size(contentWidth * _flowFactor, contentHeight * _flowFactor);
-        var (flowWidth, flowHeight) = (FlowSize.Width, FlowSize.Height);
         _flow = _buffers.Own(new FarnebackFlowEstimator());
-        _lumaScaler = _buffers.Own(new LumaScaler(_cv, flowWidth, flowHeight));
+        _lumaScaler = _buffers.Own(new LumaScaler(_flowCv, FlowSize.Width, FlowSize.Height));
         _confidence = _buffers.Own(new FlowConfidence(contentWidth, contentHeight, new TemporalOptions().WarpErrorSigma));
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(contentWidth, contentHeight));
         _map = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _fixedMap = _buffers.New(contentHeight, contentWidth, MatType.CV_16SC2);
+        _fixedFractions = _buffers.New(contentHeight, contentWidth, MatType.CV_16UC1);
         _backward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
-        _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _forward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _reverseScratch = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
+        _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _planeWarped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _stay = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+        _luma = _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_8UC1);
+        _previousLuma = _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_8UC1);
         var fine = _flowFactor > 1;
-        _flowBackward = fine ? _buffers.New(flowHeight, flowWidth, MatType.CV_32FC2) : _backward;
+        _flowBackward = fine ? _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_32FC2) : _backward;
         _featureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
         _previousFeatureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
-        _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
-        _stay = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
-        _luma = _buffers.New(flowHeight, flowWidth, MatType.CV_8UC1);
-        _previousLuma = _buffers.New(flowHeight, flowWidth, MatType.CV_8UC1);
     }
+
+    /// <summary>The name of the helper threads (flow; half of the planes): `bench` counts them with the temporal stage.</summary>
+    public const string HelperThreadName = "vs-temporal";
 
     public StyleSession Style => _frame.Style;
 
@@ -187,11 +196,13 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// <paramref name="reason"/> when the graph has no bottleneck to cut at (or an NHWC layout, or parts ONNX
     /// Runtime does not load): the caller falls back to the pixel stage and says so.
     /// <paramref name="binding"/>: how tensors are bound; null: what the style's provider needs (tests force
-    /// <see cref="TensorBindingMode.Rebind"/> on the CPU). <paramref name="cut"/>: where the network is cut (<see cref="FeatureCut"/>).
+    /// <see cref="TensorBindingMode.Rebind"/> on the CPU). <paramref name="helpers"/>: false does the whole carry step on
+    /// the calling thread, as on one core (tests compare the two). <paramref name="cut"/>: where the network is cut
+    /// (<see cref="FeatureCut"/>).
     /// </summary>
     public static FeatureFlowStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep,
-        TensorBindingMode? binding = null, FeatureCut cut = FeatureCut.Bottleneck)
+        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
@@ -230,7 +241,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
                 return null;
             }
 
-            return new FeatureFlowStylizer(style, frame, encoder, decoder, split, shape, keep, stats);
+            return new FeatureFlowStylizer(style, frame, encoder, decoder, split, shape, keep, stats, helpers);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -249,27 +260,39 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _stats?.Preprocess.AddSince(mark);
 
         mark = StageClock.Start();
+        var encoderBinding = _encoderBindings[_latest ^ 1];
         if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
         {
-            _encoderBinding.BindInput(_inputName, _frame.Tensors.InputValue);
-            BindVector(_encoderBinding, _encoderVector);
+            encoderBinding.BindInput(_inputName, _frame.Tensors.InputValue);
+            BindVector(encoderBinding, _encoderVector);
         }
 
-        Run(_encoder, _encoderBinding);
+        BeginFlow(source);
+        try
+        {
+            Run(_encoder, encoderBinding);
+        }
+        catch
+        {
+            _flowHelper?.JoinQuietly();
+            throw;
+        }
+
         _stats?.Model.AddSince(mark);
 
         mark = StageClock.Start();
-        CarryFeatures(source);
+        BlendHistory();
         _stats?.Temporal.AddSince(mark);
 
         mark = StageClock.Start();
+        var decoderBinding = _decoderBindings[_latest];
         if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
         {
-            _decoderBinding.BindInput(Features, _featuresValue);
-            BindVector(_decoderBinding, _decoderVector);
+            decoderBinding.BindInput(Features, _sets[_latest].Value);
+            BindVector(decoderBinding, _decoderVector);
         }
 
-        Run(_decoder, _decoderBinding);
+        Run(_decoder, decoderBinding);
         _stats?.Model.AddSince(mark);
 
         mark = StageClock.Start();
@@ -277,22 +300,52 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _stats?.Postprocess.AddSince(mark);
     }
 
-    /// <summary>Blends the warped history into this frame's features where the flow is trusted, then keeps them as history.</summary>
-    private void CarryFeatures(Mat source)
+    /// <summary>
+    /// The whole carry step on the calling thread's schedule: the flow, then the blend (<see cref="Process"/> runs the
+    /// encoder between the two). Internal (not private) for the micro-benchmark of this step
+    /// (bench/VideoStyler.Benchmarks/FeatureCarryBenchmarks).
+    /// </summary>
+    internal void CarryFeatures(Mat source)
     {
-        _lumaScaler.Convert(source, _luma);
+        BeginFlow(source);
+        BlendHistory();
+    }
+
+    /// <summary>Starts measuring the flow from <paramref name="source"/> to the previous frame: on the flow helper, else here.</summary>
+    private void BeginFlow(Mat source)
+    {
+        _flowSource = source;
+        if (_flowHelper is { } helper)
+        {
+            helper.Start(0);
+        }
+        else
+        {
+            MeasureFlow();
+        }
+    }
+
+    /// <summary>
+    /// The input side of the carry step, which needs no features: the frame's luminance at flow resolution, the
+    /// backward flow to the previous frame, its confidence (occluded or new content gets none) and the scene-cut
+    /// verdict; where the history is carried, the sampling map (fixed-point) and the blend weights.
+    /// </summary>
+    private void MeasureFlow()
+    {
+        _lumaScaler.Convert(_flowSource!, _luma);
         var fresh = !_hasHistory;
         var fine = _flowFactor > 1;
         if (fine)
         {
-            _cv.Resize(_luma, _featureLuma, InterpolationFlags.Area);
+            _flowCv.Resize(_luma, _featureLuma, InterpolationFlags.Area);
         }
 
         if (_hasHistory)
         {
+            // Warm-started from the last pair's flow where there was one (as the pixel stage's FlowPair does), else a
+            // full solve (first pair, after a cut).
             if (_flowIsWarm)
             {
-                // The last pair's backward flow is a close guess (as the pixel stage's FlowPair tracks it on).
                 _flow.Track(_luma, _previousLuma, _flowBackward);
             }
             else
@@ -304,14 +357,14 @@ internal sealed class FeatureFlowStylizer : IStylizer
             {
                 // Down to the feature resolution: areas averaged, the vectors shortened with them. The confidence
                 // is measured there (at the flow resolution: the same figures for 1.4 ms more a frame).
-                _cv.Resize(_flowBackward, _backward, InterpolationFlags.Area);
-                _cv.Multiply(_backward, Scalar.All(1.0 / _flowFactor), _backward);
+                _flowCv.Resize(_flowBackward, _backward, InterpolationFlags.Area);
+                _flowCv.Multiply(_backward, Scalar.All(1.0 / _flowFactor), _backward);
             }
 
             // The forward flow is the backward one reversed (one Farneback solve a frame, as the pixel stage's
             // FlowPair does): the second solve cost as much as the first for a consistency check that the
             // reversed flow feeds as well (flicker/gram figures in the README's temporal section).
-            FlowMaps.Reverse(_cv, _backward, _grid, _map, _reverseScratch, _forward);
+            FlowMaps.Reverse(_flowCv, _backward, _grid, _map, _reverseScratch, _forward);
             var (luma, previousLuma) = fine ? (_featureLuma, _previousFeatureLuma) : (_luma, _previousLuma);
             fresh = _cuts.IsCut(_confidence.Compute(luma, previousLuma, _backward, _forward, _trust));
         }
@@ -320,28 +373,74 @@ internal sealed class FeatureFlowStylizer : IStylizer
             _cuts.Reset();
         }
 
-        LastFrameWasReset = fresh;
+        _fresh = fresh;
         _flowIsWarm = _hasHistory && !fresh;
         if (!fresh)
         {
-            FlowMaps.ToSamplingMap(_cv, _backward, _grid, _map);
-            _cv.Multiply(_trust, Scalar.All(_keep), _trust);
-            _cv.ConvertTo(_trust, _stay, MatType.CV_32FC1, -1, 1);
-            for (var c = 0; c < _currentPlanes.Length; c++)
+            FlowMaps.ToSamplingMap(_flowCv, _backward, _grid, _map);
+            // cv::remap turns a float map into this fixed-point pair (1/32 pixel) on every call: once here for all
+            // the planes instead of once per plane.
+            _flowCv.ConvertMaps(_map, _noMap, _fixedMap, _fixedFractions, MatType.CV_16SC2, nearestNeighbour: false);
+            _flowCv.Multiply(_trust, Scalar.All(_keep), _trust);
+            _flowCv.ConvertTo(_trust, _stay, MatType.CV_32FC1, -1, 1);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the flow, then blends the warped history into this frame's features (the set the encoder has just
+    /// written) where the flow is trusted; they become the history, read by the decoder now and by the next frame.
+    /// </summary>
+    private void BlendHistory()
+    {
+        _flowHelper?.Join();
+        _flowSource = null;
+        LastFrameWasReset = _fresh;
+        if (!_fresh)
+        {
+            if (_planeHelper is { } helper)
             {
-                // features += keep x trust x (warped history - features), as one weighted blend per plane
-                // ((1 - w) x features + w x warped; cv::blendLinear's 1e-5 in the divisor is far below the
-                // features' precision): one pass where subtract, multiply, add took three. The history is warped
-                // bicubically (HistoryInterpolation).
-                _cv.Remap(_historyPlanes[c], _warped, _map, _noMap, HistoryInterpolation, BorderTypes.Replicate);
-                _cv.BlendLinear(_currentPlanes[c], _warped, _stay, _trust, _currentPlanes[c]);
+                helper.Start(1);
+                try
+                {
+                    BlendPlanes(0);
+                }
+                finally
+                {
+                    helper.Join();
+                }
+            }
+            else
+            {
+                BlendPlanes(-1);
             }
         }
 
-        _features.AsSpan().CopyTo(_history);
+        _latest ^= 1;
         (_luma, _previousLuma) = (_previousLuma, _luma);
         (_featureLuma, _previousFeatureLuma) = (_previousFeatureLuma, _featureLuma);
         _hasHistory = true;
+    }
+
+    /// <summary>
+    /// Warps the history's planes onto this frame and blends them in: the first half of the channels for
+    /// <paramref name="part"/> 0 (the calling thread), the second for 1 (the helper thread, with its own OpenCV
+    /// proxies and scratch plane), all of them for -1 (no helper).
+    /// </summary>
+    private void BlendPlanes(int part)
+    {
+        var current = _sets[_latest ^ 1].Planes;
+        var history = _sets[_latest].Planes;
+        var half = (current.Length + 1) / 2;
+        var (from, to) = part switch { 0 => (0, half), 1 => (half, current.Length), _ => (0, current.Length) };
+        var (cv, warped) = part == 1 ? (_planeCv, _planeWarped) : (_cv, _warped);
+        for (var c = from; c < to; c++)
+        {
+            // features += keep x trust x (warped history - features), as one weighted blend per plane
+            // ((1 - w) x features + w x warped; cv::blendLinear's 1e-5 in the divisor is far below the
+            // features' precision): one pass where subtract, multiply, add took three.
+            cv.Remap(history[c], warped, _fixedMap, _fixedFractions, HistoryInterpolation, BorderTypes.Replicate);
+            cv.BlendLinear(current[c], warped, _stay, _trust, current[c]);
+        }
     }
 
     private void Run(InferenceSession session, OrtIoBinding binding)
@@ -389,23 +488,26 @@ internal sealed class FeatureFlowStylizer : IStylizer
             && Math.Abs(Math.Ceiling(geometry.TensorWidth / factor) - shape[3]) < 1;
     }
 
-    private static unsafe Mat PlaneHeader(float[] pinned, int offset, int height, int width) =>
-        Mat.FromPixelData(height, width, MatType.CV_32FC1, (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref pinned[offset]));
-
     public void Dispose()
     {
-        _encoderBinding.Dispose();
-        _decoderBinding.Dispose();
-        _featuresValue.Dispose();
+        _flowHelper?.Dispose();
+        _planeHelper?.Dispose();
+        foreach (var binding in _encoderBindings.Concat(_decoderBindings))
+        {
+            binding.Dispose();
+        }
+
         _runOptions.Dispose();
         _encoder.Dispose();
         _decoder.Dispose();
-        foreach (var mat in _currentPlanes.Concat(_historyPlanes).Concat(_planeHeaders))
+        foreach (var set in _sets)
         {
-            mat.Dispose();
+            set.Dispose();
         }
 
         _cv.Dispose();
+        _flowCv.Dispose();
+        _planeCv.Dispose();
         _buffers.Dispose();
         _frame.Dispose();
     }

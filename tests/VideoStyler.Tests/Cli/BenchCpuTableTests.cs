@@ -32,6 +32,11 @@ public class BenchCpuTableTests
             }
 
             Assert.True(row.GetProperty("cpu_efficiency").GetDouble() > 0);
+
+            // The bare model is measured before and after the pipelines; model_fps is their mean.
+            var (before, after) = (row.GetProperty("model_fps_before").GetDouble(), row.GetProperty("model_fps_after").GetDouble());
+            Assert.True(before > 0 && after > 0, row.ToString());
+            Assert.Equal((before + after) / 2, row.GetProperty("model_fps").GetDouble(), 0.002);
             Assert.False(row.GetProperty("ort_spinning").GetBoolean());
             Assert.False(string.IsNullOrEmpty(row.GetProperty("load_average").GetString()));
         }
