@@ -38,6 +38,11 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// content ratio / sharpness): at the feature resolution 0.310 / 0.872 / 1.009 / 0.846, at twice it 0.294 / 0.879 /
     /// 1.008 / 0.885 (with the bicubic warp: 0.309 / 0.912 / 1.007 / 0.914). Tracked on from the last pair's flow and
     /// with its confidence measured at the feature resolution, it costs about 5 ms a frame more (bench, starry-night, 480).
+    /// Used where the model runs on a device provider (the CPU is free then). On the CPU the flow stays at the feature
+    /// resolution: there the finer flow's 8-10 ms of CPU a frame (bench, 2 cores, candy and starry-night at 480; the
+    /// nice-19 flow helper then outlasts the encoder's idle slices and the model thread waits for it) took the Magenta
+    /// transformer's efficiency with the stage from 0.88-0.90 to 0.75-0.88 (CPU efficiency), against a gain of 0.018
+    /// flicker ratio, 0.014 gram retention and 0.019 sharpness (help.mkv, starry-night, bicubic warp in both).
     /// </summary>
     public const int FlowOversampling = 2;
 
@@ -47,6 +52,13 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// bilinear 0.310 / 0.872 / 1.009 / 0.846, bicubic 0.327 / 0.897 / 1.006 / 0.893).
     /// </summary>
     public const InterpolationFlags HistoryInterpolation = InterpolationFlags.Cubic;
+
+    /// <summary>The flow's oversampling for <paramref name="style"/>'s provider: <see cref="FlowOversampling"/> on a device, 1 on the CPU.</summary>
+    public static int DefaultFlowOversampling(StyleSession style)
+    {
+        ArgumentNullException.ThrowIfNull(style);
+        return style.ExecutionProvider == "CPUExecutionProvider" ? 1 : FlowOversampling;
+    }
 
     /// <summary>The keep weight for a --temporal strength: 1.6 x strength (the default 0.5 gives <see cref="DefaultKeep"/>), at most 1.</summary>
     public static float KeepFor(double strength) => (float)Math.Clamp(1.6 * strength, 0, 1);
@@ -99,7 +111,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
 
     private FeatureFlowStylizer(
         StyleSession style, OnnxStylizer frame, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
-        long[] shape, float keep, PipelineStats? stats, bool helpers)
+        long[] shape, float keep, PipelineStats? stats, bool helpers, int flowOversampling)
     {
         _frame = frame;
         _encoder = encoder;
@@ -149,7 +161,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
 
         // The flow is measured at FlowOversampling x the feature resolution (at most the processing size), then
         // scaled down to the features with its vectors: finer than the features, it places them more exactly.
-        _flowFactor = Math.Clamp((int)Math.Round((double)geometry.TensorHeight / height), 1, FlowOversampling);
+        _flowFactor = Math.Clamp((int)Math.Round((double)geometry.TensorHeight / height), 1, flowOversampling);
         FlowSize = new Size(contentWidth * _flowFactor, contentHeight * _flowFactor);
         _flow = _buffers.Own(new FarnebackFlowEstimator());
         _lumaScaler = _buffers.Own(new LumaScaler(_flowCv, FlowSize.Width, FlowSize.Height));
@@ -202,7 +214,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// </summary>
     public static FeatureFlowStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep,
-        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck)
+        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck, int? flowOversampling = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
@@ -241,7 +253,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
                 return null;
             }
 
-            return new FeatureFlowStylizer(style, frame, encoder, decoder, split, shape, keep, stats, helpers);
+            return new FeatureFlowStylizer(style, frame, encoder, decoder, split, shape, keep, stats, helpers, flowOversampling ?? DefaultFlowOversampling(style));
         }
         catch (OnnxRuntimeException ex)
         {

@@ -45,7 +45,15 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         var expected = _clip.Run(plain, frame);
         using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
         Assert.Equal((64, 40, 54), carried.FeatureShape); // 160 x 213 padded to 160 x 216, a quarter of it
-        Assert.Equal(new Size(106, 80), carried.FlowSize); // the content part of the features (53 x 40), twice finer
+        Assert.Equal(new Size(53, 40), carried.FlowSize); // on the CPU the flow is at the content part of the features
+        Assert.Equal(1, FeatureFlowStylizer.DefaultFlowOversampling(_candy));
+        using (var fine = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _, flowOversampling: FeatureFlowStylizer.FlowOversampling)!)
+        {
+            Assert.Equal(new Size(106, 80), fine.FlowSize); // as on a device provider: twice finer
+            var fineOutputs = Enumerable.Range(0, 4).Select(_ => _clip.Run(fine, frame)).ToList();
+            Assert.True(TestFrames.MeanAbsDiff(fineOutputs[0], expected) < 0.05);
+            Assert.True(TestFrames.MeanAbsDiff(fineOutputs[3], fineOutputs[0]) < 0.5, "a static clip stays static with the finer flow too");
+        }
 
         var outputs = Enumerable.Range(0, 6).Select(_ => _clip.Run(carried, frame)).ToList();
         Assert.True(TestFrames.MeanAbsDiff(outputs[0], expected) < 0.05, $"encoder + decoder vs the network: {TestFrames.MeanAbsDiff(outputs[0], expected)}");
@@ -83,7 +91,7 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         var frame = _clip.Read("help.mkv", 1)[0];
         using var plain = new OnnxStylizer(_candy, Width, Height, 160);
         var expected = _clip.Run(plain, frame);
-        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out var reason, cut: FeatureCut.AfterFirstUpsampling)!;
+        using var carried = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out var reason, cut: FeatureCut.AfterFirstUpsampling, flowOversampling: 2)!;
         Assert.Null(reason);
         Assert.Equal((32, 80, 108), carried.FeatureShape); // 160 x 216 (padded), half of it
         Assert.Equal(new Size(212, 160), carried.FlowSize);  // 106 x 80 content features, twice that (the processing size)
