@@ -31,10 +31,7 @@ internal static class BottleneckSplitter
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
-        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
-        var picture = pictureInput ?? (inputs.Count == 1 ? inputs[0] : null);
-        if (picture is null || !inputs.Contains(picture, StringComparer.Ordinal) || graph.Output.Count != 1)
+        if (PictureInput(graph, pictureInput) is not { } picture)
         {
             reason = pictureInput is null
                 ? "the network needs one picture input and one output"
@@ -90,6 +87,18 @@ internal static class BottleneckSplitter
     }
 
     /// <summary>
+    /// The picture input's name: <paramref name="pictureInput"/> where the graph has it, else the graph's only input
+    /// (initializers listed as inputs do not count); null when there is none, or the graph has more than one output.
+    /// </summary>
+    private static string? PictureInput(GraphProto graph, string? pictureInput)
+    {
+        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
+        var picture = pictureInput ?? (inputs.Count == 1 ? inputs[0] : null);
+        return picture is not null && inputs.Contains(picture, StringComparer.Ordinal) && graph.Output.Count == 1 ? picture : null;
+    }
+
+    /// <summary>
     /// Every place <paramref name="model"/> can be cut in two, in graph order (empty when the graph has no single picture
     /// input and output: see <see cref="TrySplit"/>).
     /// </summary>
@@ -97,10 +106,7 @@ internal static class BottleneckSplitter
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
-        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
-        var picture = pictureInput ?? (inputs.Count == 1 ? inputs[0] : null);
-        if (picture is null || !inputs.Contains(picture, StringComparer.Ordinal) || graph.Output.Count != 1)
+        if (PictureInput(graph, pictureInput) is not { } picture)
         {
             return [];
         }
