@@ -150,15 +150,6 @@ internal sealed class FeatureFlowStylizer : IStylizer
             }
         }
 
-        // On one core helper threads would only take turns with the caller. The flow helper runs at nice 19: beside
-        // the encoder's intra-op threads it gets only what they leave idle; once the encoder has ended (or on a
-        // device provider, with the CPU free) it has a core to itself.
-        if (helpers && Environment.ProcessorCount > 1)
-        {
-            _flowHelper = new HelperThread(_ => MeasureFlow(), HelperThreadName, niceness: 19);
-            _planeHelper = new HelperThread(BlendPlanes, HelperThreadName);
-        }
-
         // The flow is measured at FlowOversampling x the feature resolution (at most the processing size), then
         // scaled down to the features with its vectors: finer than the features, it places them more exactly.
         _flowFactor = Math.Clamp((int)Math.Round((double)geometry.TensorHeight / height), 1, flowOversampling);
@@ -184,6 +175,15 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _flowBackward = fine ? _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_32FC2) : _backward;
         _featureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
         _previousFeatureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
+
+        // Last, once everything they use exists. On one core helper threads would only take turns with the caller.
+        // The flow helper runs at nice 19: beside the encoder's intra-op threads it gets only what they leave idle;
+        // once the encoder has ended (or on a device provider, with the CPU free) it has a core to itself.
+        if (helpers && Environment.ProcessorCount > 1)
+        {
+            _flowHelper = new HelperThread(_ => MeasureFlow(), HelperThreadName, niceness: 19);
+            _planeHelper = new HelperThread(BlendPlanes, HelperThreadName);
+        }
     }
 
     /// <summary>The name of the helper threads (flow; half of the planes): `bench` counts them with the temporal stage.</summary>
