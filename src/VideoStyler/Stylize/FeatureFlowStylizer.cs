@@ -10,9 +10,9 @@ namespace VideoStyler.Stylize;
 /// <summary>
 /// Temporal consistency inside the network: the style network is cut at its bottleneck
 /// (<see cref="BottleneckSplitter"/>); each frame runs the encoder, the previous frame's (already stabilised)
-/// bottleneck features are warped onto it (bicubic) with optical flow measured on the input at twice the feature
-/// resolution and scaled down to it (features at 1/4 of the processing size for the Johnson networks: flow at 1/2),
-/// and the two are blended per position:
+/// bottleneck features are warped onto it (bicubic) with optical flow measured on the input at the feature
+/// resolution (1/4 of the processing size for the Johnson networks), or at twice it and scaled down where the model
+/// runs on a device provider (<see cref="FlowOversampling"/>), and the two are blended per position:
 /// <c>features += Keep x confidence x (warped previous - features)</c>, with the flow's confidence
 /// (<see cref="FlowConfidence"/>: forward-backward consistency and input warp error) so occluded or new
 /// content takes the current features. The decoder then draws crisp strokes from the stable features:
@@ -106,7 +106,6 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private bool _hasHistory;
     private Mat? _flowSource; // the frame whose flow the flow job measures
     private bool _fresh;      // the flow job's verdict: no history to carry (first frame, scene cut)
-    private bool _flowIsWarm; // _backward holds the last pair's flow, a close guess for this pair's
     private int _latest = 1; // the set holding the last frame's stabilised features; the next frame writes the other
 
     private FeatureFlowStylizer(
@@ -355,8 +354,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
         if (_hasHistory)
         {
             // Warm-started from the last pair's flow where there was one (as the pixel stage's FlowPair does), else a
-            // full solve (first pair, after a cut).
-            if (_flowIsWarm)
+            // full solve (first pair, after a cut): the last verdict, not yet overwritten, tells which.
+            if (!_fresh)
             {
                 _flow.Track(_luma, _previousLuma, _flowBackward);
             }
@@ -386,7 +385,6 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
 
         _fresh = fresh;
-        _flowIsWarm = _hasHistory && !fresh;
         if (!fresh)
         {
             FlowMaps.ToSamplingMap(_flowCv, _backward, _grid, _map);
