@@ -42,7 +42,7 @@ internal static class BenchCommand
             largest absolute difference (0..255) to the CPU provider's output for the same frames
             (--frame-size, --max-tile, --compare-frames, --compare-cpu).
             """,
-            s.Style, s.Styles, s.StyleImage, s.Transformer, s.Size, s.Frames, s.Input, s.Threads, s.Device, s.ModelsDir, s.Json,
+            s.Style, s.Styles, s.StyleImage, s.Transformer, s.Size, s.Frames, s.Input, s.Threads, s.FramesInFlight, s.Device, s.ModelsDir, s.Json,
             s.NoIo, s.FrameSize, s.MaxTile, s.CompareFrames, s.CompareCpu);
         s.FrameSize.Validators.Add(result =>
         {
@@ -103,6 +103,8 @@ internal static class BenchCommand
 
         public Option<int> Threads { get; } = CliOptions.Threads(0, "ONNX Runtime intra-op threads (default: one per core)");
 
+        public Option<int> FramesInFlight { get; } = CliOptions.FramesInFlight();
+
         public Option<ExecutionDevice> Device { get; } = CliOptions.Device("auto|cpu|cuda|tensorrt (default auto)");
 
         public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
@@ -139,7 +141,7 @@ internal static class BenchCommand
             {
                 // A picture style (or the default painting) is measured as what it runs: the Magenta transformer with its vector.
                 var arbitrary = ArbitraryOption(line.GetValue(s.StyleImage), line.GetValue(s.Transformer), threads) ?? Styles.PictureStyleResolver.TryResolve(library, styleSpec, 1.0);
-                rows.Add(await MeasureAsync(input, info, work, styleSpec, arbitrary, library, size, frames, device, threads));
+                rows.Add(await MeasureAsync(input, info, work, styleSpec, arbitrary, library, size, frames, device, threads, line.GetValue(s.FramesInFlight)));
             }
 
             var json = line.GetValue(s.Json);
@@ -198,7 +200,8 @@ internal static class BenchCommand
     private static string[] StyleNames(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static async Task<BenchRow> MeasureAsync(
-        string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads)
+        string input, VideoInfo info, string work, string? styleSpec, ArbitraryStyle? arbitrary, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads,
+        int framesInFlight)
     {
         var loadBefore = LoadAverage();
 
@@ -207,9 +210,16 @@ internal static class BenchCommand
         // drifts during the run (a neighbour starting or ending, clocks changing) does not bias it either way.
         var source = arbitrary is null ? library.Resolve(styleSpec) : arbitrary.Transformer ?? MagentaModels.Transformer();
         var bareBefore = await MeasureBareModelAsync(input, source, info, arbitrary, size, frames, device, threads, compareToShipped: true);
-        var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary);
-        var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary);
+        // The same model arranged as the pipeline runs it with several frames in flight: that many sessions at
+        // once, the cores shared out (what the pipeline's own stages cost, against the same arrangement).
+        var inFlight = framesInFlight > 0 ? framesInFlight : (Environment.ProcessorCount >= 2 ? StylizeWorkers.AutoFramesInFlight : 1);
+        var threadsEach = threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount / inFlight);
+        var parallelBefore = inFlight > 1 ? MeasureBareModelInFlight(source, info, arbitrary, size, frames, device, threadsEach, inFlight) : (double?)null;
+        var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary, framesInFlight);
+        var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary, framesInFlight);
         var bareAfter = await MeasureBareModelAsync(input, source, info, arbitrary, size, frames, device, threads, compareToShipped: false);
+        var parallelAfter = inFlight > 1 ? MeasureBareModelInFlight(source, info, arbitrary, size, frames, device, threadsEach, inFlight) : (double?)null;
+        var parallelFps = parallelBefore is { } pb && parallelAfter is { } pa ? (pb + pa) / 2 : (double?)null;
         var modelFps = (bareBefore.Fps + bareAfter.Fps) / 2;
         var modelCpuMs = (bareBefore.CpuMs + bareAfter.CpuMs) / 2;
         var (provider, effectiveThreads, geometry, differenceToShipped) = (bareBefore.Provider, bareBefore.Threads, bareBefore.Geometry, bareBefore.DifferenceToShipped);
@@ -232,6 +242,11 @@ internal static class BenchCommand
             Efficiency = Round(plain.Result.Stats.SteadyFps / modelFps),
             PipelineFpsTemporal = Round(withTemporal.Result.Stats.SteadyFps),
             EfficiencyTemporal = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
+            FramesInFlight = plain.Result.FramesInFlight,
+            FramesInFlightTemporal = withTemporal.Result.FramesInFlight,
+            ModelFpsInFlight = parallelFps is { } f ? Round(f) : null,
+            EfficiencyInFlight = parallelFps is { } f1 && plain.Result.FramesInFlight == inFlight ? Round(plain.Result.Stats.SteadyFps / f1) : null,
+            EfficiencyInFlightTemporal = parallelFps is { } f2 && withTemporal.Result.FramesInFlight == inFlight ? Round(withTemporal.Result.Stats.SteadyFps / f2) : null,
             StageMsTemporal = StylizeStats.StageMeans(withTemporal.Result.Stats),
             StageMs = StylizeStats.StageMeans(plain.Result.Stats),
             CpuMsPerFrame = plain.Cpu,
@@ -293,6 +308,54 @@ internal static class BenchCommand
         var fps = frames / clock.Elapsed.TotalSeconds;
         var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / frames;
         return (fps, cpuMs, style.ExecutionProvider, threads > 0 ? threads : Environment.ProcessorCount, stylizer.Geometry, differenceToShipped);
+    }
+
+    /// <summary>
+    /// <paramref name="sessions"/> sessions of <paramref name="threadsEach"/> intra-op threads each, running at once on
+    /// prepared tensors, as the pipeline's stylizers do with several frames in flight: fps of all together.
+    /// </summary>
+    private static double MeasureBareModelInFlight(
+        StyleSource source, VideoInfo info, ArbitraryStyle? arbitrary, int size, int frames, ExecutionDevice device, int threadsEach, int sessions)
+    {
+        var styles = new List<StyleSession>();
+        var stylizers = new List<OnnxStylizer>();
+        try
+        {
+            using var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0));
+            Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+            for (var i = 0; i < sessions; i++)
+            {
+                var style = StyleSession.Load(source, device, threadsEach);
+                styles.Add(style);
+                if (arbitrary is not null)
+                {
+                    style.SetStyleVector(arbitrary.Vector);
+                }
+
+                var stylizer = new OnnxStylizer(style, info.Width, info.Height, size);
+                stylizers.Add(stylizer);
+                stylizer.Preprocess(frame);
+                stylizer.RunModelOnly();
+            }
+
+            var each = Math.Max(2, (frames + sessions - 1) / sessions);
+            var clock = Stopwatch.StartNew();
+            var workers = stylizers.Select(s => new Thread(() =>
+            {
+                for (var i = 0; i < each; i++)
+                {
+                    s.RunModelOnly();
+                }
+            })).ToList();
+            workers.ForEach(t => t.Start());
+            workers.ForEach(t => t.Join());
+            return each * sessions / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            stylizers.ForEach(s => s.Dispose());
+            styles.ForEach(s => s.Dispose());
+        }
     }
 
     private static double? CpuEfficiency(double modelCpuMs, IReadOnlyDictionary<string, double?> cpu) =>
@@ -373,7 +436,7 @@ internal static class BenchCommand
 
     private static async Task<PipelineRun> RunPipelineAsync(
         string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
-        ArbitraryStyle? arbitrary)
+        ArbitraryStyle? arbitrary, int framesInFlight)
     {
         var options = new StylizeOptions
         {
@@ -388,6 +451,7 @@ internal static class BenchCommand
             MaxFrames = frames + DrainFrames,
             Device = device,
             Threads = threads,
+            FramesInFlight = framesInFlight,
             TemporalStrength = temporal,
             Force = true,
             Arbitrary = arbitrary,
@@ -534,8 +598,14 @@ internal static class BenchCommand
         o.WriteLine(string.Create(c, $"style {r.Style} on {r.ExecutionProvider}, {r.Threads} threads; frame {r.FrameSize}, tensor {r.TensorSize}, {r.Frames} frames"));
         o.WriteLine(string.Create(c, $"model fps:     {r.ModelFps}   (ONNX Runtime alone on a prepared tensor, mean of {r.ModelFpsBefore} before and {r.ModelFpsAfter} after the pipeline runs; {r.ModelCpuMsPerFrame} ms CPU time per frame, all threads)"));
         o.WriteLine(string.Create(c, $"pipeline fps:  {r.PipelineFps}   (steady; wall incl. start-up: {r.PipelineFpsWall})"));
-        o.WriteLine(string.Create(c, $"efficiency:    {r.Efficiency}"));
-        o.WriteLine(string.Create(c, $"with temporal: {r.PipelineFpsTemporal} fps, efficiency {r.EfficiencyTemporal}"));
+        o.WriteLine(string.Create(c, $"efficiency:    {r.Efficiency}   ({r.FramesInFlight} frame(s) in flight)"));
+        o.WriteLine(string.Create(c, $"with temporal: {r.PipelineFpsTemporal} fps, efficiency {r.EfficiencyTemporal}   ({r.FramesInFlightTemporal} frame(s) in flight)"));
+        if (r.ModelFpsInFlight is { } parallel)
+        {
+            o.WriteLine(string.Create(
+                c,
+                $"in flight:     the model as {r.FramesInFlight} sessions at once: {parallel} fps; pipeline / that: {r.EfficiencyInFlight?.ToString(c) ?? "-"} (with temporal {r.EfficiencyInFlightTemporal?.ToString(c) ?? "-"})"));
+        }
         o.WriteLine($"stage ms:      {Compact(r.StageMs)}");
         if (r.CpuMsPerFrame.Count > 0)
         {

@@ -41,7 +41,7 @@ internal static class StylizeCommand
             or cut-off image writes nothing); 130 interrupted.
             """,
             s.Input, s.Output, s.Style, s.StyleImage, s.Temporal, s.TemporalMode, s.NoTemporal, s.Strength, s.PreserveColors, s.Mask,
-            s.Watermark, s.Size, s.MaxTile, s.Force, s.Preview, s.Stats, s.Device, s.Threads, s.Frames, s.ModelsDir);
+            s.Watermark, s.Size, s.MaxTile, s.Force, s.Preview, s.Stats, s.Device, s.Threads, s.FramesInFlight, s.Frames, s.ModelsDir);
         command.Validators.Add(result =>
         {
             if (result.GetResult(s.StyleImage) is not null && result.GetResult(s.Style) is not null)
@@ -117,6 +117,8 @@ internal static class StylizeCommand
 
         public Option<int> Threads { get; } = CliOptions.Threads(0, "ONNX Runtime intra-op threads (default: one per core)");
 
+        public Option<int> FramesInFlight { get; } = CliOptions.FramesInFlight();
+
         public Option<int> Frames { get; } = CliOptions.Int("--frames", "K", 0, 0, int.MaxValue, "stylize only the first K frames (audio is cut to match)");
 
         public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
@@ -170,6 +172,7 @@ internal static class StylizeCommand
             Force = line.GetValue(s.Force),
             Device = line.GetValue(s.Device),
             Threads = line.GetValue(s.Threads),
+            FramesInFlight = line.GetValue(s.FramesInFlight),
             MaxFrames = line.GetValue(s.Frames),
             TemporalStrength = line.GetValue(s.NoTemporal) ? 0 : line.GetValue(s.Temporal),
             TemporalMode = line.GetValue(s.TemporalMode),

@@ -44,6 +44,23 @@ internal sealed record BenchRow
 
     public double EfficiencyTemporal { get; init; }
 
+    /// <summary>Frames the plain pipeline run stylized at once (--frames-in-flight; see Pipeline.StylizeWorkers).</summary>
+    public int FramesInFlight { get; init; } = 1;
+
+    /// <summary>Frames the run with the temporal stage stylized at once.</summary>
+    public int FramesInFlightTemporal { get; init; } = 1;
+
+    /// <summary>
+    /// The bare model arranged as the pipeline runs it with several frames in flight (that many sessions at once,
+    /// the cores shared out), mean of before and after; null with one frame in flight.
+    /// </summary>
+    public double? ModelFpsInFlight { get; init; }
+
+    /// <summary>Pipeline fps over <see cref="ModelFpsInFlight"/> (null where the run had another number of frames in flight).</summary>
+    public double? EfficiencyInFlight { get; init; }
+
+    public double? EfficiencyInFlightTemporal { get; init; }
+
     public required IReadOnlyDictionary<string, double> StageMsTemporal { get; init; }
 
     public required IReadOnlyDictionary<string, double> StageMs { get; init; }

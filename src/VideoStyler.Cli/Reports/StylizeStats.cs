@@ -31,6 +31,12 @@ internal sealed record StylizeStats
 
     public required string ExecutionProvider { get; init; }
 
+    /// <summary>Frames stylized at once, each by its own copy of the model (--frames-in-flight).</summary>
+    public int FramesInFlight { get; init; } = 1;
+
+    /// <summary>ONNX Runtime intra-op threads of each copy (0: one per core).</summary>
+    public int ThreadsEach { get; init; }
+
     public required string Style { get; init; }
 
     public bool Interrupted { get; init; }
@@ -63,6 +69,8 @@ internal sealed record StylizeStats
         EncodeMsMean = Math.Round(result.Stats.Encode.MeanMilliseconds, 3),
         StageMs = StageMeans(result.Stats),
         ExecutionProvider = result.ExecutionProvider,
+        FramesInFlight = result.FramesInFlight,
+        ThreadsEach = result.ThreadsEach,
         Style = result.Style,
         Interrupted = result.Interrupted,
         Output = result.OutputPath,

@@ -57,6 +57,12 @@ public sealed record StylizeOptions
     /// <summary>ONNX Runtime intra-op threads; 0 = one per core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// --frames-in-flight: frames stylized at once, each by its own copy of the model (see <see cref="StylizeWorkers"/>);
+    /// 0 = auto (2 on 2 cores or more when the style and temporal mode allow it, else 1).
+    /// </summary>
+    public int FramesInFlight { get; init; }
+
     /// <summary>Temporal consistency strength 0..1 (--temporal); 0 turns the stage off (--no-temporal).</summary>
     public double TemporalStrength { get; init; } = new TemporalOptions().Strength;
 

@@ -37,6 +37,12 @@ public sealed record StylizeResult
     /// <summary>One-line notices about the output (e.g. a subtitle stream the container cannot carry).</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 
+    /// <summary>Frames stylized at once, each by its own copy of the model (--frames-in-flight).</summary>
+    public int FramesInFlight { get; init; } = 1;
+
+    /// <summary>ONNX Runtime intra-op threads of each copy's session (0: one per core).</summary>
+    public int ThreadsEach { get; init; }
+
     /// <summary>Frames written per wall-clock second.</summary>
     public double Fps => WallSeconds > 0 ? FramesOut / WallSeconds : 0;
 }

@@ -57,20 +57,21 @@ public static class StylizeRunner
         {
             // Resolved after the input and output checks, so those errors come first.
             var stats = new PipelineStats();
-            using var style = StylizerFactory.Create(
-                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile, options.Arbitrary,
-                smoothStatistics: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel,
-                carryFeatures: options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto,
-                quietFallback: options.TemporalMode == TemporalMode.Auto,
-                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength));
+            using var workers = CreateWorkers(options, info, stats);
+            var style = workers.Primary;
             onStarted?.Invoke(info, style);
 
             var capacity = Math.Max(1, options.ChannelCapacity);
-            // Every frame is in a channel or held by one stage (decoder, stylizer, encoder, and the finisher,
+            var k = workers.Count;
+            // With several frames in flight each worker has an input and an output channel of its own.
+            var perWorker = k == 1 ? capacity : Math.Max(1, capacity / k);
+            // Every frame is in a channel or held by one stage (decoder, each stylizer, encoder, and the finisher,
             // which holds two: the temporal stage keeps one frame as the next one's lookahead).
-            using var pool = new FramePool(info.Width, info.Height, (3 * capacity) + 5);
-            var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
-            var stylized = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+            using var pool = new FramePool(info.Width, info.Height, (k * ((2 * perWorker) + 1)) + capacity + 4);
+            var inputs = Enumerable.Range(0, k).Select(_ => Channel.CreateBounded<Frame>(new BoundedChannelOptions(perWorker) { SingleReader = true, SingleWriter = true })).ToArray();
+            var outputs = Enumerable.Range(0, k).Select(_ => Channel.CreateBounded<Frame>(new BoundedChannelOptions(perWorker) { SingleReader = true, SingleWriter = true })).ToArray();
+            ChannelWriter<Frame> decodedWriter = k == 1 ? inputs[0].Writer : new RoundRobinWriter([.. inputs.Select(c => c.Writer)]);
+            ChannelReader<Frame> stylizedReader = k == 1 ? outputs[0].Reader : new RoundRobinReader([.. outputs.Select(c => c.Reader)]);
             var finished = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
             // The pixel stage: asked for, or the only one left when the statistics could not be smoothed.
             var pixelStage = options.TemporalStrength > 0 && options.TemporalMode switch
@@ -89,8 +90,11 @@ public static class StylizeRunner
             {
                 var stopped = new OperationCanceledException("the run was stopped");
                 pool.Close();
-                decoded.Writer.TryComplete(stopped);
-                stylized.Writer.TryComplete(stopped);
+                foreach (var channel in inputs.Concat(outputs))
+                {
+                    channel.Writer.TryComplete(stopped);
+                }
+
                 finished.Writer.TryComplete(stopped);
             });
 
@@ -99,25 +103,25 @@ public static class StylizeRunner
             var decoder = new FfmpegDecoder(info, pool, stats, options.MaxFrames);
             encoder = new FfmpegEncoder(info, output.TemporaryPath, output.FinalPath, profile, marking, stats, cutAudioToVideo: options.MaxFrames > 0);
 
-            var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decoded.Writer, stop, abort.Token), null, abort);
-            var stylizeTask = StageTasks.Guard(
+            var decodeTask = StageTasks.Guard(() => decoder.RunAsync(decodedWriter, stop, abort.Token), null, abort);
+            var stylizeTasks = Enumerable.Range(0, k).Select(i => StageTasks.Guard(
                 () => Task.Factory.StartNew(
                     () =>
                     {
                         Thread.CurrentThread.Name = StylizeThreadName;
-                        FrameLoop(decoded.Reader, stylized.Writer, frame => StylizeFrame(style, frame));
+                        FrameLoop(inputs[i].Reader, outputs[i].Writer, frame => StylizeFrame(workers.Stylizers[i], frame));
                     },
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default),
-                stylized.Writer,
-                abort);
+                outputs[i].Writer,
+                abort)).ToArray();
             var finishTask = StageTasks.Guard(
                 () => Task.Factory.StartNew(
                     () =>
                     {
                         Thread.CurrentThread.Name = FinishThreadName;
-                        FinishLoop(stylized.Reader, finished.Writer, style, temporal);
+                        FinishLoop(stylizedReader, finished.Writer, style, temporal);
                     },
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
@@ -126,7 +130,7 @@ public static class StylizeRunner
                 abort);
             var encodeTask = StageTasks.Guard(() => encoder.RunAsync(finished.Reader, onProgress, stop, abort.Token), null, abort);
 
-            await StageTasks.WhenAllReportingFirstFault(decodeTask, stylizeTask, finishTask, encodeTask);
+            await StageTasks.WhenAllReportingFirstFault([decodeTask, .. stylizeTasks, finishTask, encodeTask]);
             clock.Stop();
 
             if (stats.FramesOut == 0)
@@ -162,7 +166,9 @@ public static class StylizeRunner
                 Interrupted = stop.IsCancellationRequested,
                 Stats = stats,
                 FramesMissing = missing,
-                Notices = [.. style.Notices, .. SubtitlePlan.For(info, profile).Notices],
+                Notices = [.. style.Notices, .. (workers.Notice is { } notice ? [notice] : Array.Empty<string>()), .. SubtitlePlan.For(info, profile).Notices],
+                FramesInFlight = k,
+                ThreadsEach = workers.ThreadsEach,
             };
         }
         catch (UserFacingException ex) when (!succeeded && encoder is { OutputFull: true })
@@ -197,6 +203,21 @@ public static class StylizeRunner
                 output.Abandon();
             }
         }
+    }
+
+    private static StylizeWorkers CreateWorkers(StylizeOptions options, VideoInfo info, PipelineStats stats)
+    {
+        var smoothStatistics = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel;
+        var carryFeatures = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto;
+        return StylizeWorkers.Create(
+            threads => StylizerFactory.Create(
+                options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, threads, stats, options.MaxTile, options.Arbitrary,
+                smoothStatistics, carryFeatures,
+                quietFallback: options.TemporalMode == TemporalMode.Auto,
+                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength)),
+            options.FramesInFlight,
+            options.Threads,
+            mayRunInParallel: !smoothStatistics && !carryFeatures);
     }
 
     private static void StylizeFrame(FrameStylizer stylizer, Frame frame)

@@ -48,6 +48,15 @@ internal sealed class FrameStylizer : IDisposable
 
     private readonly List<string> _notices = [];
 
+    /// <summary>
+    /// True when each frame's output depends on that frame alone, on the CPU provider: no features carried
+    /// along the flow, no smoothed statistics, no content vector re-predicted at scene cuts. Only then may
+    /// several copies of this stylizer work on alternate frames (<c>Pipeline.StylizeWorkers</c>).
+    /// </summary>
+    public bool IsFrameIndependent =>
+        _contentBlend is null
+        && _parts.TrueForAll(p => p.Stylizer is OnnxStylizer or TiledStylizer && p.Session.ExecutionProvider == Providers.ExecutionProviders.Cpu);
+
     /// <summary>True when this runs a style vector with the shared Magenta transformer (its vector can be changed in place).</summary>
     public bool IsArbitrary { get; private set; }
 
