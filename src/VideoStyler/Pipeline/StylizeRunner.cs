@@ -90,6 +90,7 @@ public static class StylizeRunner
             {
                 var stopped = new OperationCanceledException("the run was stopped");
                 pool.Close();
+                workers.Abort();
                 foreach (var channel in inputs.Concat(outputs))
                 {
                     channel.Writer.TryComplete(stopped);
@@ -109,7 +110,7 @@ public static class StylizeRunner
                     () =>
                     {
                         Thread.CurrentThread.Name = StylizeThreadName;
-                        FrameLoop(inputs[i].Reader, outputs[i].Writer, frame => StylizeFrame(workers.Stylizers[i], frame));
+                        FrameLoop(inputs[i].Reader, outputs[i].Writer, frame => StylizeFrame(workers, i, frame));
                     },
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
@@ -210,17 +211,18 @@ public static class StylizeRunner
         var smoothStatistics = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel;
         var carryFeatures = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto;
         return StylizeWorkers.Create(
-            threads => StylizerFactory.Create(
+            (threads, lanes) => StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, threads, stats, options.MaxTile, options.Arbitrary,
                 smoothStatistics, carryFeatures,
                 quietFallback: options.TemporalMode == TemporalMode.Auto,
-                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength)),
+                featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength),
+                lanes: lanes),
             options.FramesInFlight,
             options.Threads,
-            mayRunInParallel: !smoothStatistics && !carryFeatures);
+            mayRunInParallel: !smoothStatistics);
     }
 
-    private static void StylizeFrame(FrameStylizer stylizer, Frame frame)
+    private static void StylizeFrame(StylizeWorkers workers, int worker, Frame frame)
     {
         if (frame.Index is 0 or 3)
         {
@@ -228,7 +230,7 @@ public static class StylizeRunner
             HelperProcessPriority.LowerChildren();
         }
 
-        stylizer.Process(frame.SourceMat, frame.OutputMat);
+        workers.Process(worker, frame.SourceMat, frame.OutputMat, frame.Index);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using OpenCvSharp;
 using VideoStyler.Stylize;
 
 namespace VideoStyler.Pipeline;
@@ -9,9 +10,11 @@ namespace VideoStyler.Pipeline;
 /// (the threads meet at each node's end), while one single-threaded session per core keeps both busy. On
 /// the 2-core development machine, bare ONNX Runtime at 856x480: the Magenta transformer 11.46 fps with
 /// one 2-thread session against 7.32 + 7.35 fps from two 1-thread sessions at once (+28%); candy 5.84
-/// against 3.41 + 3.38 (+16%). Only stylizers whose output depends on the frame alone may be copied
-/// (<see cref="FrameStylizer.IsFrameIndependent"/>); the others (features carried along the flow,
-/// smoothed statistics, a content vector re-predicted at cuts) need the frames in order on one stylizer.
+/// against 3.41 + 3.38 (+16%). Stylizers whose output depends on the frame alone are copied
+/// (<see cref="FrameStylizer.IsFrameIndependent"/>). The feature stage (features carried along the flow) is one
+/// stylizer with a lane per frame in flight (<see cref="FrameStylizer.Lanes"/>): its single-threaded encoder and
+/// decoder sessions run different frames at once, and the flow and the blend take their turns in frame order. The
+/// others (smoothed statistics, a content vector re-predicted at cuts) need the frames in order on one stylizer.
 /// Live mode keeps one stylizer: two frames in flight would double its latency.
 /// </summary>
 internal sealed class StylizeWorkers : IDisposable
@@ -19,63 +22,71 @@ internal sealed class StylizeWorkers : IDisposable
     /// <summary>Frames in flight when --frames-in-flight is auto (0) and the stylizer allows it, on 2 cores or more.</summary>
     public const int AutoFramesInFlight = 2;
 
-    private readonly List<FrameStylizer> _stylizers;
+    private const string InOrder = "frames in flight: 1, because this run's temporal stage or style keeps state from frame to frame and needs the frames in order on one model";
 
-    private StylizeWorkers(List<FrameStylizer> stylizers, string? notice)
+    private readonly List<FrameStylizer> _stylizers;
+    private readonly int _lanes;
+
+    private StylizeWorkers(List<FrameStylizer> stylizers, int lanes, int threadsEach, string? notice)
     {
         _stylizers = stylizers;
+        _lanes = lanes;
+        ThreadsEach = threadsEach;
         Notice = notice;
     }
 
-    /// <summary>One stylizer per frame in flight; the first one also applies the controls and names the run.</summary>
+    /// <summary>The stylizers: one per frame in flight, or one with a lane per frame in flight. The first also applies the controls and names the run.</summary>
     public IReadOnlyList<FrameStylizer> Stylizers => _stylizers;
 
     public FrameStylizer Primary => _stylizers[0];
 
-    public int Count => _stylizers.Count;
+    /// <summary>Frames in flight: the worker threads the stage runs.</summary>
+    public int Count => _lanes > 1 ? _lanes : _stylizers.Count;
 
-    /// <summary>ONNX Runtime intra-op threads of each stylizer's session (0: one per core, ONNX Runtime's default).</summary>
-    public int ThreadsEach { get; private init; }
+    /// <summary>ONNX Runtime intra-op threads of each session (0: one per core, ONNX Runtime's default).</summary>
+    public int ThreadsEach { get; }
 
     /// <summary>Why fewer frames are in flight than --frames-in-flight asked for, or null.</summary>
     public string? Notice { get; }
 
-    /// <summary>
-    /// Creates the stylizers. <paramref name="create"/> makes one with the given intra-op threads.
-    /// </summary>
-    /// <param name="create">Makes one stylizer with this many ONNX Runtime intra-op threads (0: one per core).</param>
+    /// <summary>Creates the stylizers.</summary>
+    /// <param name="create">Makes one stylizer with this many ONNX Runtime intra-op threads (0: one per core) and feature-stage lanes.</param>
     /// <param name="framesInFlight">--frames-in-flight: 0 = auto (<see cref="AutoFramesInFlight"/> when allowed), else that many.</param>
-    /// <param name="threads">--threads: intra-op threads of each session; 0 = the cores shared out among the sessions.</param>
-    /// <param name="mayRunInParallel">False when the options already ask for a stylizer that keeps state between frames.</param>
+    /// <param name="threads">--threads: intra-op threads of each session; 0 = the cores shared out among the frames in flight.</param>
+    /// <param name="mayRunInParallel">False when the options already ask for a stylizer that keeps state between frames and has no lanes.</param>
     /// <param name="cores">Cores to share out (the machine's by default).</param>
-    public static StylizeWorkers Create(Func<int, FrameStylizer> create, int framesInFlight, int threads, bool mayRunInParallel, int? cores = null)
+    public static StylizeWorkers Create(Func<int, int, FrameStylizer> create, int framesInFlight, int threads, bool mayRunInParallel, int? cores = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(framesInFlight);
         var available = cores ?? Environment.ProcessorCount;
         var wanted = framesInFlight > 0 ? framesInFlight : (available >= 2 ? AutoFramesInFlight : 1);
-        const string inOrder = "frames in flight: 1, because this run's temporal stage or style keeps state from frame to frame and needs the frames in order on one model";
         if (wanted == 1 || !mayRunInParallel)
         {
-            return new StylizeWorkers([create(threads)], framesInFlight > 1 ? inOrder : null) { ThreadsEach = threads };
+            return new StylizeWorkers([create(threads, 1)], 1, threads, framesInFlight > 1 ? InOrder : null);
         }
 
         var each = threads > 0 ? threads : Math.Max(1, available / wanted);
-        var first = create(each);
+        var first = create(each, wanted);
+        if (first.Lanes == wanted)
+        {
+            return new StylizeWorkers([first], wanted, each, null);
+        }
+
         if (!first.IsFrameIndependent)
         {
             // Found out only now (a picture style's strength below 1, a device provider): one stylizer. On the
             // CPU it is made again with every core's thread; on a device the thread count hardly matters.
             var device = first.ExecutionProvider != Stylize.Providers.ExecutionProviders.Cpu;
             var notice = framesInFlight > 1
-                ? (device ? $"frames in flight: 1 on {first.ExecutionProvider} (one session keeps the device busy)" : inOrder)
+                ? (device ? $"frames in flight: 1 on {first.ExecutionProvider} (one session keeps the device busy)" : InOrder)
                 : null;
             if (device || each == threads)
             {
-                return new StylizeWorkers([first], notice) { ThreadsEach = each };
+                return new StylizeWorkers([first], 1, each, notice);
             }
 
             first.Dispose();
-            return new StylizeWorkers([create(threads)], notice) { ThreadsEach = threads };
+            return new StylizeWorkers([create(threads, 1)], 1, threads, notice);
         }
 
         var stylizers = new List<FrameStylizer> { first };
@@ -83,7 +94,7 @@ internal sealed class StylizeWorkers : IDisposable
         {
             while (stylizers.Count < wanted)
             {
-                stylizers.Add(create(each));
+                stylizers.Add(create(each, 1));
             }
         }
         catch
@@ -92,8 +103,24 @@ internal sealed class StylizeWorkers : IDisposable
             throw;
         }
 
-        return new StylizeWorkers(stylizers, null) { ThreadsEach = each };
+        return new StylizeWorkers(stylizers, 1, each, null);
     }
+
+    /// <summary>Worker <paramref name="worker"/> (0 .. <see cref="Count"/> - 1) stylizes frame number <paramref name="sequence"/>.</summary>
+    public void Process(int worker, Mat source, Mat destination, long sequence)
+    {
+        if (_lanes > 1)
+        {
+            _stylizers[0].Process(source, destination, sequence, worker);
+        }
+        else
+        {
+            _stylizers[worker].Process(source, destination);
+        }
+    }
+
+    /// <summary>Ends the workers' waits for one another (the run is being torn down).</summary>
+    public void Abort() => _stylizers.ForEach(s => s.Abort());
 
     public void Dispose() => _stylizers.ForEach(s => s.Dispose());
 }

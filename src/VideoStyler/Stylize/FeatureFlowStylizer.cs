@@ -17,7 +17,9 @@ namespace VideoStyler.Stylize;
 /// (<see cref="FlowConfidence"/>: forward-backward consistency and input warp error) so occluded or new
 /// content takes the current features. The decoder then draws crisp strokes from the stable features:
 /// nothing is blended in pixel space. Scene cuts (<see cref="SceneCutDetector"/> on the mean confidence)
-/// and the first frame start afresh (the whole network's output exactly). Frames must come in order.
+/// and the first frame start afresh (the whole network's output exactly). Frames must come in order, or, with
+/// several lanes, numbered: the lanes overlap the networks' runs of different frames and take the flow and the
+/// blend in frame order.
 /// Buffers and bindings are made once; the feature shape is learned by one encoder run at creation.
 /// An arbitrary-style transformer's style vector (<see cref="StyleSession.StyleVectorValue"/>) goes to whichever
 /// part reads it (both, for Magenta's conditional instance norms), bound as the whole network binds it: once on
@@ -63,23 +65,27 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// <summary>The keep weight for a --temporal strength: 1.6 x strength (the default 0.5 gives <see cref="DefaultKeep"/>), at most 1.</summary>
     public static float KeepFor(double strength) => (float)Math.Clamp(1.6 * strength, 0, 1);
 
-    private readonly OnnxStylizer _frame;
-    private readonly InferenceSession _encoder;
+    private readonly OnnxStylizer[] _frames;     // per lane: the input and output tensors, pre- and post-processing
+    private readonly OnnxStylizer _frame;        // lane 0's (geometry, style)
+    private readonly InferenceSession _encoder;  // shared by the lanes: ONNX Runtime runs one session from several threads at once
     private readonly InferenceSession _decoder;
-    private readonly FeatureBuffer[] _sets = new FeatureBuffer[2];      // this frame's features and the previous frame's, swapped every frame
-    private readonly OrtIoBinding[] _encoderBindings = new OrtIoBinding[2]; // the encoder writing into set 0 / set 1
-    private readonly OrtIoBinding[] _decoderBindings = new OrtIoBinding[2]; // the decoder reading set 0 / set 1
-    private readonly RunOptions _runOptions = new();
+    private readonly FeatureSlot[] _slots;       // frame n's features and flow verdict live in slot n mod the slot count
+    private readonly OrtIoBinding[][] _encoderBindings; // [lane][slot]: the lane's input tensor into the slot's features
+    private readonly OrtIoBinding[][] _decoderBindings; // [lane][slot]: the slot's features into the lane's output tensor
+    private readonly RunOptions[] _runOptions;
     private readonly string _inputName;
     private readonly (string Name, OrtValue Value)? _encoderVector;  // the style vector, where the part reads it
     private readonly (string Name, OrtValue Value)? _decoderVector;
     private readonly float _keep;
     private readonly PipelineStats? _stats;
-    private readonly MatCalls _cv = new();        // the calling thread's OpenCV proxies (MatCalls is one per thread)
-    private readonly MatCalls _flowCv = new();    // the flow helper's
+    private readonly MatCalls[] _laneCv;          // each lane's OpenCV proxies for the blend (MatCalls is one per thread)
+    private readonly Mat[] _laneWarped;           // each lane's scratch plane
+    private readonly MatCalls _flowCv = new();    // the flow's (one thread at a time: the flow helper, or the lane whose turn it is)
     private readonly MatCalls _planeCv = new();   // the plane helper's
-    private readonly HelperThread? _flowHelper;   // measures the flow while the encoder runs, in the slices ONNX Runtime leaves idle
-    private readonly HelperThread? _planeHelper;  // warps and blends half of the planes beside the calling thread
+    private readonly HelperThread? _flowHelper;   // one lane: measures the flow while the encoder runs, in the slices ONNX Runtime leaves idle
+    private readonly HelperThread? _planeHelper;  // one lane: warps and blends half of the planes beside the calling thread
+    private readonly SequenceGate? _flowGate;     // several lanes: the flow of frame n after frame n - 1's
+    private readonly SequenceGate? _blendGate;    // several lanes: the blend of frame n after frame n - 1's (its history)
     private readonly MatBuffers _buffers = new();
     private readonly FarnebackFlowEstimator _flow;
     private readonly LumaScaler _lumaScaler;
@@ -88,64 +94,88 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly Mat _noMap;
     private readonly Mat _grid;
     private readonly Mat _map;
-    private readonly Mat _fixedMap;       // _map as cv::convertMaps' fixed-point pair: integer positions...
-    private readonly Mat _fixedFractions; // ...and interpolation table indices, made once a frame for all planes
     private readonly Mat _backward;
     private readonly Mat _forward;
     private readonly Mat _reverseScratch;
-    private readonly Mat _trust;
-    private readonly Mat _warped;
     private readonly Mat _planeWarped;
-    private readonly Mat _stay;
     private Mat _luma;                    // at flow resolution
     private Mat _previousLuma;
     private readonly int _flowFactor;     // flow resolution / feature resolution (FlowOversampling, less for finer features)
     private readonly Mat _flowBackward;   // the flow at flow resolution (the same Mat as _backward when the factor is 1)
     private Mat _featureLuma;             // the luminance at feature resolution, for the confidence (when the factor is above 1)
     private Mat _previousFeatureLuma;
-    private bool _hasHistory;
-    private Mat? _flowSource; // the frame whose flow the flow job measures
-    private bool _fresh;      // the flow job's verdict: no history to carry (first frame, scene cut)
-    private int _latest = 1; // the set holding the last frame's stabilised features; the next frame writes the other
+    private bool _hasHistory;             // the flow has a previous frame
+    private bool _fresh;                  // the last flow verdict: no history to carry (first frame, scene cut)
+    private long _sequence;               // one lane: the next frame's number
+    private Mat? _flowSource;             // one lane: the frame whose flow the flow helper measures...
+    private FeatureSlot? _flowSlot;       // ...and where its verdict goes
+    private FeatureSlot? _blendCurrent;   // one lane: what the plane helper blends
+    private FeatureSlot? _blendHistory;
 
     private FeatureFlowStylizer(
-        StyleSession style, OnnxStylizer frame, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
+        StyleSession style, OnnxStylizer[] frames, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
         long[] shape, float keep, PipelineStats? stats, bool helpers, int flowOversampling)
     {
-        _frame = frame;
+        _frames = frames;
+        _frame = frames[0];
         _encoder = encoder;
         _decoder = decoder;
         _keep = keep;
         _stats = stats;
+        Lanes = frames.Length;
         Features = split.Features;
         var (channels, height, width) = ((int)shape[1], (int)shape[2], (int)shape[3]);
         FeatureShape = (channels, height, width);
         // The picture's content covers the top-left part of the tensor (the rest is padding): so do its features.
-        var geometry = frame.Geometry;
+        var geometry = _frame.Geometry;
         var contentWidth = Math.Clamp((int)Math.Round((double)geometry.ContentWidth * width / geometry.TensorWidth), 8, width);
         var contentHeight = Math.Clamp((int)Math.Round((double)geometry.ContentHeight * height / geometry.TensorHeight), 8, height);
         var content = new Rect(0, 0, contentWidth, contentHeight);
 
+        // Slots: one lane alternates two (this frame's features, the history). With L lanes frame n may be encoded while
+        // frames n - 1 .. n - L + 1 are still blending or decoding, so 2L slots: frame n's slot last held frame n - 2L's,
+        // which its own lane finished (blend, decoder) before taking frame n - L, and whose successor's blend (the last
+        // reader of it as history) came before that.
+        var slotCount = Lanes == 1 ? 2 : 2 * Lanes;
+        _slots = new FeatureSlot[slotCount];
+        for (var i = 0; i < slotCount; i++)
+        {
+            _slots[i] = new FeatureSlot(new FeatureBuffer(shape, content), _buffers, contentWidth, contentHeight);
+        }
+
         // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on a
         // device provider (where the features, changed on the host between the two parts, are copied again).
-        // One binding pair per feature set: the encoder writes into one set while the other holds the history.
+        // One binding pair per lane and slot: the encoder writes into one slot while others hold the history.
         _inputName = style.Convention.InputName;
-        var tensors = frame.Tensors;
         _encoderVector = VectorInput(style, encoder);
         _decoderVector = VectorInput(style, decoder);
-        for (var set = 0; set < 2; set++)
+        _encoderBindings = new OrtIoBinding[Lanes][];
+        _decoderBindings = new OrtIoBinding[Lanes][];
+        _runOptions = new RunOptions[Lanes];
+        _laneCv = new MatCalls[Lanes];
+        _laneWarped = new Mat[Lanes];
+        for (var lane = 0; lane < Lanes; lane++)
         {
-            _sets[set] = new FeatureBuffer(shape, content);
-            _encoderBindings[set] = encoder.CreateIoBinding();
-            _encoderBindings[set].BindOutput(split.Features, _sets[set].Value);
-            _decoderBindings[set] = decoder.CreateIoBinding();
-            _decoderBindings[set].BindInput(split.Features, _sets[set].Value);
-            _decoderBindings[set].BindOutput(style.Convention.OutputName, tensors.OutputValue);
-            if (tensors.Mode == TensorBindingMode.ZeroCopy)
+            var tensors = frames[lane].Tensors;
+            _runOptions[lane] = new RunOptions();
+            _laneCv[lane] = new MatCalls();
+            _laneWarped[lane] = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
+            _encoderBindings[lane] = new OrtIoBinding[slotCount];
+            _decoderBindings[lane] = new OrtIoBinding[slotCount];
+            for (var slot = 0; slot < slotCount; slot++)
             {
-                _encoderBindings[set].BindInput(_inputName, tensors.InputValue);
-                BindVector(_encoderBindings[set], _encoderVector);
-                BindVector(_decoderBindings[set], _decoderVector);
+                var features = _slots[slot].Features.Value;
+                var encoding = _encoderBindings[lane][slot] = encoder.CreateIoBinding();
+                encoding.BindOutput(split.Features, features);
+                var decoding = _decoderBindings[lane][slot] = decoder.CreateIoBinding();
+                decoding.BindInput(split.Features, features);
+                decoding.BindOutput(style.Convention.OutputName, tensors.OutputValue);
+                if (tensors.Mode == TensorBindingMode.ZeroCopy)
+                {
+                    encoding.BindInput(_inputName, tensors.InputValue);
+                    BindVector(encoding, _encoderVector);
+                    BindVector(decoding, _decoderVector);
+                }
             }
         }
 
@@ -159,15 +189,10 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _noMap = _buffers.Empty();
         _grid = _buffers.Own(FlowMaps.CreateGrid(contentWidth, contentHeight));
         _map = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
-        _fixedMap = _buffers.New(contentHeight, contentWidth, MatType.CV_16SC2);
-        _fixedFractions = _buffers.New(contentHeight, contentWidth, MatType.CV_16UC1);
         _backward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _forward = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
         _reverseScratch = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC2);
-        _trust = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
-        _warped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _planeWarped = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
-        _stay = _buffers.New(contentHeight, contentWidth, MatType.CV_32FC1);
         _luma = _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_8UC1);
         _previousLuma = _buffers.New(FlowSize.Height, FlowSize.Width, MatType.CV_8UC1);
         var fine = _flowFactor > 1;
@@ -175,13 +200,19 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _featureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
         _previousFeatureLuma = fine ? _buffers.New(contentHeight, contentWidth, MatType.CV_8UC1) : _noMap;
 
-        // Last, once everything they use exists. On one core helper threads would only take turns with the caller.
-        // The flow helper runs at nice 19: beside the encoder's intra-op threads it gets only what they leave idle;
-        // once the encoder has ended (or on a device provider, with the CPU free) it has a core to itself.
-        if (helpers && Environment.ProcessorCount > 1)
+        if (Lanes > 1)
         {
-            _flowHelper = new HelperThread(_ => MeasureFlow(), HelperThreadName, niceness: 19);
-            _planeHelper = new HelperThread(BlendPlanes, HelperThreadName);
+            // The lanes' threads keep every core busy with the model: the flow and the blend run on them, in frame order.
+            _flowGate = new SequenceGate();
+            _blendGate = new SequenceGate();
+        }
+        else if (helpers && Environment.ProcessorCount > 1)
+        {
+            // Last, once everything they use exists. On one core helper threads would only take turns with the caller.
+            // The flow helper runs at nice 19: beside the encoder's intra-op threads it gets only what they leave idle;
+            // once the encoder has ended (or on a device provider, with the CPU free) it has a core to itself.
+            _flowHelper = new HelperThread(_ => MeasureFlow(_flowSource!, _flowSlot!), HelperThreadName, niceness: 19);
+            _planeHelper = new HelperThread(_ => BlendPlanes(_blendCurrent!, _blendHistory!, PlaneHalf(), _blendCurrent!.Features.Planes.Length, _planeCv, _planeWarped), HelperThreadName);
         }
     }
 
@@ -203,18 +234,26 @@ internal sealed class FeatureFlowStylizer : IStylizer
     public bool LastFrameWasReset { get; private set; }
 
     /// <summary>
+    /// Frames this stylizer works on at once, each on its own thread (<see cref="Process(Mat, Mat, long, int)"/>): 1, or
+    /// the lanes asked for at creation on the CPU provider.
+    /// </summary>
+    public int Lanes { get; }
+
+    /// <summary>
     /// A feature-flow stylizer for <paramref name="style"/> at this frame size, or null with the reason in
     /// <paramref name="reason"/> when the graph has no bottleneck to cut at (or an NHWC layout, or parts ONNX
     /// Runtime does not load): the caller falls back to the pixel stage and says so.
     /// <paramref name="binding"/>: how tensors are bound; null: what the style's provider needs (tests force
     /// <see cref="TensorBindingMode.Rebind"/> on the CPU). <paramref name="helpers"/>: false does the whole carry step on
     /// the calling thread, as on one core (tests compare the two). <paramref name="cut"/>: where the network is cut
-    /// (<see cref="FeatureCut"/>).
+    /// (<see cref="FeatureCut"/>). <paramref name="lanes"/>: frames worked on at once, each on its own thread and
+    /// tensors (<see cref="Process(Mat, Mat, long, int)"/>); on the CPU provider only, else 1.
     /// </summary>
     public static FeatureFlowStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep,
-        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck, int? flowOversampling = null)
+        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck, int? flowOversampling = null, int lanes = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keep, 1f);
         ArgumentNullException.ThrowIfNull(style);
@@ -252,7 +291,28 @@ internal sealed class FeatureFlowStylizer : IStylizer
                 return null;
             }
 
-            return new FeatureFlowStylizer(style, frame, encoder, decoder, split, shape, keep, stats, helpers, flowOversampling ?? DefaultFlowOversampling(style));
+            // Lanes only on the CPU provider (on a device one session keeps the device busy); each lane has its own tensors.
+            var laneCount = style.ExecutionProvider == Providers.ExecutionProviders.Cpu ? lanes : 1;
+            var frames = new OnnxStylizer[laneCount];
+            frames[0] = frame;
+            try
+            {
+                for (var lane = 1; lane < laneCount; lane++)
+                {
+                    frames[lane] = new OnnxStylizer(style, width, height, processingShortSide, stats, binding);
+                }
+            }
+            catch
+            {
+                foreach (var made in frames.Skip(1).OfType<OnnxStylizer>())
+                {
+                    made.Dispose();
+                }
+
+                throw;
+            }
+
+            return new FeatureFlowStylizer(style, frames, encoder, decoder, split, shape, keep, stats, helpers, flowOversampling ?? DefaultFlowOversampling(style));
         }
         catch (OnnxRuntimeException ex)
         {
@@ -264,86 +324,144 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
     }
 
+    /// <summary>Stylizes the next frame (one lane: frames in order on one thread).</summary>
     public void Process(Mat source, Mat destination)
     {
-        var mark = StageClock.Start();
-        _frame.Preprocess(source);
-        _stats?.Preprocess.AddSince(mark);
-
-        mark = StageClock.Start();
-        var encoderBinding = _encoderBindings[_latest ^ 1];
-        if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
+        if (Lanes != 1)
         {
-            encoderBinding.BindInput(_inputName, _frame.Tensors.InputValue);
-            BindVector(encoderBinding, _encoderVector);
+            throw new InvalidOperationException($"this stylizer has {Lanes} lanes: give each frame its number and lane");
         }
 
-        BeginFlow(source);
-        try
-        {
-            Run(_encoder, encoderBinding);
-        }
-        catch
-        {
-            _flowHelper?.JoinQuietly();
-            throw;
-        }
-
-        _stats?.Model.AddSince(mark);
-
-        mark = StageClock.Start();
-        BlendHistory();
-        _stats?.Temporal.AddSince(mark);
-
-        mark = StageClock.Start();
-        var decoderBinding = _decoderBindings[_latest];
-        if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
-        {
-            decoderBinding.BindInput(Features, _sets[_latest].Value);
-            BindVector(decoderBinding, _decoderVector);
-        }
-
-        Run(_decoder, decoderBinding);
-        _stats?.Model.AddSince(mark);
-
-        mark = StageClock.Start();
-        _frame.Postprocess(destination);
-        _stats?.Postprocess.AddSince(mark);
+        Process(source, destination, _sequence++, 0);
     }
 
     /// <summary>
-    /// The whole carry step on the calling thread's schedule: the flow, then the blend (<see cref="Process"/> runs the
-    /// encoder between the two). Internal (not private) for the micro-benchmark of this step
+    /// Stylizes frame number <paramref name="sequence"/> (0, 1, 2, ... each once) on lane <paramref name="lane"/>'s
+    /// tensors. With several lanes, frames are given to the lanes in turn, each lane on its own thread: the encoder,
+    /// decoder and pre/post-processing of different frames overlap, while the flow (from the previous frame) and the
+    /// blend (with the previous frame's stabilised features) wait for their turn, so the output is the one-lane output.
+    /// </summary>
+    public void Process(Mat source, Mat destination, long sequence, int lane)
+    {
+        var frame = _frames[lane];
+        var index = (int)(sequence % _slots.Length);
+        var slot = _slots[index];
+        var history = _slots[(index + _slots.Length - 1) % _slots.Length];
+
+        var mark = StageClock.Start();
+        frame.Preprocess(source);
+        _stats?.Preprocess.AddSince(mark);
+
+        mark = StageClock.Start();
+        var encoderBinding = _encoderBindings[lane][index];
+        if (frame.Tensors.Mode == TensorBindingMode.Rebind)
+        {
+            encoderBinding.BindInput(_inputName, frame.Tensors.InputValue);
+            BindVector(encoderBinding, _encoderVector);
+        }
+
+        if (_flowGate is { } flowGate)
+        {
+            // Its turn comes once the previous frame's flow is measured (its lane did that before its encoder).
+            flowGate.WaitFor(sequence);
+            MeasureFlow(source, slot);
+            flowGate.Done(sequence);
+            Run(_encoder, encoderBinding, lane);
+        }
+        else
+        {
+            BeginFlow(source, slot);
+            try
+            {
+                Run(_encoder, encoderBinding, lane);
+            }
+            catch
+            {
+                _flowHelper?.JoinQuietly();
+                throw;
+            }
+        }
+
+        _stats?.Model.AddSince(mark);
+
+        mark = StageClock.Start();
+        if (_blendGate is { } blendGate)
+        {
+            blendGate.WaitFor(sequence);
+            LastFrameWasReset = slot.Fresh;
+            if (!slot.Fresh)
+            {
+                BlendPlanes(slot, history, 0, slot.Features.Planes.Length, _laneCv[lane], _laneWarped[lane]);
+            }
+
+            blendGate.Done(sequence);
+        }
+        else
+        {
+            BlendHistory(slot, history);
+        }
+
+        _stats?.Temporal.AddSince(mark);
+
+        mark = StageClock.Start();
+        var decoderBinding = _decoderBindings[lane][index];
+        if (frame.Tensors.Mode == TensorBindingMode.Rebind)
+        {
+            decoderBinding.BindInput(Features, slot.Features.Value);
+            BindVector(decoderBinding, _decoderVector);
+        }
+
+        Run(_decoder, decoderBinding, lane);
+        _stats?.Model.AddSince(mark);
+
+        mark = StageClock.Start();
+        frame.Postprocess(destination);
+        _stats?.Postprocess.AddSince(mark);
+    }
+
+    /// <summary>Ends the lanes' waits for their turn (the run is being torn down after a failure elsewhere).</summary>
+    public void Abort()
+    {
+        _flowGate?.Close();
+        _blendGate?.Close();
+    }
+
+    /// <summary>
+    /// The whole carry step on the calling thread's schedule: the flow, then the blend (<see cref="Process(Mat, Mat)"/>
+    /// runs the encoder between the two). One lane. Internal (not private) for the micro-benchmark of this step
     /// (bench/VideoStyler.Benchmarks/FeatureCarryBenchmarks).
     /// </summary>
     internal void CarryFeatures(Mat source)
     {
-        BeginFlow(source);
-        BlendHistory();
+        var index = (int)(_sequence++ % _slots.Length);
+        BeginFlow(source, _slots[index]);
+        BlendHistory(_slots[index], _slots[(index + _slots.Length - 1) % _slots.Length]);
     }
 
     /// <summary>Starts measuring the flow from <paramref name="source"/> to the previous frame: on the flow helper, else here.</summary>
-    private void BeginFlow(Mat source)
+    private void BeginFlow(Mat source, FeatureSlot slot)
     {
-        _flowSource = source;
         if (_flowHelper is { } helper)
         {
+            _flowSource = source;
+            _flowSlot = slot;
             helper.Start(0);
         }
         else
         {
-            MeasureFlow();
+            MeasureFlow(source, slot);
         }
     }
 
     /// <summary>
     /// The input side of the carry step, which needs no features: the frame's luminance at flow resolution, the
     /// backward flow to the previous frame, its confidence (occluded or new content gets none) and the scene-cut
-    /// verdict; where the history is carried, the sampling map (fixed-point) and the blend weights.
+    /// verdict; where the history is carried, the sampling map (fixed-point) and the blend weights, into
+    /// <paramref name="slot"/>. Frames in order: this frame's luminance becomes the next one's previous.
     /// </summary>
-    private void MeasureFlow()
+    private void MeasureFlow(Mat source, FeatureSlot slot)
     {
-        _lumaScaler.Convert(_flowSource!, _luma);
+        _lumaScaler.Convert(source, _luma);
         var fresh = !_hasHistory;
         var fine = _flowFactor > 1;
         if (fine)
@@ -377,7 +495,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
             // reversed flow feeds as well (flicker/gram figures in the README's temporal section).
             FlowMaps.Reverse(_flowCv, _backward, _grid, _map, _reverseScratch, _forward);
             var (luma, previousLuma) = fine ? (_featureLuma, _previousFeatureLuma) : (_luma, _previousLuma);
-            fresh = _cuts.IsCut(_confidence.Compute(luma, previousLuma, _backward, _forward, _trust));
+            fresh = _cuts.IsCut(_confidence.Compute(luma, previousLuma, _backward, _forward, slot.Trust));
         }
         else
         {
@@ -385,80 +503,85 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
 
         _fresh = fresh;
+        slot.Fresh = fresh;
         if (!fresh)
         {
             FlowMaps.ToSamplingMap(_flowCv, _backward, _grid, _map);
             // cv::remap turns a float map into this fixed-point pair (1/32 pixel) on every call: once here for all
             // the planes instead of once per plane.
-            _flowCv.ConvertMaps(_map, _noMap, _fixedMap, _fixedFractions, MatType.CV_16SC2, nearestNeighbour: false);
-            _flowCv.Multiply(_trust, Scalar.All(_keep), _trust);
-            _flowCv.ConvertTo(_trust, _stay, MatType.CV_32FC1, -1, 1);
-        }
-    }
-
-    /// <summary>
-    /// Waits for the flow, then blends the warped history into this frame's features (the set the encoder has just
-    /// written) where the flow is trusted; they become the history, read by the decoder now and by the next frame.
-    /// </summary>
-    private void BlendHistory()
-    {
-        _flowHelper?.Join();
-        _flowSource = null;
-        LastFrameWasReset = _fresh;
-        if (!_fresh)
-        {
-            if (_planeHelper is { } helper)
-            {
-                helper.Start(1);
-                try
-                {
-                    BlendPlanes(0);
-                }
-                finally
-                {
-                    helper.Join();
-                }
-            }
-            else
-            {
-                BlendPlanes(-1);
-            }
+            _flowCv.ConvertMaps(_map, _noMap, slot.FixedMap, slot.FixedFractions, MatType.CV_16SC2, nearestNeighbour: false);
+            _flowCv.Multiply(slot.Trust, Scalar.All(_keep), slot.Trust);
+            _flowCv.ConvertTo(slot.Trust, slot.Stay, MatType.CV_32FC1, -1, 1);
         }
 
-        _latest ^= 1;
         (_luma, _previousLuma) = (_previousLuma, _luma);
         (_featureLuma, _previousFeatureLuma) = (_previousFeatureLuma, _featureLuma);
         _hasHistory = true;
     }
 
     /// <summary>
-    /// Warps the history's planes onto this frame and blends them in: the first half of the channels for
-    /// <paramref name="part"/> 0 (the calling thread), the second for 1 (the helper thread, with its own OpenCV
-    /// proxies and scratch plane), all of them for -1 (no helper).
+    /// One lane: waits for the flow, then blends the warped history into this frame's features (the slot the encoder
+    /// has just written) where the flow is trusted; they become the history, read by the decoder now and by the next
+    /// frame. Half of the planes on the plane helper.
     /// </summary>
-    private void BlendPlanes(int part)
+    private void BlendHistory(FeatureSlot slot, FeatureSlot history)
     {
-        var current = _sets[_latest ^ 1].Planes;
-        var history = _sets[_latest].Planes;
-        var half = (current.Length + 1) / 2;
-        var (from, to) = part switch { 0 => (0, half), 1 => (half, current.Length), _ => (0, current.Length) };
-        var (cv, warped) = part == 1 ? (_planeCv, _planeWarped) : (_cv, _warped);
+        _flowHelper?.Join();
+        _flowSource = null;
+        LastFrameWasReset = slot.Fresh;
+        if (slot.Fresh)
+        {
+            return;
+        }
+
+        var planes = slot.Features.Planes.Length;
+        if (_planeHelper is { } helper)
+        {
+            _blendCurrent = slot;
+            _blendHistory = history;
+            helper.Start(1);
+            try
+            {
+                BlendPlanes(slot, history, 0, PlaneHalf(), _laneCv[0], _laneWarped[0]);
+            }
+            finally
+            {
+                helper.Join();
+            }
+        }
+        else
+        {
+            BlendPlanes(slot, history, 0, planes, _laneCv[0], _laneWarped[0]);
+        }
+    }
+
+    /// <summary>Where the plane helper's half of the channels starts.</summary>
+    private int PlaneHalf() => (FeatureShape.Channels + 1) / 2;
+
+    /// <summary>
+    /// Warps the history's planes <paramref name="from"/> .. <paramref name="to"/> - 1 onto this frame and blends them in,
+    /// with the calling thread's OpenCV proxies and scratch plane.
+    /// </summary>
+    private static void BlendPlanes(FeatureSlot slot, FeatureSlot history, int from, int to, MatCalls cv, Mat warped)
+    {
+        var current = slot.Features.Planes;
+        var previous = history.Features.Planes;
         for (var c = from; c < to; c++)
         {
             // features += keep x trust x (warped history - features), as one weighted blend per plane
             // ((1 - w) x features + w x warped; cv::blendLinear's 1e-5 in the divisor is far below the
             // features' precision): one pass where subtract, multiply, add took three.
-            cv.Remap(history[c], warped, _fixedMap, _fixedFractions, HistoryInterpolation, BorderTypes.Replicate);
-            cv.BlendLinear(current[c], warped, _stay, _trust, current[c]);
+            cv.Remap(previous[c], warped, slot.FixedMap, slot.FixedFractions, HistoryInterpolation, BorderTypes.Replicate);
+            cv.BlendLinear(current[c], warped, slot.Stay, slot.Trust, current[c]);
         }
     }
 
-    private void Run(InferenceSession session, OrtIoBinding binding)
+    private void Run(InferenceSession session, OrtIoBinding binding, int lane)
     {
         try
         {
-            session.RunWithBinding(_runOptions, binding);
-            _frame.Tensors.AfterRun(binding);
+            session.RunWithBinding(_runOptions[lane], binding);
+            _frames[lane].Tensors.AfterRun(binding);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -502,23 +625,34 @@ internal sealed class FeatureFlowStylizer : IStylizer
     {
         _flowHelper?.Dispose();
         _planeHelper?.Dispose();
-        foreach (var binding in _encoderBindings.Concat(_decoderBindings))
+        foreach (var binding in _encoderBindings.Concat(_decoderBindings).SelectMany(b => b))
         {
             binding.Dispose();
         }
 
-        _runOptions.Dispose();
-        _encoder.Dispose();
-        _decoder.Dispose();
-        foreach (var set in _sets)
+        foreach (var options in _runOptions)
         {
-            set.Dispose();
+            options.Dispose();
         }
 
-        _cv.Dispose();
+        _encoder.Dispose();
+        _decoder.Dispose();
+        foreach (var slot in _slots)
+        {
+            slot.Features.Dispose();
+        }
+
+        foreach (var cv in _laneCv)
+        {
+            cv.Dispose();
+        }
+
         _flowCv.Dispose();
         _planeCv.Dispose();
         _buffers.Dispose();
-        _frame.Dispose();
+        foreach (var frame in _frames)
+        {
+            frame.Dispose();
+        }
     }
 }

@@ -57,12 +57,18 @@ internal sealed class FrameStylizer : IDisposable
         _contentBlend is null
         && _parts.TrueForAll(p => p.Stylizer is OnnxStylizer or TiledStylizer && p.Session.ExecutionProvider == Providers.ExecutionProviders.Cpu);
 
+    /// <summary>
+    /// Frames this stylizer works on at once, each on its own thread with <see cref="Process(Mat, Mat, long, int)"/>:
+    /// the lanes of its feature stage (one style, no content vector re-predicted at cuts), else 1.
+    /// </summary>
+    public int Lanes => _parts.Count == 1 && _contentBlend is null && _parts[0].Stylizer is FeatureFlowStylizer features ? features.Lanes : 1;
+
     /// <summary>True when this runs a style vector with the shared Magenta transformer (its vector can be changed in place).</summary>
     public bool IsArbitrary { get; private set; }
 
     /// <summary>
     /// Runs another style vector from the next frame on, without loading anything (the transformer
-    /// stays; only its vector input changes). Call it between two <see cref="Process"/> calls, on the
+    /// stays; only its vector input changes). Call it between two <see cref="Process(Mat, Mat)"/> calls, on the
     /// thread that calls them. False when this is not a style-vector stylizer.
     /// </summary>
     public bool TrySetStyleVector(float[] vector, string name)
@@ -98,16 +104,18 @@ internal sealed class FrameStylizer : IDisposable
     /// <param name="carryFeatures">Carry the previous frame's features along the flow (temporal mode features).</param>
     /// <param name="quietFallback">Fall back to a plain stylizer without a notice (temporal mode auto).</param>
     /// <param name="featureKeep">Weight of the carried features, 0..1.</param>
+    /// <param name="lanes">With <paramref name="carryFeatures"/>: frames the feature stage works on at once (see <see cref="Lanes"/>).</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = TiledStylizer.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
-        bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep)
+        bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep,
+        int lanes = 1)
     {
         if (arbitrary is not null)
         {
             return CreateArbitrary(
                 arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile,
-                smoothStatistics, carryFeatures, quietFallback, featureKeep);
+                smoothStatistics, carryFeatures, quietFallback, featureKeep, lanes);
         }
 
         var mix = StyleMixSpec.Parse(styleSpec);
@@ -129,7 +137,7 @@ internal sealed class FrameStylizer : IDisposable
                     string? reason = null;
                     IStylizer part = tiled
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep) : null)
+                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes) : null)
                             ?? (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
                             ?? new OnnxStylizer(session, width, height, processingSize, stats);
                     if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
@@ -170,7 +178,7 @@ internal sealed class FrameStylizer : IDisposable
     private static FrameStylizer CreateArbitrary(
         ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile,
-        bool smoothStatistics, bool carryFeatures, bool quietFallback, float featureKeep)
+        bool smoothStatistics, bool carryFeatures, bool quietFallback, float featureKeep, int lanes)
     {
         var stylizer = new FrameStylizer(width, height, controls, mixing: false);
         try
@@ -189,7 +197,7 @@ internal sealed class FrameStylizer : IDisposable
                 string? reason = null;
                 IStylizer part = tiled
                     ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                    : (carryFeatures ? (IStylizer?)FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep) : null)
+                    : (carryFeatures ? (IStylizer?)FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes) : null)
                         ?? new OnnxStylizer(session, width, height, processingSize, stats);
                 if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
                 {
@@ -264,6 +272,31 @@ internal sealed class FrameStylizer : IDisposable
             }
 
             _accumulator.ConvertTo(destination, MatType.CV_8UC3);
+        }
+    }
+
+    /// <summary>
+    /// Stylizes frame number <paramref name="sequence"/> on lane <paramref name="lane"/> (of <see cref="Lanes"/>); with one
+    /// lane, the same as <see cref="Process(Mat, Mat)"/>.
+    /// </summary>
+    public void Process(Mat source, Mat destination, long sequence, int lane)
+    {
+        if (Lanes == 1)
+        {
+            Process(source, destination);
+        }
+        else
+        {
+            ((FeatureFlowStylizer)_parts[0].Stylizer).Process(source, destination, sequence, lane);
+        }
+    }
+
+    /// <summary>Ends the lanes' waits for their turn: the run is being torn down.</summary>
+    public void Abort()
+    {
+        foreach (var (_, stylizer, _) in _parts)
+        {
+            (stylizer as FeatureFlowStylizer)?.Abort();
         }
     }
 

@@ -15,15 +15,15 @@ public sealed class FramesInFlightTests
     [Fact]
     public void Auto_runs_two_copies_with_the_cores_shared_out_when_frames_are_independent()
     {
-        using var workers = StylizeWorkers.Create(threads => Toon(threads), framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 2);
+        using var workers = StylizeWorkers.Create((threads, _) => Toon(threads), framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 2);
         Assert.Equal(2, workers.Count);
         Assert.Equal(1, workers.ThreadsEach);
         Assert.NotSame(workers.Stylizers[0], workers.Stylizers[1]);
         Assert.Null(workers.Notice);
 
-        using var one = StylizeWorkers.Create(threads => Toon(threads), framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 1);
+        using var one = StylizeWorkers.Create((threads, _) => Toon(threads), framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 1);
         Assert.Equal(1, one.Count);
-        using var asked = StylizeWorkers.Create(threads => Toon(threads), framesInFlight: 3, threads: 2, mayRunInParallel: true, cores: 2);
+        using var asked = StylizeWorkers.Create((threads, _) => Toon(threads), framesInFlight: 3, threads: 2, mayRunInParallel: true, cores: 2);
         Assert.Equal(3, asked.Count);
         Assert.Equal(2, asked.ThreadsEach);
     }
@@ -31,7 +31,7 @@ public sealed class FramesInFlightTests
     [Fact]
     public void A_stylizer_with_state_between_frames_stays_one_and_says_why_when_more_were_asked_for()
     {
-        using var smoothed = StylizeWorkers.Create(threads => Toon(threads), framesInFlight: 2, threads: 0, mayRunInParallel: false, cores: 2);
+        using var smoothed = StylizeWorkers.Create((threads, _) => Toon(threads), framesInFlight: 2, threads: 0, mayRunInParallel: false, cores: 2);
         Assert.Equal(1, smoothed.Count);
         Assert.Contains("in order", smoothed.Notice, StringComparison.Ordinal);
 
@@ -39,7 +39,7 @@ public sealed class FramesInFlightTests
         // made again as one stylizer with every core.
         var made = new List<int>();
         using var blended = StylizeWorkers.Create(
-            threads =>
+            (threads, _) =>
             {
                 made.Add(threads);
                 return StylizerFactory.Create(StyleLibrary.CreateDefault(null), "starry-night", new StyleControls { Strength = 0.5 }, 160, 120, 120, ExecutionDevice.Cpu, threads, null);
@@ -48,6 +48,25 @@ public sealed class FramesInFlightTests
         Assert.Equal(1, blended.Count);
         Assert.Equal([1, 0], made);
         Assert.False(blended.Primary.IsFrameIndependent);
+    }
+
+    [Fact]
+    public void The_feature_stage_gets_a_lane_per_frame_in_flight_on_one_stylizer()
+    {
+        var made = new List<(int Threads, int Lanes)>();
+        using var workers = StylizeWorkers.Create(
+            (threads, lanes) =>
+            {
+                made.Add((threads, lanes));
+                return FrameStylizer.Create(
+                    StyleLibrary.CreateDefault(null), TestPaths.SharedModel("candy.onnx"), new StyleControls(), 160, 120, 120, ExecutionDevice.Cpu, threads, null,
+                    carryFeatures: true, lanes: lanes);
+            },
+            framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 2);
+        Assert.Equal(2, workers.Count);
+        Assert.Single(workers.Stylizers);
+        Assert.Equal(2, workers.Primary.Lanes);
+        Assert.Equal([(1, 2)], made);
     }
 
     [Fact]

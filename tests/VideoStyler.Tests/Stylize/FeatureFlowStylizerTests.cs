@@ -168,6 +168,70 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     }
 
     [Fact]
+    public void TwoLanesOnTwoThreadsGiveTheFramesOfOneLane_ThroughACut()
+    {
+        // Frames 0, 2, 4, ... on one thread, 1, 3, 5, ... on another, each lane with its own tensors and the sessions
+        // shared; the flow and the blend take turns in frame order, so every frame (and the reset at the help -> walk
+        // cut) is the one-lane frame, byte for byte. The even lane runs late on purpose, so the odd lane has to wait.
+        var frames = _clip.Read("help.mkv", 58).TakeLast(5).Concat(_clip.Read("walk.mkv", 4)).ToList();
+        using var one = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        using var single = StyleSession.Load(StyleLibrary.FromPath(TestPaths.SharedModel("candy.onnx")), ExecutionDevice.Cpu, intraOpThreads: 1);
+        using var two = FeatureFlowStylizer.TryCreate(single, Width, Height, 160, out _, lanes: 2)!;
+        Assert.Equal(1, one.Lanes);
+        Assert.Equal(2, two.Lanes);
+        Assert.Throws<InvalidOperationException>(() => two.Process(frames[0], frames[0].Clone()));
+
+        var expected = new List<Mat>();
+        var expectedResets = new List<bool>();
+        foreach (var frame in frames)
+        {
+            expected.Add(_clip.Run(one, frame));
+            expectedResets.Add(one.LastFrameWasReset);
+        }
+
+        var outputs = frames.Select(f => _clip.Keep(new Mat(f.Size(), MatType.CV_8UC3))).ToArray();
+        var resets = new bool[frames.Count];
+        var lanes = Enumerable.Range(0, 2).Select(lane => new Thread(() =>
+        {
+            for (var n = lane; n < frames.Count; n += 2)
+            {
+                if (lane == 0)
+                {
+                    Thread.Sleep(20);
+                }
+
+                two.Process(frames[n], outputs[n], n, lane);
+                resets[n] = two.LastFrameWasReset;
+            }
+        })).ToList();
+        lanes.ForEach(t => t.Start());
+        lanes.ForEach(t => t.Join());
+
+        Assert.Equal([true, false, false, false, false, true, false, false, false], expectedResets);
+        for (var n = 0; n < frames.Count; n++)
+        {
+            Assert.Equal(0, TestFrames.MeanAbsDiff(outputs[n], expected[n]));
+        }
+    }
+
+    [Fact]
+    public void ALaneWaitingForItsTurnIsReleasedByAbort()
+    {
+        var frames = _clip.Read("help.mkv", 2);
+        using var single = StyleSession.Load(StyleLibrary.FromPath(TestPaths.SharedModel("candy.onnx")), ExecutionDevice.Cpu, intraOpThreads: 1);
+        using var two = FeatureFlowStylizer.TryCreate(single, Width, Height, 160, out _, lanes: 2)!;
+        using var output = new Mat(frames[1].Size(), MatType.CV_8UC3);
+        Exception? fault = null;
+        // Frame 1 waits for frame 0's flow, which never comes (its lane "failed"): Abort ends the wait.
+        var waiting = new Thread(() => fault = Record.Exception(() => two.Process(frames[1], output, 1, 1)));
+        waiting.Start();
+        Assert.False(waiting.Join(300));
+        two.Abort();
+        Assert.True(waiting.Join(TimeSpan.FromSeconds(30)));
+        Assert.IsType<OperationCanceledException>(fault);
+    }
+
+    [Fact]
     public void HistoryResetsAtACut_TheFrameAfterItMatchesAFreshRun()
     {
         var help = _clip.Read("help.mkv", 58).TakeLast(6).ToList();
