@@ -367,6 +367,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
             MeasureFlow(source, slot);
             flowGate.Done(sequence);
             Run(_encoder, encoderBinding, lane);
+            AfterEncoder?.Invoke(sequence);
         }
         else
         {
@@ -418,6 +419,9 @@ internal sealed class FeatureFlowStylizer : IStylizer
         frame.Postprocess(destination);
         _stats?.Postprocess.AddSince(mark);
     }
+
+    /// <summary>Tests only: called on a lane after frame n's encoder (to hold one lane back and check the turns).</summary>
+    internal Action<long>? AfterEncoder { get; set; }
 
     /// <summary>Ends the lanes' waits for their turn (the run is being torn down after a failure elsewhere).</summary>
     public void Abort()

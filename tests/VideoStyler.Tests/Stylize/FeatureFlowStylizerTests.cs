@@ -191,6 +191,14 @@ public sealed class FeatureFlowStylizerTests : IDisposable
 
         var outputs = frames.Select(f => _clip.Keep(new Mat(f.Size(), MatType.CV_8UC3))).ToArray();
         var resets = new bool[frames.Count];
+        // The even lane's encoder "finishes" late: the odd lane's next frame must still wait for its blend (its history).
+        two.AfterEncoder = n =>
+        {
+            if (n % 2 == 0)
+            {
+                Thread.Sleep(60);
+            }
+        };
         var lanes = Enumerable.Range(0, 2).Select(lane => new Thread(() =>
         {
             for (var n = lane; n < frames.Count; n += 2)
