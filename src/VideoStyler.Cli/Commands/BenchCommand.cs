@@ -35,6 +35,9 @@ internal static class BenchCommand
             per frame: by the frame path (each stage on its own thread, after a warm-up of 16 frames) and by
             the whole process, and CPU ms per frame by consumer (ONNX Runtime's pool, the stylize and finish
             threads, ffmpeg decode and encode, pipes/thread pool, .NET runtime; from the kernel's per-thread times).
+            With several frames in flight (--frames-in-flight, auto: 2 on the CPU) it also measures the bare
+            model in the pipeline's arrangement (that many sessions at once, the cores shared out) and prints
+            pipeline / that as well.
 
             --no-io: the in-process stages only, on frames generated in memory (no ffmpeg, no files): the
             bare model (with the per-frame host/device transfers; on a GPU also with the tensors resident in
