@@ -64,7 +64,7 @@ internal static class CliOptions
     /// <summary>--frames-in-flight: frames stylized at once, each by its own copy of the model; 0 = auto.</summary>
     public static Option<int> FramesInFlight() => Int(
         "--frames-in-flight", "K", 0, 0, 16,
-        "frames stylized at once, each by its own copy of the model with the cores shared out (default 0 = auto: 2 on 2 cores or more when the style and temporal mode allow it; 1 = one model with every core)");
+        "frames stylized at once, each by its own copy of the model with the cores shared out (default 0 = auto: 2 on 2 cores or more when the style and temporal mode allow it and frames are not tiled; 1 = one model with every core)");
 
     /// <summary>--models-dir: the user model folder.</summary>
     public static Option<string> ModelsDir() =>

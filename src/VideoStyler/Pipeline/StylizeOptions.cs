@@ -59,7 +59,7 @@ public sealed record StylizeOptions
 
     /// <summary>
     /// --frames-in-flight: frames stylized at once, each by its own copy of the model (see <see cref="StylizeWorkers"/>);
-    /// 0 = auto (2 on 2 cores or more when the style and temporal mode allow it, else 1).
+    /// 0 = auto (2 on 2 cores or more when the style and temporal mode allow it and frames are not tiled, else 1).
     /// </summary>
     public int FramesInFlight { get; init; }
 

@@ -72,9 +72,11 @@ internal sealed class StylizeWorkers : IDisposable
             return new StylizeWorkers([first], wanted, each, null);
         }
 
-        if (!first.IsFrameIndependent)
+        // Tiled frames (over --max-tile, 4K) keep one copy unless more are asked for: a copy's buffers are frame-sized
+        // (candy on a 3840x2160 clip at full size: peak RSS 2.2 GB with one copy, 4.3 GB with two, for 10% more speed).
+        if (!first.IsFrameIndependent || (framesInFlight == 0 && first.IsTiled))
         {
-            // Found out only now (a picture style's strength below 1, a device provider): one stylizer. On the
+            // Found out only now (a picture style's strength below 1, a device provider, tiles): one stylizer. On the
             // CPU it is made again with every core's thread; on a device the thread count hardly matters.
             var device = first.ExecutionProvider != Stylize.Providers.ExecutionProviders.Cpu;
             var notice = framesInFlight > 1

@@ -57,6 +57,9 @@ internal sealed class FrameStylizer : IDisposable
         _contentBlend is null
         && _parts.TrueForAll(p => p.Stylizer is OnnxStylizer or TiledStylizer && p.Session.ExecutionProvider == Providers.ExecutionProviders.Cpu);
 
+    /// <summary>True when a part runs in tiles (frames whose processing size is over --max-tile).</summary>
+    public bool IsTiled => _parts.Exists(p => p.Stylizer is TiledStylizer);
+
     /// <summary>
     /// Frames this stylizer works on at once, each on its own thread with <see cref="Process(Mat, Mat, long, int)"/>:
     /// the lanes of its feature stage (one style, no content vector re-predicted at cuts), else 1.

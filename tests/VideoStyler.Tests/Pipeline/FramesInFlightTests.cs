@@ -29,6 +29,21 @@ public sealed class FramesInFlightTests
     }
 
     [Fact]
+    public void Tiled_frames_keep_one_copy_unless_more_are_asked_for()
+    {
+        // Each copy of a tiled stylizer holds frame-sized buffers (4K: 2.2 GB against 4.3 GB for two copies).
+        var made = new List<int>();
+        using var auto = StylizeWorkers.Create((threads, _) => { made.Add(threads); return Tiled(threads); }, framesInFlight: 0, threads: 0, mayRunInParallel: true, cores: 2);
+        Assert.True(auto.Primary.IsTiled);
+        Assert.Equal(1, auto.Count);
+        Assert.Equal([1, 0], made);
+        Assert.Null(auto.Notice);
+
+        using var asked = StylizeWorkers.Create((threads, _) => Tiled(threads), framesInFlight: 2, threads: 0, mayRunInParallel: true, cores: 2);
+        Assert.Equal(2, asked.Count);
+    }
+
+    [Fact]
     public void A_stylizer_with_state_between_frames_stays_one_and_says_why_when_more_were_asked_for()
     {
         using var smoothed = StylizeWorkers.Create((threads, _) => Toon(threads), framesInFlight: 2, threads: 0, mayRunInParallel: false, cores: 2);
@@ -108,6 +123,9 @@ public sealed class FramesInFlightTests
             one.Concat(two).ToList().ForEach(m => m.Dispose());
         }
     }
+
+    private static FrameStylizer Tiled(int threads) =>
+        FrameStylizer.Create(StyleLibrary.CreateDefault(null), "toon", new StyleControls(), 320, 240, 240, ExecutionDevice.Cpu, threads, null, maxTile: 160);
 
     private static FrameStylizer Toon(int threads) =>
         FrameStylizer.Create(StyleLibrary.CreateDefault(null), "toon", new StyleControls(), 160, 120, 120, ExecutionDevice.Cpu, threads, null);
