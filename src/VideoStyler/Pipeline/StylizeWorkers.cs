@@ -57,15 +57,12 @@ internal sealed class StylizeWorkers : IDisposable
     /// <param name="cores">Cores to share out (the machine's by default).</param>
     public static StylizeWorkers Create(Func<int, int, FrameStylizer> create, int framesInFlight, int threads, bool mayRunInParallel, int? cores = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(framesInFlight);
-        var available = cores ?? Environment.ProcessorCount;
-        var wanted = framesInFlight > 0 ? framesInFlight : (available >= 2 ? AutoFramesInFlight : 1);
+        var (wanted, each) = Plan(framesInFlight, threads, cores);
         if (wanted == 1 || !mayRunInParallel)
         {
             return new StylizeWorkers([create(threads, 1)], 1, threads, framesInFlight > 1 ? InOrder : null);
         }
 
-        var each = threads > 0 ? threads : Math.Max(1, available / wanted);
         var first = create(each, wanted);
         if (first.Lanes == wanted)
         {
@@ -106,6 +103,19 @@ internal sealed class StylizeWorkers : IDisposable
         }
 
         return new StylizeWorkers(stylizers, 1, each, null);
+    }
+
+    /// <summary>
+    /// Frames in flight for --frames-in-flight <paramref name="framesInFlight"/> (0 = auto) before the stylizer is known,
+    /// and each session's intra-op threads: --threads, else the cores shared out (at least 1). `bench` measures the bare
+    /// model in the same arrangement.
+    /// </summary>
+    public static (int FramesInFlight, int ThreadsEach) Plan(int framesInFlight, int threads, int? cores = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(framesInFlight);
+        var available = cores ?? Environment.ProcessorCount;
+        var wanted = framesInFlight > 0 ? framesInFlight : (available >= 2 ? AutoFramesInFlight : 1);
+        return (wanted, threads > 0 ? threads : Math.Max(1, available / wanted));
     }
 
     /// <summary>Worker <paramref name="worker"/> (0 .. <see cref="Count"/> - 1) stylizes frame number <paramref name="sequence"/>.</summary>

@@ -6,9 +6,9 @@ namespace VideoStyler.Stylize;
 /// <summary>
 /// One set of bottleneck features for <see cref="FeatureFlowStylizer"/>: a pinned [1, C, H, W] float tensor, the
 /// <see cref="OrtValue"/> over it (bound as the encoder's output and the decoder's input), and one OpenCV header per
-/// channel over the part of the plane the picture covers (the rest is the tensor's padding). The stylizer keeps two
-/// and swaps them every frame (this frame's features, the previous frame's stabilised ones), so no frame copies
-/// its features into a history buffer.
+/// channel over the part of the plane the picture covers (the rest is the tensor's padding). Each of the stylizer's
+/// slots holds one (<see cref="FeatureSlot"/>); frame n writes slot n mod the slot count and reads the previous slot
+/// as its history, so no frame copies its features into a history buffer.
 /// </summary>
 internal sealed class FeatureBuffer : IDisposable
 {

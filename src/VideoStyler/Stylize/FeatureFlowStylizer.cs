@@ -59,7 +59,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     public static int DefaultFlowOversampling(StyleSession style)
     {
         ArgumentNullException.ThrowIfNull(style);
-        return style.ExecutionProvider == "CPUExecutionProvider" ? 1 : FlowOversampling;
+        return style.ExecutionProvider == Providers.ExecutionProviders.Cpu ? 1 : FlowOversampling;
     }
 
     /// <summary>The keep weight for a --temporal strength: 1.6 x strength (the default 0.5 gives <see cref="DefaultKeep"/>), at most 1.</summary>
@@ -344,9 +344,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     public void Process(Mat source, Mat destination, long sequence, int lane)
     {
         var frame = _frames[lane];
-        var index = (int)(sequence % _slots.Length);
-        var slot = _slots[index];
-        var history = _slots[(index + _slots.Length - 1) % _slots.Length];
+        var (index, slot, history) = SlotsFor(sequence);
 
         var mark = StageClock.Start();
         frame.Preprocess(source);
@@ -386,21 +384,10 @@ internal sealed class FeatureFlowStylizer : IStylizer
         _stats?.Model.AddSince(mark);
 
         mark = StageClock.Start();
-        if (_blendGate is { } blendGate)
-        {
-            blendGate.WaitFor(sequence);
-            LastFrameWasReset = slot.Fresh;
-            if (!slot.Fresh)
-            {
-                BlendPlanes(slot, history, 0, slot.Features.Planes.Length, _laneCv[lane], _laneWarped[lane]);
-            }
-
-            blendGate.Done(sequence);
-        }
-        else
-        {
-            BlendHistory(slot, history);
-        }
+        // Several lanes: its turn comes once the previous frame, its history, is blended.
+        _blendGate?.WaitFor(sequence);
+        BlendHistory(slot, history, lane);
+        _blendGate?.Done(sequence);
 
         _stats?.Temporal.AddSince(mark);
 
@@ -437,9 +424,16 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// </summary>
     internal void CarryFeatures(Mat source)
     {
-        var index = (int)(_sequence++ % _slots.Length);
-        BeginFlow(source, _slots[index]);
-        BlendHistory(_slots[index], _slots[(index + _slots.Length - 1) % _slots.Length]);
+        var (_, slot, history) = SlotsFor(_sequence++);
+        BeginFlow(source, slot);
+        BlendHistory(slot, history, 0);
+    }
+
+    /// <summary>Frame <paramref name="sequence"/>'s slot (and its index), and the previous frame's: its history.</summary>
+    private (int Index, FeatureSlot Slot, FeatureSlot History) SlotsFor(long sequence)
+    {
+        var index = (int)(sequence % _slots.Length);
+        return (index, _slots[index], _slots[(index + _slots.Length - 1) % _slots.Length]);
     }
 
     /// <summary>Starts measuring the flow from <paramref name="source"/> to the previous frame: on the flow helper, else here.</summary>
@@ -524,11 +518,12 @@ internal sealed class FeatureFlowStylizer : IStylizer
     }
 
     /// <summary>
-    /// One lane: waits for the flow, then blends the warped history into this frame's features (the slot the encoder
-    /// has just written) where the flow is trusted; they become the history, read by the decoder now and by the next
-    /// frame. Half of the planes on the plane helper.
+    /// Waits for the flow helper (if any), then blends the warped history into this frame's features (the slot the
+    /// encoder has just written) where the flow is trusted; they become the history, read by the decoder now and by the
+    /// next frame. With the plane helper (one lane) half of the planes go to it; else all are done on
+    /// <paramref name="lane"/>'s OpenCV proxies.
     /// </summary>
-    private void BlendHistory(FeatureSlot slot, FeatureSlot history)
+    private void BlendHistory(FeatureSlot slot, FeatureSlot history, int lane)
     {
         _flowHelper?.Join();
         _flowSource = null;
@@ -546,7 +541,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
             helper.Start(1);
             try
             {
-                BlendPlanes(slot, history, 0, PlaneHalf(), _laneCv[0], _laneWarped[0]);
+                BlendPlanes(slot, history, 0, PlaneHalf(), _laneCv[lane], _laneWarped[lane]);
             }
             finally
             {
@@ -555,7 +550,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         }
         else
         {
-            BlendPlanes(slot, history, 0, planes, _laneCv[0], _laneWarped[0]);
+            BlendPlanes(slot, history, 0, planes, _laneCv[lane], _laneWarped[lane]);
         }
     }
 

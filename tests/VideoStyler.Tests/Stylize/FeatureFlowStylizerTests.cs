@@ -179,7 +179,10 @@ public sealed class FeatureFlowStylizerTests : IDisposable
         using var two = FeatureFlowStylizer.TryCreate(single, Width, Height, 160, out _, lanes: 2)!;
         Assert.Equal(1, one.Lanes);
         Assert.Equal(2, two.Lanes);
-        Assert.Throws<InvalidOperationException>(() => two.Process(frames[0], frames[0].Clone()));
+        using (var scratch = new Mat(frames[0].Size(), MatType.CV_8UC3))
+        {
+            Assert.Throws<InvalidOperationException>(() => two.Process(frames[0], scratch));
+        }
 
         var expected = new List<Mat>();
         var expectedResets = new List<bool>();
