@@ -215,8 +215,7 @@ internal static class BenchCommand
         var bareBefore = await MeasureBareModelAsync(input, source, info, arbitrary, size, frames, device, threads, compareToShipped: true);
         // The same model arranged as the pipeline runs it with several frames in flight: that many sessions at
         // once, the cores shared out (what the pipeline's own stages cost, against the same arrangement).
-        var inFlight = framesInFlight > 0 ? framesInFlight : (Environment.ProcessorCount >= 2 ? StylizeWorkers.AutoFramesInFlight : 1);
-        var threadsEach = threads > 0 ? threads : Math.Max(1, Environment.ProcessorCount / inFlight);
+        var (inFlight, threadsEach) = StylizeWorkers.Plan(framesInFlight, threads);
         var parallelBefore = inFlight > 1 ? MeasureBareModelInFlight(source, info, arbitrary, size, frames, device, threadsEach, inFlight) : (double?)null;
         var plain = await RunPipelineAsync(input, work, "plain.mkv", styleSpec, library, size, frames, device, threads, temporal: 0, arbitrary, framesInFlight);
         var withTemporal = await RunPipelineAsync(input, work, "temporal.mkv", styleSpec, library, size, frames, device, threads, temporal: new TemporalOptions().Strength, arbitrary, framesInFlight);
@@ -240,16 +239,16 @@ internal static class BenchCommand
             ModelFpsBefore = Round(bareBefore.Fps),
             ModelFpsAfter = Round(bareAfter.Fps),
             ModelCpuMsPerFrame = Round(modelCpuMs),
-            PipelineFps = Round(plain.Result.Stats.SteadyFps),
+            PipelineFps = Round(plain.Fps),
             PipelineFpsWall = Round(plain.Result.Fps),
-            Efficiency = Round(plain.Result.Stats.SteadyFps / modelFps),
-            PipelineFpsTemporal = Round(withTemporal.Result.Stats.SteadyFps),
-            EfficiencyTemporal = Round(withTemporal.Result.Stats.SteadyFps / modelFps),
+            Efficiency = Round(plain.Fps / modelFps),
+            PipelineFpsTemporal = Round(withTemporal.Fps),
+            EfficiencyTemporal = Round(withTemporal.Fps / modelFps),
             FramesInFlight = plain.Result.FramesInFlight,
             FramesInFlightTemporal = withTemporal.Result.FramesInFlight,
             ModelFpsInFlight = parallelFps is { } f ? Round(f) : null,
-            EfficiencyInFlight = parallelFps is { } f1 && plain.Result.FramesInFlight == inFlight ? Round(plain.Result.Stats.SteadyFps / f1) : null,
-            EfficiencyInFlightTemporal = parallelFps is { } f2 && withTemporal.Result.FramesInFlight == inFlight ? Round(withTemporal.Result.Stats.SteadyFps / f2) : null,
+            EfficiencyInFlight = parallelFps is { } f1 && plain.Result.FramesInFlight == inFlight ? Round(plain.Fps / f1) : null,
+            EfficiencyInFlightTemporal = parallelFps is { } f2 && withTemporal.Result.FramesInFlight == inFlight ? Round(withTemporal.Fps / f2) : null,
             StageMsTemporal = StylizeStats.StageMeans(withTemporal.Result.Stats),
             StageMs = StylizeStats.StageMeans(plain.Result.Stats),
             CpuMsPerFrame = plain.Cpu,
@@ -286,21 +285,15 @@ internal static class BenchCommand
         string input, StyleSource source, VideoInfo info, ArbitraryStyle? arbitrary, int size, int frames, ExecutionDevice device, int threads, bool compareToShipped)
     {
         double? differenceToShipped = null;
-        using var style = StyleSession.Load(source, device, threads);
-        using var stylizer = new OnnxStylizer(style, info.Width, info.Height, size);
-        using var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0));
-        Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
-        if (arbitrary is not null)
+        var (style, stylizer) = LoadBareModel(source, info, arbitrary, size, device, threads);
+        using var owned = style;
+        using var ownedStylizer = stylizer;
+        if (compareToShipped && arbitrary?.Transformer is not null)
         {
-            style.SetStyleVector(arbitrary.Vector);
-            if (compareToShipped && arbitrary.Transformer is not null)
-            {
-                differenceToShipped = await DifferenceToShippedAsync(input, stylizer, arbitrary, device, threads, size);
-            }
+            differenceToShipped = await DifferenceToShippedAsync(input, stylizer, arbitrary, device, threads, size);
         }
 
-        stylizer.Preprocess(frame);
-        stylizer.RunModelOnly();
+        PrepareRandomTensor(stylizer, info);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < frames; i++)
@@ -324,21 +317,12 @@ internal static class BenchCommand
         var stylizers = new List<OnnxStylizer>();
         try
         {
-            using var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0));
-            Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
             for (var i = 0; i < sessions; i++)
             {
-                var style = StyleSession.Load(source, device, threadsEach);
+                var (style, stylizer) = LoadBareModel(source, info, arbitrary, size, device, threadsEach);
                 styles.Add(style);
-                if (arbitrary is not null)
-                {
-                    style.SetStyleVector(arbitrary.Vector);
-                }
-
-                var stylizer = new OnnxStylizer(style, info.Width, info.Height, size);
                 stylizers.Add(stylizer);
-                stylizer.Preprocess(frame);
-                stylizer.RunModelOnly();
+                PrepareRandomTensor(stylizer, info);
             }
 
             var each = Math.Max(2, (frames + sessions - 1) / sessions);
@@ -359,6 +343,36 @@ internal static class BenchCommand
             stylizers.ForEach(s => s.Dispose());
             styles.ForEach(s => s.Dispose());
         }
+    }
+
+    /// <summary>The bare model's session (with the style vector, for an arbitrary style) and a stylizer over it at the processing size.</summary>
+    private static (StyleSession Style, OnnxStylizer Stylizer) LoadBareModel(
+        StyleSource source, VideoInfo info, ArbitraryStyle? arbitrary, int size, ExecutionDevice device, int threads)
+    {
+        var style = StyleSession.Load(source, device, threads);
+        try
+        {
+            if (arbitrary is not null)
+            {
+                style.SetStyleVector(arbitrary.Vector);
+            }
+
+            return (style, new OnnxStylizer(style, info.Width, info.Height, size));
+        }
+        catch
+        {
+            style.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Fills the input tensor from a random frame and runs the model once (the first runs allocate ONNX Runtime's arenas).</summary>
+    private static void PrepareRandomTensor(OnnxStylizer stylizer, VideoInfo info)
+    {
+        using var frame = new Mat(info.Height, info.Width, MatType.CV_8UC3, Scalar.All(0));
+        Cv2.Randu(frame, Scalar.All(0), Scalar.All(255));
+        stylizer.Preprocess(frame);
+        stylizer.RunModelOnly();
     }
 
     private static double? CpuEfficiency(double modelCpuMs, IReadOnlyDictionary<string, double?> cpu) =>
@@ -435,7 +449,8 @@ internal static class BenchCommand
     /// <summary>Frames decoded past the measured window (see <see cref="RunPipelineAsync"/>).</summary>
     private const int DrainFrames = 18;
 
-    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2, IReadOnlyDictionary<string, double?> Cpu);
+    // Fps: frames written per second over the steady window (a third of the run to the frame before the last).
+    private sealed record PipelineRun(StylizeResult Result, double AllocatedPerFrame, long FramesCounted, int Gen0, int Gen1, int Gen2, IReadOnlyDictionary<string, double?> Cpu, double Fps);
 
     private static async Task<PipelineRun> RunPipelineAsync(
         string input, string work, string name, string? style, StyleLibrary library, int size, int frames, ExecutionDevice device, int threads, double temporal,
@@ -471,24 +486,32 @@ internal static class BenchCommand
         long allocatedAtLast = 0;
         CpuBreakdown? cpuAtFirst = null;
         CpuBreakdown? cpuAtLast = null;
+        long windowStart = 0;
+        long windowEnd = 0;
         var result = await StylizeRunner.RunAsync(options, null, written =>
         {
             // The CPU snapshots allocate: taken before the first and after the last allocation reading.
             if (written == first)
             {
+                windowStart = Stopwatch.GetTimestamp();
                 cpuAtFirst = CpuBreakdown.Snapshot(written);
                 Interlocked.Exchange(ref allocatedAtFirst, GC.GetTotalAllocatedBytes(precise: true));
             }
             else if (written == last)
             {
+                windowEnd = Stopwatch.GetTimestamp();
                 Interlocked.Exchange(ref allocatedAtLast, GC.GetTotalAllocatedBytes(precise: true));
                 cpuAtLast = CpuBreakdown.Snapshot(written);
             }
         }, CancellationToken.None);
         var counted = last - first;
+        // The output rate over the same steady window as the CPU and allocation figures. From the first frame written
+        // to the last (PipelineStats.SteadyFps) it would also count the start, where with several frames in flight the
+        // second worker's finished frames wait for the first worker's slower first run and then leave in a burst.
+        var fps = windowEnd > windowStart && windowStart > 0 ? counted / Stopwatch.GetElapsedTime(windowStart, windowEnd).TotalSeconds : result.Stats.SteadyFps;
         var perFrame = allocatedAtLast > 0 && allocatedAtFirst > 0 ? (double)(allocatedAtLast - allocatedAtFirst) / counted : double.NaN;
         return new PipelineRun(result, perFrame, counted, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
-            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : new Dictionary<string, double?>(StringComparer.Ordinal));
+            cpuAtFirst is not null && cpuAtLast is not null ? CpuBreakdown.PerFrame(cpuAtFirst, cpuAtLast) : new Dictionary<string, double?>(StringComparer.Ordinal), fps);
     }
 
     private static ArbitraryStyle? ArbitraryOption(string? image, string? transformer, int threads)
@@ -600,7 +623,7 @@ internal static class BenchCommand
 
         o.WriteLine(string.Create(c, $"style {r.Style} on {r.ExecutionProvider}, {r.Threads} threads; frame {r.FrameSize}, tensor {r.TensorSize}, {r.Frames} frames"));
         o.WriteLine(string.Create(c, $"model fps:     {r.ModelFps}   (ONNX Runtime alone on a prepared tensor, mean of {r.ModelFpsBefore} before and {r.ModelFpsAfter} after the pipeline runs; {r.ModelCpuMsPerFrame} ms CPU time per frame, all threads)"));
-        o.WriteLine(string.Create(c, $"pipeline fps:  {r.PipelineFps}   (steady; wall incl. start-up: {r.PipelineFpsWall})"));
+        o.WriteLine(string.Create(c, $"pipeline fps:  {r.PipelineFps}   (steady window: a third of the run to the frame before the last; wall incl. start-up: {r.PipelineFpsWall})"));
         o.WriteLine(string.Create(c, $"efficiency:    {r.Efficiency}   ({r.FramesInFlight} frame(s) in flight)"));
         o.WriteLine(string.Create(c, $"with temporal: {r.PipelineFpsTemporal} fps, efficiency {r.EfficiencyTemporal}   ({r.FramesInFlightTemporal} frame(s) in flight)"));
         if (r.ModelFpsInFlight is { } parallel)
