@@ -182,6 +182,14 @@ internal sealed class MatCalls : IDisposable
         return mean.Val0;
     }
 
+    /// <summary>cv::meanStdDev of the first channel: its mean and its (population) standard deviation.</summary>
+    public (double Mean, double StdDev) MeanStdDev(Mat source)
+    {
+        NativeMethods.HandleException(NativeMethods.core_meanStdDev_Scalar(In(source), out var mean, out var stdDev, IntPtr.Zero));
+        GC.KeepAlive(source);
+        return (mean.Val0, stdDev.Val0);
+    }
+
     /// <summary>cv::calcOpticalFlowFarneback; <paramref name="flow"/> is read as the initial guess when the flags ask for it.</summary>
     public void Farneback(
         Mat from, Mat to, Mat flow, double pyramidScale, int levels, int windowSize, int iterations, int polyN, double polySigma, OpticalFlowFlags flags)

@@ -122,6 +122,88 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     }
 
     [Fact]
+    public void TheBlendRestoresTheFreshPlanesSpread_AboutTheBlendedMean_AndNeverLowersIt()
+    {
+        // Two unrelated noise planes (the fresh features and the warped history), blended half and half: the sum has
+        // 1/sqrt(2) of their spread; the restore scales it back to the fresh plane's about the blended mean.
+        using var cv = new VideoStyler.Frames.MatCalls();
+        using var fresh = Noise(60, 80, mean: 2, spread: 1, seed: 1);
+        using var history = Noise(60, 80, mean: 1, spread: 1, seed: 2);
+        using var half = new Mat(60, 80, MatType.CV_32FC1, Scalar.All(0.5));
+        var (freshMean, freshSpread) = cv.MeanStdDev(fresh);
+
+        using var plain = fresh.Clone();
+        FeatureFlowStylizer.BlendPlane(cv, plain, history, half, half, restoreSpread: false);
+        var (plainMean, plainSpread) = cv.MeanStdDev(plain);
+        Assert.InRange(plainSpread / freshSpread, 0.65, 0.76);
+
+        using var restored = fresh.Clone();
+        FeatureFlowStylizer.BlendPlane(cv, restored, history, half, half, restoreSpread: true);
+        var (restoredMean, restoredSpread) = cv.MeanStdDev(restored);
+        Assert.Equal(freshSpread, restoredSpread, 4);
+        Assert.Equal(plainMean, restoredMean, 4);
+        Assert.True(Math.Abs(restoredMean - freshMean) > 0.3, "the mean is the blended one, not the fresh one");
+
+        // A blend that already has more spread than the fresh plane is left as blended (never scaled down).
+        using var wild = Noise(60, 80, mean: 1, spread: 4, seed: 3);
+        using var wildPlain = fresh.Clone();
+        using var wildRestored = fresh.Clone();
+        FeatureFlowStylizer.BlendPlane(cv, wildPlain, wild, half, half, restoreSpread: false);
+        FeatureFlowStylizer.BlendPlane(cv, wildRestored, wild, half, half, restoreSpread: true);
+        Assert.Equal(0, Cv2.Norm(wildPlain, wildRestored, NormTypes.INF));
+
+        // Nothing carried (trust 0): the fresh plane, unchanged (to blendLinear's 1e-5 in its divisor).
+        using var zero = new Mat(60, 80, MatType.CV_32FC1, Scalar.All(0));
+        using var one = new Mat(60, 80, MatType.CV_32FC1, Scalar.All(1));
+        using var untouched = fresh.Clone();
+        FeatureFlowStylizer.BlendPlane(cv, untouched, history, one, zero, restoreSpread: true);
+        Assert.True(Cv2.Norm(untouched, fresh, NormTypes.INF) < 1e-3, $"{Cv2.Norm(untouched, fresh, NormTypes.INF)}");
+    }
+
+    [Fact]
+    public void TheSpreadRestoreChangesCarriedFramesOnly()
+    {
+        // The first frame is fresh (nothing blended, nothing restored); on later frames of a moving clip the restore
+        // changes the output, by a little.
+        var frames = _clip.Read("walk.mkv", 4);
+        using var restoring = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        using var plain = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        plain.RestoreSpread = false;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            using var a = _clip.Run(restoring, frames[i]);
+            using var b = _clip.Run(plain, frames[i]);
+            var difference = TestFrames.MeanAbsDiff(a, b);
+            if (i == 0)
+            {
+                Assert.Equal(0, difference);
+            }
+            else
+            {
+                Assert.False(restoring.LastFrameWasReset);
+                Assert.InRange(difference, 0.05, 10);
+            }
+        }
+    }
+
+    private static Mat Noise(int rows, int cols, double mean, double spread, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[rows * cols];
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Box-Muller: normal noise.
+            var u = 1 - random.NextDouble();
+            var v = random.NextDouble();
+            values[i] = (float)(mean + (spread * Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v)));
+        }
+
+        var mat = new Mat(rows, cols, MatType.CV_32FC1);
+        mat.SetArray(values);
+        return mat;
+    }
+
+    [Fact]
     public void CarryingFeaturesAllocatesNothingAfterWarmUp()
     {
         var frames = _clip.Read("help.mkv", 11);
