@@ -133,7 +133,7 @@ internal static class StylizeCommand
             Description = """
                 auto|features|pixel|stats|stats+pixel (default auto: features where the style network has a
                 bottleneck, else pixel). features carries the network's bottleneck features along the optical
-                flow (blended by the flow's confidence, weight 1.6 x --temporal, reset at scene cuts) and lets
+                flow (blended by the flow's confidence, weight 1.44 x --temporal, reset at scene cuts) and lets
                 the decoder draw the strokes; pixel is the stage above; stats smooths each instance norm's
                 channel means and variances over frames; a mode a style cannot do falls back to pixel with a notice
                 """,
