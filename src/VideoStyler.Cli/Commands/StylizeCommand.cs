@@ -124,18 +124,19 @@ internal static class StylizeCommand
         public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
     }
 
-    /// <summary>--temporal-mode: auto|features|pixel|stats|stats+pixel.</summary>
+    /// <summary>--temporal-mode: auto|features|pixel|stats|stats+pixel|stats+features.</summary>
     internal static Option<TemporalMode> TemporalModeOption()
     {
         var option = new Option<TemporalMode>("--temporal-mode")
         {
             HelpName = "M",
             Description = """
-                auto|features|pixel|stats|stats+pixel (default auto: features where the style network has a
+                auto|features|pixel|stats|stats+pixel|stats+features (default auto: features where the style network has a
                 bottleneck, else pixel). features carries the network's bottleneck features along the optical
                 flow (blended by the flow's confidence, weight 1.44 x --temporal, reset at scene cuts) and lets
                 the decoder draw the strokes; pixel is the stage above; stats smooths each instance norm's
-                channel means and variances over frames; a mode a style cannot do falls back to pixel with a notice
+                channel means and variances over frames; stats+features does both inside the network (the decoder's
+                statistics); a mode a style cannot do falls back to pixel with a notice
                 """,
             DefaultValueFactory = _ => TemporalModes.Default,
             CustomParser = result =>
@@ -146,12 +147,12 @@ internal static class StylizeCommand
                     return mode;
                 }
 
-                result.AddError($"--temporal-mode must be auto, features, pixel, stats or stats+pixel, not '{text}'");
+                result.AddError($"--temporal-mode must be auto, features, pixel, stats, stats+pixel or stats+features, not '{text}'");
                 return TemporalModes.Default;
             },
         };
         option.CompletionSources.Clear();
-        option.CompletionSources.Add("auto", "features", "pixel", "stats", "stats+pixel");
+        option.CompletionSources.Add("auto", "features", "pixel", "stats", "stats+pixel", "stats+features");
         return option;
     }
 

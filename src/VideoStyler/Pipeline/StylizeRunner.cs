@@ -77,7 +77,7 @@ public static class StylizeRunner
             var pixelStage = options.TemporalStrength > 0 && options.TemporalMode switch
             {
                 TemporalMode.Stats => style.Primary is not SmoothedNormStylizer,
-                TemporalMode.Features or TemporalMode.Auto => style.Primary is not FeatureFlowStylizer,
+                TemporalMode.Features or TemporalMode.Auto or TemporalMode.StatsAndFeatures => style.Primary is not FeatureFlowStylizer,
                 _ => true,
             };
             using var temporal = pixelStage
@@ -208,8 +208,8 @@ public static class StylizeRunner
 
     private static StylizeWorkers CreateWorkers(StylizeOptions options, VideoInfo info, PipelineStats stats)
     {
-        var smoothStatistics = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel;
-        var carryFeatures = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto;
+        var smoothStatistics = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Stats or TemporalMode.StatsAndPixel or TemporalMode.StatsAndFeatures;
+        var carryFeatures = options.TemporalStrength > 0 && options.TemporalMode is TemporalMode.Features or TemporalMode.Auto or TemporalMode.StatsAndFeatures;
         return StylizeWorkers.Create(
             (threads, lanes) => StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, threads, stats, options.MaxTile, options.Arbitrary,

@@ -83,6 +83,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
     private readonly (string Name, OrtValue Value)? _encoderVector;  // the style vector, where the part reads it
     private readonly (string Name, OrtValue Value)? _decoderVector;
     private readonly float _keep;
+    private readonly NormStatisticsCarry? _decoderStatistics; // stats+features: the decoder's instance-norm statistics, carried over time
     private readonly PipelineStats? _stats;
     private readonly MatCalls[] _laneCv;          // each lane's OpenCV proxies for the blend (MatCalls is one per thread)
     private readonly Mat[] _laneWarped;           // each lane's scratch plane
@@ -120,9 +121,10 @@ internal sealed class FeatureFlowStylizer : IStylizer
 
     private FeatureFlowStylizer(
         StyleSession style, OnnxStylizer[] frames, InferenceSession encoder, InferenceSession decoder, BottleneckSplit split,
-        long[] shape, float keep, PipelineStats? stats, bool helpers, int flowOversampling)
+        long[] shape, float keep, PipelineStats? stats, bool helpers, int flowOversampling, NormStatisticsCarry? decoderStatistics)
     {
         _frames = frames;
+        _decoderStatistics = decoderStatistics;
         _frame = frames[0];
         _encoder = encoder;
         _decoder = decoder;
@@ -176,6 +178,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
                 var decoding = _decoderBindings[lane][slot] = decoder.CreateIoBinding();
                 decoding.BindInput(split.Features, features);
                 decoding.BindOutput(style.Convention.OutputName, tensors.OutputValue);
+                decoderStatistics?.Bind(decoding);
                 if (tensors.Mode == TensorBindingMode.ZeroCopy)
                 {
                     encoding.BindInput(_inputName, tensors.InputValue);
@@ -253,11 +256,14 @@ internal sealed class FeatureFlowStylizer : IStylizer
     /// <see cref="TensorBindingMode.Rebind"/> on the CPU). <paramref name="helpers"/>: false does the whole carry step on
     /// the calling thread, as on one core (tests compare the two). <paramref name="cut"/>: where the network is cut
     /// (<see cref="FeatureCut"/>). <paramref name="lanes"/>: frames worked on at once, each on its own thread and
-    /// tensors (<see cref="Process(Mat, Mat, long, int)"/>); on the CPU provider only, else 1.
+    /// tensors (<see cref="Process(Mat, Mat, long, int)"/>); on the CPU provider only, else 1. <paramref name="statisticsKeep"/>:
+    /// with a value, the decoder's instance-norm statistics are carried over time too, with this weight for the past
+    /// (stats+features; one lane; <see cref="SmoothsStatistics"/> says whether the decoder had any).
     /// </summary>
     public static FeatureFlowStylizer? TryCreate(
         StyleSession style, int width, int height, int processingShortSide, out string? reason, PipelineStats? stats = null, float keep = DefaultKeep,
-        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck, int? flowOversampling = null, int lanes = 1)
+        TensorBindingMode? binding = null, bool helpers = true, FeatureCut cut = FeatureCut.Bottleneck, int? flowOversampling = null, int lanes = 1,
+        float? statisticsKeep = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
@@ -274,13 +280,19 @@ internal sealed class FeatureFlowStylizer : IStylizer
             return null;
         }
 
+        // stats+features: the decoder's instance norms are smoothed over time as the stats mode does; the encoder's are
+        // not (its output is what the flow carries, and whether a frame starts afresh is known only after the encoder
+        // has run beside the flow). No instance norms after the cut (the Magenta transformer): features only.
+        var smoothing = statisticsKeep is null ? null : InstanceNormSmoother.TryRewrite(split.Decoder);
         var frame = new OnnxStylizer(style, width, height, processingShortSide, stats, binding);
         InferenceSession? encoder = null;
         InferenceSession? decoder = null;
+        NormStatisticsCarry? statistics = null;
         try
         {
             encoder = style.CreateSession(split.Encoder);
-            decoder = style.CreateSession(split.Decoder);
+            decoder = style.CreateSession(smoothing?.Model ?? split.Decoder);
+            statistics = smoothing is null ? null : new NormStatisticsCarry(smoothing, statisticsKeep!.Value);
             // One run on the (zero) input tensor tells the features' shape at this size.
             using var probeOptions = new RunOptions();
             var vector = VectorInput(style, encoder);
@@ -291,6 +303,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
             if (!IsPictureShaped(shape, frame.Geometry))
             {
                 reason = $"the bottleneck '{split.Features}' is not a [1, C, H, W] tensor at a fraction of the picture's size";
+                statistics?.Dispose();
                 decoder.Dispose();
                 encoder.Dispose();
                 frame.Dispose();
@@ -298,7 +311,8 @@ internal sealed class FeatureFlowStylizer : IStylizer
             }
 
             // Lanes only on the CPU provider (on a device one session keeps the device busy); each lane has its own tensors.
-            var laneCount = style.ExecutionProvider == Providers.ExecutionProviders.Cpu ? lanes : 1;
+            // Carried statistics need the frames one after another: one lane.
+            var laneCount = style.ExecutionProvider == Providers.ExecutionProviders.Cpu && statistics is null ? lanes : 1;
             var frames = new OnnxStylizer[laneCount];
             frames[0] = frame;
             try
@@ -318,11 +332,13 @@ internal sealed class FeatureFlowStylizer : IStylizer
                 throw;
             }
 
-            return new FeatureFlowStylizer(style, frames, encoder, decoder, split, shape, keep, stats, helpers, flowOversampling ?? DefaultFlowOversampling(style));
+            return new FeatureFlowStylizer(
+                style, frames, encoder, decoder, split, shape, keep, stats, helpers, flowOversampling ?? DefaultFlowOversampling(style), statistics);
         }
         catch (OnnxRuntimeException ex)
         {
             reason ??= $"its encoder and decoder do not load: {ex.Message.Split('\n')[0]}";
+            statistics?.Dispose();
             decoder?.Dispose();
             encoder?.Dispose();
             frame.Dispose();
@@ -403,15 +419,25 @@ internal sealed class FeatureFlowStylizer : IStylizer
         {
             decoderBinding.BindInput(Features, slot.Features.Value);
             BindVector(decoderBinding, _decoderVector);
+            if (_decoderStatistics is { } statistics)
+            {
+                statistics.BindInputs(decoderBinding);
+            }
         }
 
+        // stats+features: the decoder's statistics start afresh where the features do (first frame, scene cut).
+        _decoderStatistics?.BeforeRun(slot.Fresh);
         Run(_decoder, decoderBinding, lane);
+        _decoderStatistics?.AfterRun();
         _stats?.Model.AddSince(mark);
 
         mark = StageClock.Start();
         frame.Postprocess(destination);
         _stats?.Postprocess.AddSince(mark);
     }
+
+    /// <summary>Whether the decoder's instance-norm statistics are carried over time too (stats+features).</summary>
+    public bool SmoothsStatistics => _decoderStatistics is not null;
 
     /// <summary>Tests only: called on a lane after frame n's encoder (to hold one lane back and check the turns).</summary>
     internal Action<long>? AfterEncoder { get; set; }
@@ -678,6 +704,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
 
         _encoder.Dispose();
         _decoder.Dispose();
+        _decoderStatistics?.Dispose();
         foreach (var slot in _slots)
         {
             slot.Features.Dispose();

@@ -103,7 +103,7 @@ internal sealed class FrameStylizer : IDisposable
     /// <param name="stats">Where the stylize stages' times are counted, or null.</param>
     /// <param name="maxTile">Longest tile side in processing pixels (larger frames are tiled).</param>
     /// <param name="arbitrary">A style vector to run with the Magenta transformer instead of <paramref name="styleSpec"/>.</param>
-    /// <param name="smoothStatistics">Smooth the instance norms' statistics over time (temporal mode stats).</param>
+    /// <param name="smoothStatistics">Smooth the instance norms' statistics over time (temporal mode stats; with <paramref name="carryFeatures"/>, the decoder's: stats+features).</param>
     /// <param name="carryFeatures">Carry the previous frame's features along the flow (temporal mode features).</param>
     /// <param name="quietFallback">Fall back to a plain stylizer without a notice (temporal mode auto).</param>
     /// <param name="featureKeep">Weight of the carried features, 0..1.</param>
@@ -140,7 +140,7 @@ internal sealed class FrameStylizer : IDisposable
                     string? reason = null;
                     IStylizer part = tiled
                         ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes) : null)
+                        : (carryFeatures ? FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes, statisticsKeep: StatisticsKeep(smoothStatistics)) : null)
                             ?? (smoothStatistics ? (IStylizer?)SmoothedNormStylizer.TryCreate(session, width, height, processingSize, stats) : null)
                             ?? new OnnxStylizer(session, width, height, processingSize, stats);
                     if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
@@ -150,7 +150,11 @@ internal sealed class FrameStylizer : IDisposable
                             : $"style '{session.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
                     }
 
-                    if (smoothStatistics && part is not SmoothedNormStylizer)
+                    if (smoothStatistics && part is FeatureFlowStylizer { SmoothsStatistics: false })
+                    {
+                        stylizer._notices.Add($"style '{session.Name}' has no instance norms after its bottleneck to smooth over time: only the features are carried");
+                    }
+                    else if (smoothStatistics && part is not SmoothedNormStylizer and not FeatureFlowStylizer)
                     {
                         stylizer._notices.Add(part is TiledStylizer
                             ? $"style '{session.Name}' runs in tiles at this size: its instance-norm statistics are not smoothed over time"
@@ -178,6 +182,9 @@ internal sealed class FrameStylizer : IDisposable
         }
     }
 
+    /// <summary>The feature stage's weight for carried decoder statistics when they are asked for (stats+features), else null.</summary>
+    private static float? StatisticsKeep(bool smoothStatistics) => smoothStatistics ? SmoothedNormStylizer.DefaultKeep : null;
+
     private static FrameStylizer CreateArbitrary(
         ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile,
@@ -200,7 +207,7 @@ internal sealed class FrameStylizer : IDisposable
                 string? reason = null;
                 IStylizer part = tiled
                     ? new TiledStylizer(session, width, height, processingSize, maxTile, stats)
-                    : (carryFeatures ? (IStylizer?)FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes) : null)
+                    : (carryFeatures ? (IStylizer?)FeatureFlowStylizer.TryCreate(session, width, height, processingSize, out reason, stats, featureKeep, lanes: lanes, statisticsKeep: StatisticsKeep(smoothStatistics)) : null)
                         ?? new OnnxStylizer(session, width, height, processingSize, stats);
                 if (carryFeatures && !quietFallback && part is not FeatureFlowStylizer)
                 {
@@ -209,7 +216,11 @@ internal sealed class FrameStylizer : IDisposable
                         : $"style '{arbitrary.Name}' has no bottleneck to carry along the flow ({reason}): the pixel stage applies");
                 }
 
-                if (smoothStatistics)
+                if (smoothStatistics && part is FeatureFlowStylizer { SmoothsStatistics: false })
+                {
+                    stylizer._notices.Add($"style '{arbitrary.Name}' is a picture style: its instance-norm statistics are not smoothed over time; only the features are carried");
+                }
+                else if (smoothStatistics && part is not FeatureFlowStylizer)
                 {
                     stylizer._notices.Add($"style '{arbitrary.Name}' is a picture style: its instance-norm statistics are not smoothed over time; only the pixel stage applies");
                 }

@@ -26,37 +26,21 @@ internal sealed class SmoothedNormStylizer : IStylizer
 
     private readonly OnnxStylizer _frame;
     private readonly InferenceSession _session;
-    private readonly InstanceNormSmoothing _smoothing;
     private readonly InputCutDetector _cuts;
     private readonly PipelineStats? _stats;
     private readonly RunOptions _runOptions = new();
-    private readonly float[][] _previous; // per layer: means then variances, [2C]: what the last frame used
-    private readonly float[][] _used;     // per layer: what this frame used (the model's outputs)
-    private readonly float[] _keep = GC.AllocateArray<float>(1, pinned: true);
-    private readonly float _weight;
+    private readonly NormStatisticsCarry _carry;
     private bool _fresh = true;
-    private readonly List<OrtValue> _values = [];
     private readonly OrtIoBinding _binding;
-    private readonly List<(string Name, OrtValue Value)> _hostInputs = [];
     private readonly string _inputName;
 
     private SmoothedNormStylizer(StyleSession style, OnnxStylizer frame, InferenceSession session, InstanceNormSmoothing smoothing, int width, int height, PipelineStats? stats, float keep)
     {
-        _weight = keep;
         _frame = frame;
         _session = session;
-        _smoothing = smoothing;
         _stats = stats;
         _cuts = new InputCutDetector(width, height, new TemporalOptions());
-        _previous = [.. smoothing.Layers.Select(l => GC.AllocateArray<float>(2 * l.Channels, pinned: true))];
-        _used = [.. smoothing.Layers.Select(l => GC.AllocateArray<float>(2 * l.Channels, pinned: true))];
-
-        OrtValue Wrap(float[] values, int offset, int channels)
-        {
-            var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(offset, channels), [1, channels, 1, 1]);
-            _values.Add(value);
-            return value;
-        }
+        _carry = new NormStatisticsCarry(smoothing, keep);
 
         // As the frame stylizer binds its own: outputs once, inputs once on the CPU and before every run on
         // a device provider (the host inputs change every frame).
@@ -70,33 +54,13 @@ internal sealed class SmoothedNormStylizer : IStylizer
             _binding.BindInput(convention.InputName, tensors.InputValue);
         }
 
-        var keepValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _keep.AsMemory(), [1]);
-        _values.Add(keepValue);
-        _hostInputs.Add((smoothing.KeepInput, keepValue));
-        for (var i = 0; i < smoothing.Layers.Count; i++)
-        {
-            var layer = smoothing.Layers[i];
-            _hostInputs.Add((layer.MeanInput, Wrap(_previous[i], 0, layer.Channels)));
-            _hostInputs.Add((layer.VarianceInput, Wrap(_previous[i], layer.Channels, layer.Channels)));
-            _binding.BindOutput(layer.MeanOutput, Wrap(_used[i], 0, layer.Channels));
-            _binding.BindOutput(layer.VarianceOutput, Wrap(_used[i], layer.Channels, layer.Channels));
-        }
-
-        BindHostInputs();
-    }
-
-    private void BindHostInputs()
-    {
-        foreach (var (name, value) in _hostInputs)
-        {
-            _binding.BindInput(name, value);
-        }
+        _carry.Bind(_binding);
     }
 
     public StyleSession Style => _frame.Style;
 
     /// <summary>Instance norms whose statistics are smoothed.</summary>
-    public int Layers => _smoothing.Layers.Count;
+    public int Layers => _carry.Layers;
 
     /// <summary>True when the last frame started afresh (the first frame, or a scene cut).</summary>
     public bool LastFrameWasReset { get; private set; }
@@ -149,13 +113,13 @@ internal sealed class SmoothedNormStylizer : IStylizer
 
         mark = StageClock.Start();
         LastFrameWasReset = cut || _fresh;
-        _keep[0] = LastFrameWasReset ? 0 : _weight;
+        _carry.BeforeRun(LastFrameWasReset);
         try
         {
             _frame.Tensors.BindForRun(_binding, _inputName);
             if (_frame.Tensors.Mode == TensorBindingMode.Rebind)
             {
-                BindHostInputs();
+                _carry.BindInputs(_binding);
             }
 
             _session.RunWithBinding(_runOptions, _binding);
@@ -167,11 +131,7 @@ internal sealed class SmoothedNormStylizer : IStylizer
                 $"style '{Style.Name}' failed on a {_frame.Geometry.TensorWidth}x{_frame.Geometry.TensorHeight} picture: {ex.Message.Split('\n')[0]}");
         }
 
-        for (var i = 0; i < _used.Length; i++)
-        {
-            _used[i].CopyTo(_previous[i], 0);
-        }
-
+        _carry.AfterRun();
         _fresh = false;
         _stats?.Model.AddSince(mark);
 
@@ -183,10 +143,7 @@ internal sealed class SmoothedNormStylizer : IStylizer
     public void Dispose()
     {
         _binding.Dispose();
-        foreach (var value in _values)
-        {
-            value.Dispose();
-        }
+        _carry.Dispose();
 
         _runOptions.Dispose();
         _session.Dispose();

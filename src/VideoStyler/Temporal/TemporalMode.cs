@@ -21,4 +21,7 @@ public enum TemporalMode
 
     /// <summary>Bottleneck features carried along the optical flow (<see cref="Stylize.FeatureFlowStylizer"/>).</summary>
     Features,
+
+    /// <summary>Both in the network: features carried along the flow, and the decoder's instance-norm statistics smoothed over frames.</summary>
+    StatsAndFeatures,
 }

@@ -1,6 +1,6 @@
 namespace VideoStyler.Temporal;
 
-/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode auto|features|pixel|stats|stats+pixel</c>).</summary>
+/// <summary>Parsing and naming of <see cref="TemporalMode"/> (<c>--temporal-mode auto|features|pixel|stats|stats+pixel|stats+features</c>).</summary>
 internal static class TemporalModes
 {
     /// <summary>The mode a run gets without --temporal-mode.</summary>
@@ -30,6 +30,9 @@ internal static class TemporalModes
             case "stats+pixel" or "pixel+stats":
                 mode = TemporalMode.StatsAndPixel;
                 return true;
+            case "stats+features" or "features+stats":
+                mode = TemporalMode.StatsAndFeatures;
+                return true;
             default:
                 mode = Default;
                 return false;
@@ -42,6 +45,7 @@ internal static class TemporalModes
         TemporalMode.Pixel => "pixel",
         TemporalMode.Stats => "stats",
         TemporalMode.Features => "features",
+        TemporalMode.StatsAndFeatures => "stats+features",
         _ => "stats+pixel",
     };
 }

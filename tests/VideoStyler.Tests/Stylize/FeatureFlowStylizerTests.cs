@@ -347,6 +347,64 @@ public sealed class FeatureFlowStylizerTests : IDisposable
     }
 
     [Fact]
+    public void StatsAndFeatures_TheDecodersStatisticsAreCarried_AndStartAfreshAtACut()
+    {
+        var help = _clip.Read("help.mkv", 58).TakeLast(6).ToList();
+        var walk = _clip.Read("walk.mkv", 2);
+        using var plain = new OnnxStylizer(_candy, Width, Height, 160);
+        using var features = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _)!;
+        // Weight 1: the first frame's decoder statistics held until the cut, so that their effect is plain to see.
+        using var both = FeatureFlowStylizer.TryCreate(_candy, Width, Height, 160, out _, statisticsKeep: 1f, lanes: 2)!;
+        Assert.True(both.SmoothsStatistics);
+        Assert.False(features.SmoothsStatistics);
+        Assert.Equal(1, both.Lanes);
+
+        var differences = new List<double>();
+        var resets = new List<bool>();
+        Mat? afterCut = null;
+        foreach (var frame in help.Concat(walk))
+        {
+            using var a = _clip.Run(features, frame);
+            var b = _clip.Run(both, frame);
+            differences.Add(TestFrames.MeanAbsDiff(a, b));
+            resets.Add(both.LastFrameWasReset);
+            if (differences.Count == 7)
+            {
+                afterCut = b;
+            }
+            else
+            {
+                b.Dispose();
+            }
+        }
+
+        Assert.Equal([true, false, false, false, false, false, true, false], resets);
+        // A fresh frame: its own statistics, the whole network (to the rewrite's rounding: BatchNormalization with the
+        // measured statistics in place of InstanceNormalization).
+        Assert.True(differences[0] < 0.01, $"first frame: {differences[0]}");
+        Assert.True(differences[5] > 0.05, $"the held statistics change the frames before the cut: {string.Join(", ", differences)}");
+        using var fresh = _clip.Run(plain, walk[0]);
+        Assert.True(TestFrames.MeanAbsDiff(afterCut!, fresh) < 0.05, $"after the cut: {TestFrames.MeanAbsDiff(afterCut!, fresh)}");
+        afterCut!.Dispose();
+    }
+
+    [Fact]
+    public async Task CliRunsStatsAndFeatures_APictureStyleCarriesTheFeaturesOnly()
+    {
+        using var temp = new TempFolder();
+        var candy = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(temp.Path, "candy.mp4"),
+            "--style", TestPaths.SharedModel("candy.onnx"), "--temporal-mode", "stats+features", "--frames", "3", "--size", "120");
+        Assert.True(candy.ExitCode == 0, candy.ToString());
+        Assert.DoesNotContain("notice: style", candy.StdErr);
+        Assert.Equal(3, TestFrames.Read(Path.Combine(temp.Path, "candy.mp4")).Count);
+
+        var picture = await Support.Cli.RunAsync("stylize", TestPaths.SharedData("help.mkv"), "-o", Path.Combine(temp.Path, "picture.mp4"),
+            "--style", "starry-night", "--temporal-mode", "stats+features", "--frames", "3", "--size", "120");
+        Assert.True(picture.ExitCode == 0, picture.ToString());
+        Assert.Contains("not smoothed over time; only the features are carried", picture.StdErr);
+    }
+
+    [Fact]
     public async Task CliRunsFeatures_AndFallsBackWithANotice()
     {
         using var temp = new TempFolder();
