@@ -419,10 +419,7 @@ internal sealed class FeatureFlowStylizer : IStylizer
         {
             decoderBinding.BindInput(Features, slot.Features.Value);
             BindVector(decoderBinding, _decoderVector);
-            if (_decoderStatistics is { } statistics)
-            {
-                statistics.BindInputs(decoderBinding);
-            }
+            _decoderStatistics?.BindInputs(decoderBinding);
         }
 
         // stats+features: the decoder's statistics start afresh where the features do (first frame, scene cut).

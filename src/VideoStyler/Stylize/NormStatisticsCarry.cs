@@ -15,7 +15,6 @@ internal sealed class NormStatisticsCarry : IDisposable
     private readonly float[][] _used;     // per layer: what this frame used (the graph's outputs)
     private readonly float[] _keep = GC.AllocateArray<float>(1, pinned: true);
     private readonly float _weight;
-    private readonly List<OrtValue> _values = [];
     private readonly List<(string Name, OrtValue Value)> _inputs = [];
     private readonly List<(string Name, OrtValue Value)> _outputs = [];
 
@@ -78,16 +77,12 @@ internal sealed class NormStatisticsCarry : IDisposable
         }
     }
 
-    private OrtValue Wrap(float[] values, int offset, int count, long[] shape)
-    {
-        var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(offset, count), shape);
-        _values.Add(value);
-        return value;
-    }
+    private static OrtValue Wrap(float[] values, int offset, int count, long[] shape) =>
+        OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, values.AsMemory(offset, count), shape);
 
     public void Dispose()
     {
-        foreach (var value in _values)
+        foreach (var (_, value) in _inputs.Concat(_outputs))
         {
             value.Dispose();
         }
