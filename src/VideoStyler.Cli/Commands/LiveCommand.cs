@@ -46,7 +46,7 @@ internal static class LiveCommand
                   --style ../shared/models/candy.onnx --control-port 8090
             """,
             s.Input, s.Output, s.Style, s.StyleImage, s.Size, s.VideoSize, s.Fps, s.Realtime, s.Loop, s.ControlPort, s.ControlHost, s.Token,
-            s.Strength, s.Stats, s.Duration, s.Device, s.Threads, s.FlowWidth, s.EveryFrame, s.ModelsDir, s.Force, s.StallTimeout, s.ReconnectTimeout);
+            s.Strength, s.Stats, s.Duration, s.Device, s.Threads, s.FlowWidth, s.EveryFrame, s.PerFrameNetwork, s.ModelsDir, s.Force, s.StallTimeout, s.ReconnectTimeout);
         command.Validators.Add(result =>
         {
             if (result.GetResult(s.StyleImage) is not null && result.GetResult(s.Style) is not null)
@@ -134,6 +134,8 @@ internal static class LiveCommand
             to one per core; on 2 cores the Magenta transformer kept up at --size 240 on a 640x480@30 source)
             """);
 
+        public Option<bool> PerFrameNetwork { get; } = CliOptions.PerFrameNetwork();
+
         public Option<string> ModelsDir { get; } = CliOptions.ModelsDir();
 
         public Option<bool> Force { get; } = CliOptions.Flag("--force", "overwrite an existing recording");
@@ -210,6 +212,7 @@ internal static class LiveCommand
             Token = token,
             FlowWidth = line.GetValue(s.FlowWidth),
             EveryFrame = everyFrame,
+            VideoNetwork = !line.GetValue(s.PerFrameNetwork),
             Strength = line.GetValue(s.Strength),
             StallTimeout = TimeSpan.FromSeconds(stallTimeout),
             ReconnectTimeout = reconnectTimeout > 0 ? TimeSpan.FromSeconds(reconnectTimeout) : null,

@@ -34,7 +34,7 @@ internal static class PlanCommand
             exit codes: 0 planned (and, with --emit local, done); 1 error; 2 bad command line; 3 damaged input.
             """,
             s.Input, s.Output, s.Segments, s.Job, s.Warmup, s.Emit, s.Partition, s.Image, s.Claim, s.Namespace, s.Workers, s.Force,
-            s.Style, s.Size, s.Temporal, s.NoTemporal, s.Strength, s.PreserveColors, s.Mask, s.Watermark, s.MaxTile, s.Device, s.Threads, s.Frames, s.ModelsDir);
+            s.Style, s.Size, s.Temporal, s.NoTemporal, s.PerFrameNetwork, s.Strength, s.PreserveColors, s.Mask, s.Watermark, s.MaxTile, s.Device, s.Threads, s.Frames, s.ModelsDir);
         command.Validators.Add(result =>
         {
             if (result.GetResult(s.Segments) is null)
@@ -86,6 +86,8 @@ internal static class PlanCommand
         public Option<double> Temporal { get; } = CliOptions.Double("--temporal", "T", new TemporalOptions().Strength, 0.0, 1.0, "stylize option: 0..1 temporal consistency (default 0.5)");
 
         public Option<bool> NoTemporal { get; } = CliOptions.Flag("--no-temporal", "stylize option: per-frame stylization (no temporal stage)");
+
+        public Option<bool> PerFrameNetwork { get; } = CliOptions.PerFrameNetwork("stylize option: ");
 
         public Option<double> Strength { get; } = CliOptions.Double("--strength", "S", 1.0, 0.0, 1.0, "stylize option: 0..1, how much of the style to keep (default 1)");
 
@@ -139,6 +141,7 @@ internal static class PlanCommand
             Threads = line.GetValue(s.Threads),
             MaxFrames = line.GetValue(s.Frames),
             TemporalStrength = line.GetValue(s.NoTemporal) ? 0 : line.GetValue(s.Temporal),
+            VideoNetwork = !line.GetValue(s.PerFrameNetwork),
             Strength = line.GetValue(s.Strength),
             PreserveColors = line.GetValue(s.PreserveColors),
             MaskPath = line.GetValue(s.Mask) is { } mask ? Path.GetFullPath(mask) : null,

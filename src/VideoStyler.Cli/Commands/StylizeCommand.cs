@@ -40,7 +40,7 @@ internal static class StylizeCommand
             3 damaged input (the frames that decoded are written, the loss is reported; a damaged, empty
             or cut-off image writes nothing); 130 interrupted.
             """,
-            s.Input, s.Output, s.Style, s.StyleImage, s.Temporal, s.TemporalMode, s.NoTemporal, s.Strength, s.PreserveColors, s.Mask,
+            s.Input, s.Output, s.Style, s.StyleImage, s.Temporal, s.TemporalMode, s.NoTemporal, s.PerFrameNetwork, s.Strength, s.PreserveColors, s.Mask,
             s.Watermark, s.Size, s.MaxTile, s.Force, s.Preview, s.Stats, s.Device, s.Threads, s.FramesInFlight, s.Frames, s.ModelsDir);
         command.Validators.Add(result =>
         {
@@ -79,7 +79,9 @@ internal static class StylizeCommand
 
         public Option<TemporalMode> TemporalMode { get; } = TemporalModeOption();
 
-        public Option<bool> NoTemporal { get; } = CliOptions.Flag("--no-temporal", "per-frame stylization (no temporal stage)");
+        public Option<bool> NoTemporal { get; } = CliOptions.Flag("--no-temporal", "per-frame stylization (no temporal stage; picture styles then run the stills' transformer)");
+
+        public Option<bool> PerFrameNetwork { get; } = CliOptions.PerFrameNetwork();
 
         public Option<double> Strength { get; } = CliOptions.Double("--strength", "S", 1.0, 0.0, 1.0, """
             0..1, how much of the style to keep (default 1); with --style-image, interpolates between the
@@ -177,6 +179,7 @@ internal static class StylizeCommand
             MaxFrames = line.GetValue(s.Frames),
             TemporalStrength = line.GetValue(s.NoTemporal) ? 0 : line.GetValue(s.Temporal),
             TemporalMode = line.GetValue(s.TemporalMode),
+            VideoNetwork = !line.GetValue(s.PerFrameNetwork),
             Controls = new StyleControls
             {
                 Strength = line.GetValue(s.Strength),

@@ -27,6 +27,12 @@ internal static class CliOptions
             AllowMultipleArgumentsPerToken = false,
         };
 
+    /// <summary>--per-frame-network: picture styles keep the stills' transformer in video too.</summary>
+    public static Option<bool> PerFrameNetwork(string prefix = "") => Flag("--per-frame-network", prefix + """
+        picture styles: run the transformer made for single pictures (the default for video is its copy
+        fine-tuned for stability over frames, which keeps the look and flickers less; see tools/stabilize)
+        """);
+
     /// <summary>An option without a value (--force).</summary>
     public static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
 

@@ -39,6 +39,9 @@ internal sealed record StylizeStats
 
     public required string Style { get; init; }
 
+    /// <summary>The network that ran (for picture styles: magenta.style_transfer_video in video with the temporal stage on).</summary>
+    public string Network { get; init; } = "";
+
     public bool Interrupted { get; init; }
 
     public required string Output { get; init; }
@@ -72,6 +75,7 @@ internal sealed record StylizeStats
         FramesInFlight = result.FramesInFlight,
         ThreadsEach = result.ThreadsEach,
         Style = result.Style,
+        Network = result.Network,
         Interrupted = result.Interrupted,
         Output = result.OutputPath,
     };

@@ -45,6 +45,9 @@ internal sealed record LiveOptions
     /// </summary>
     public bool EveryFrame { get; init; }
 
+    /// <summary>Picture styles run the transformer fine-tuned for video stability (false: --per-frame-network).</summary>
+    public bool VideoNetwork { get; init; } = true;
+
     /// <summary>Width of the grayscale copies the optical flow is computed on.</summary>
     public int FlowWidth { get; init; } = 160;
 

@@ -40,7 +40,7 @@ internal sealed class StyleSwitcher
         var source = _options.Source;
         return StylizerFactory.Create(
             _options.Library, styleSpec, new StyleControls(), source.Width, source.Height, _options.ProcessingSize, _options.Device, _options.Threads, null,
-            arbitrary: arbitrary);
+            arbitrary: arbitrary, videoNetwork: _options.VideoNetwork);
     }
 
     /// <summary>The model thread whose style this switches (set once the run starts).</summary>

@@ -69,6 +69,12 @@ public sealed record StylizeOptions
     /// <summary>--temporal-mode: where temporal consistency happens (when <see cref="TemporalStrength"/> is above 0).</summary>
     public TemporalMode TemporalMode { get; init; } = TemporalModes.Default;
 
+    /// <summary>
+    /// Picture styles run the transformer fine-tuned for video stability while the temporal stage is on
+    /// (false: --per-frame-network, the same transformer as for stills).
+    /// </summary>
+    public bool VideoNetwork { get; init; } = true;
+
     /// <summary>--strength, --preserve-colors, --mask, --watermark.</summary>
     public StyleControls Controls { get; init; } = new();
 

@@ -22,6 +22,9 @@ public sealed record StylizeResult
     /// <summary>The style used, as shown to the user.</summary>
     public required string Style { get; init; }
 
+    /// <summary>The network that ran (a mix: its first), e.g. magenta.style_transfer_video for a picture style in a video.</summary>
+    public string Network { get; init; } = "";
+
     /// <summary>The run was stopped early (Ctrl-C); the output holds the frames done so far.</summary>
     public required bool Interrupted { get; init; }
 

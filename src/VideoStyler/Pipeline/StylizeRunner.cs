@@ -164,6 +164,7 @@ public static class StylizeRunner
                 ExecutionProvider = style.ExecutionProvider,
                 ProviderNotice = style.Notice,
                 Style = style.Name,
+                Network = style.NetworkName,
                 Interrupted = stop.IsCancellationRequested,
                 Stats = stats,
                 FramesMissing = missing,
@@ -216,7 +217,8 @@ public static class StylizeRunner
                 smoothStatistics, carryFeatures,
                 quietFallback: options.TemporalMode == TemporalMode.Auto,
                 featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength),
-                lanes: lanes),
+                lanes: lanes,
+                videoNetwork: options.VideoNetwork && options.TemporalStrength > 0),
             options.FramesInFlight,
             options.Threads,
             mayRunInParallel: !smoothStatistics);

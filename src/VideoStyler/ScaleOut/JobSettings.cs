@@ -17,6 +17,9 @@ internal sealed record JobSettings
 
     public double TemporalStrength { get; init; }
 
+    /// <summary>Picture styles run the video transformer while the temporal stage is on (false: --per-frame-network).</summary>
+    public bool VideoNetwork { get; init; } = true;
+
     public double Strength { get; init; } = 1.0;
 
     public bool PreserveColors { get; init; }
@@ -47,6 +50,7 @@ internal sealed record JobSettings
         Threads = Threads,
         MaxFrames = MaxFrames,
         TemporalStrength = TemporalStrength,
+        VideoNetwork = VideoNetwork,
         Controls = new StyleControls
         {
             Strength = Strength,

@@ -130,6 +130,7 @@ internal static class StillStylizer
                 ExecutionProvider = style.ExecutionProvider,
                 ProviderNotice = style.Notice,
                 Style = style.Name,
+                Network = style.NetworkName,
                 Interrupted = false,
                 Stats = stats,
                 Notices = notices,

@@ -17,12 +17,12 @@ internal static class StylizerFactory
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = TiledStylizer.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
         bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep,
-        int lanes = 1)
+        int lanes = 1, bool videoNetwork = false)
     {
         // A picture style's strength is the content/style vector interpolation, not an output blend.
         arbitrary ??= PictureStyleResolver.TryResolve(library, styleSpec, controls.Strength);
         return FrameStylizer.Create(
             library, styleSpec, controls, width, height, processingSize, device, threads, stats, maxTile, arbitrary,
-            smoothStatistics, carryFeatures, quietFallback, featureKeep, lanes);
+            smoothStatistics, carryFeatures, quietFallback, featureKeep, lanes, videoNetwork);
     }
 }

@@ -39,6 +39,9 @@ internal sealed class FrameStylizer : IDisposable
 
     public string ExecutionProvider => _parts[0].Session.ExecutionProvider;
 
+    /// <summary>The network that runs (for picture styles, which Magenta transformer: see <see cref="MagentaModels.Transformer(bool)"/>); a mix's first.</summary>
+    public string NetworkName => _parts[0].Session.Name;
+
     public string? Notice => _parts[0].Session.Notice;
 
     public IStylizer Primary => _parts[0].Stylizer;
@@ -108,17 +111,18 @@ internal sealed class FrameStylizer : IDisposable
     /// <param name="quietFallback">Fall back to a plain stylizer without a notice (temporal mode auto).</param>
     /// <param name="featureKeep">Weight of the carried features, 0..1.</param>
     /// <param name="lanes">With <paramref name="carryFeatures"/>: frames the feature stage works on at once (see <see cref="Lanes"/>).</param>
+    /// <param name="videoNetwork">Picture styles run the transformer fine-tuned for video stability (<see cref="MagentaModels.Transformer(bool)"/>) unless <paramref name="arbitrary"/> names its own.</param>
     public static FrameStylizer Create(
         StyleLibrary library, string? styleSpec, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile = TiledStylizer.DefaultMaxTile, ArbitraryStyle? arbitrary = null,
         bool smoothStatistics = false, bool carryFeatures = false, bool quietFallback = false, float featureKeep = FeatureFlowStylizer.DefaultKeep,
-        int lanes = 1)
+        int lanes = 1, bool videoNetwork = false)
     {
         if (arbitrary is not null)
         {
             return CreateArbitrary(
                 arbitrary, controls with { Strength = 1.0 }, width, height, processingSize, device, threads, stats, maxTile,
-                smoothStatistics, carryFeatures, quietFallback, featureKeep, lanes);
+                smoothStatistics, carryFeatures, quietFallback, featureKeep, lanes, videoNetwork);
         }
 
         var mix = StyleMixSpec.Parse(styleSpec);
@@ -188,12 +192,12 @@ internal sealed class FrameStylizer : IDisposable
     private static FrameStylizer CreateArbitrary(
         ArbitraryStyle arbitrary, StyleControls controls, int width, int height, int processingSize,
         ExecutionDevice device, int threads, PipelineStats? stats, int maxTile,
-        bool smoothStatistics, bool carryFeatures, bool quietFallback, float featureKeep, int lanes)
+        bool smoothStatistics, bool carryFeatures, bool quietFallback, float featureKeep, int lanes, bool videoNetwork)
     {
         var stylizer = new FrameStylizer(width, height, controls, mixing: false);
         try
         {
-            var session = StyleSession.Load(arbitrary.Transformer ?? MagentaModels.Transformer(), device, threads);
+            var session = StyleSession.Load(arbitrary.Transformer ?? MagentaModels.Transformer(videoNetwork), device, threads);
             try
             {
                 if (session.StyleVectorLength != arbitrary.Vector.Length)

@@ -148,7 +148,7 @@ public sealed class JsonContractTests
             var keys = JsonNode.Parse(text)!.AsObject().Select(p => p.Key).ToArray();
             Assert.Equal(
                 ["frames_in", "frames_out", "wall_s", "fps", "model_ms_mean", "decode_ms_mean", "preprocess_ms_mean", "postprocess_ms_mean",
-                 "temporal_ms_mean", "encode_ms_mean", "stage_ms", "execution_provider", "frames_in_flight", "threads_each", "style", "interrupted", "output"],
+                 "temporal_ms_mean", "encode_ms_mean", "stage_ms", "execution_provider", "frames_in_flight", "threads_each", "style", "network", "interrupted", "output"],
                 keys);
             var stats = JsonSerializer.Deserialize(text, CliJson.Default.StylizeStats)!;
             Assert.Equal(4, stats.FramesOut);

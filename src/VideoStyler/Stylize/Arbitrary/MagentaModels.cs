@@ -10,7 +10,10 @@ namespace VideoStyler.Stylize.Arbitrary;
 /// vector <c>mobilenet_conv/Conv/BiasAdd</c> [1,1,1,100];</item>
 /// <item>the style transformer: <c>content_image</c> float [1,H,W,3] RGB 0..1 (any H, W; multiples
 /// of 4 give an output of exactly the input size) and the style vector [1,1,1,100] to the stylized
-/// image [1,H,W,3] RGB 0..1.</item>
+/// image [1,H,W,3] RGB 0..1;</item>
+/// <item>the video transformer: the same graph with weights fine-tuned for stability over frames by
+/// tools/stabilize (the style transformer as teacher; see models/magenta/style_transfer_video.json). Video runs
+/// with temporal consistency use it; stills and per-frame runs use the style transformer.</item>
 /// </list>
 /// </summary>
 internal static class MagentaModels
@@ -24,9 +27,14 @@ internal static class MagentaModels
 
     public const string TransformerName = "magenta.style_transfer";
 
+    public const string VideoTransformerName = "magenta.style_transfer_video";
+
     public static StyleSource Predictor() => Load(PredictorName);
 
     public static StyleSource Transformer() => Load(TransformerName);
+
+    /// <summary>The transformer for video (<paramref name="video"/>: the stability fine-tuned one) or for single pictures.</summary>
+    public static StyleSource Transformer(bool video) => video ? Load(VideoTransformerName) : Transformer();
 
     private static StyleSource Load(string name) =>
         StyleLibrary.Embedded(name) ?? throw new UserFacingException($"the Magenta model {name} is missing from this build (models/magenta)");
