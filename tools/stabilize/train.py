@@ -30,6 +30,7 @@ Usage: python3 train.py OUT_DIR --resnet FEATURES.onnx [--steps N] [--stab W] ..
 """
 import argparse
 import glob
+import math
 import json
 import os
 import random
@@ -147,6 +148,8 @@ def main():
     ap.add_argument("--real-pairs", type=float, default=0.5, help="share of the batch taken from consecutive video frames")
     ap.add_argument("--pairs", choices=["still", "flow"], default="still",
                     help="consecutive frames compared where the input held still (the shipped model), or along the optical flow")
+    ap.add_argument("--synthetic", choices=["shift", "affine"], default="shift",
+                    help="moved copies: whole-pixel shifts (the shipped model) or sub-pixel shifts with a small turn and zoom")
     ap.add_argument("--save-every", type=int, default=150)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--mean-texture", action="store_true", help="Gram target: the mean of the teacher's textures of both versions")
@@ -234,11 +237,27 @@ def main():
                 # pixel between frames), sometimes content moved by a few pixels.
                 dy, dx = (0, 0) if random.random() < 0.6 else (random.randrange(margin), random.randrange(margin))
                 a = patch[:crop, :crop]
-                b = patch[dy:dy + crop, dx:dx + crop]
+                if args.synthetic == "affine" and (dy or dx):
+                    # Moved content the way a subject moves: a sub-pixel shift with a small turn and
+                    # scale; the grid says where each pixel of the moved crop was in the first.
+                    angle = math.radians(random.uniform(-2, 2))
+                    zoom = random.uniform(0.98, 1.02)
+                    ty, tx = random.uniform(-3, 3), random.uniform(-3, 3)
+                    c = (crop - 1) / 2
+                    ys, xs = torch.meshgrid(torch.arange(crop, dtype=torch.float32), torch.arange(crop, dtype=torch.float32), indexing="ij")
+                    sx = (math.cos(angle) * (xs - c) - math.sin(angle) * (ys - c)) / zoom + c + tx
+                    sy = (math.sin(angle) * (xs - c) + math.cos(angle) * (ys - c)) / zoom + c + ty
+                    grid = torch.stack([sx / (crop - 1) * 2 - 1, sy / (crop - 1) * 2 - 1], dim=-1)
+                    b = torch.nn.functional.grid_sample(a.permute(2, 0, 1)[None], grid[None], mode="bicubic", align_corners=True)[0].permute(1, 2, 0)
+                    mask = ((sx >= 1) & (sx <= crop - 2) & (sy >= 1) & (sy <= crop - 2)).float()[..., None]
+                    grids.append(grid)
+                    dy = dx = 0
+                else:
+                    b = patch[dy:dy + crop, dx:dx + crop]
+                    mask = torch.ones(crop, crop, 1)
+                    grids.append(None)
                 sigma = random.uniform(0.004, 0.03)
                 b = (b + sigma * torch.randn_like(b) + random.uniform(-0.015, 0.015)).clamp(0, 1)
-                mask = torch.ones(crop, crop, 1)
-                grids.append(None)
             if grids[-1] is None and not (dy or dx) and random.random() < 0.5:
                 a, b = b, a  # the noisy (or later) one is the teacher's input half the time
             a_list.append(a)
