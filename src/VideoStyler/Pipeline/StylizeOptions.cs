@@ -75,6 +75,9 @@ public sealed record StylizeOptions
     /// </summary>
     public bool VideoNetwork { get; init; } = true;
 
+    /// <summary>Whether picture styles run the video transformer in this run: asked for, and the temporal stage on.</summary>
+    public bool RunsVideoNetwork => VideoNetwork && TemporalStrength > 0;
+
     /// <summary>--strength, --preserve-colors, --mask, --watermark.</summary>
     public StyleControls Controls { get; init; } = new();
 

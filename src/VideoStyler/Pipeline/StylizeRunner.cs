@@ -218,7 +218,7 @@ public static class StylizeRunner
                 quietFallback: options.TemporalMode == TemporalMode.Auto,
                 featureKeep: FeatureFlowStylizer.KeepFor(options.TemporalStrength),
                 lanes: lanes,
-                videoNetwork: options.VideoNetwork && options.TemporalStrength > 0),
+                videoNetwork: options.RunsVideoNetwork),
             options.FramesInFlight,
             options.Threads,
             mayRunInParallel: !smoothStatistics);

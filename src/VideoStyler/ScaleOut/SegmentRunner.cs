@@ -76,7 +76,7 @@ internal static class SegmentRunner
         {
             using var style = StylizerFactory.Create(
                 options.Library, options.Style, options.Controls, info.Width, info.Height, options.ProcessingSize, options.Device, options.Threads, stats, options.MaxTile,
-                videoNetwork: options.VideoNetwork && options.TemporalStrength > 0);
+                videoNetwork: options.RunsVideoNetwork);
             const int capacity = 4;
             using var pool = new FramePool(info.Width, info.Height, (2 * capacity) + 5);
             var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
