@@ -45,8 +45,6 @@ from onnx_torch import OnnxModule
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
-RESNET_SOURCE = os.path.expanduser(
-    "~/.nuget/packages/microsoft.ml.dnnimagefeaturizer.resnet18/0.23.1/tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx")
 MEAN_BGR = torch.tensor([103.06, 115.90, 123.15]).reshape(1, 3, 1, 1)
 HELD_OUT_STYLES = {"starry-night", "great-wave"}
 
@@ -302,7 +300,7 @@ def main():
         lost, spread = 0.0, 0.0
         for f, r, o, i in zip(feats, ref_feats, other_feats, in_feats):
             gr = gram(r)
-            target = 0.5 * (gr + gram(o))
+            target = 0.5 * (gr + gram(o)) if args.mean_texture else gr
             lost = lost + ((gram(f) - target) ** 2).sum(dim=(1, 2))
             spread = spread + ((gram(i) - gr) ** 2).sum(dim=(1, 2))
         style = (lost / (spread + 1e-12)).mean()
